@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal helpers shared by lib/ files; never installed. Names use smtpreply__. */
+#ifndef SMTPREPLY_INTERNAL_H
+#define SMTPREPLY_INTERNAL_H
+
+#include "smtpreply.h"
+
+#define SMTPREPLY_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * scan.c: the parser's inner loop. Returns the index of the first byte in
+ * [p, p + n) that needs individual attention -- LF, CR, NUL or a byte >= 0x80 --
+ * or n when there is none. Every byte before the returned index is plain
+ * printable-or-control ASCII that is copied as text unchanged. The vector
+ * implementations (SSE2, AVX2, NEON) and the scalar one must agree exactly;
+ * tests/test_scan.c checks that.
+ */
+size_t smtpreply__scan_text(const char *p, size_t n);
+/* The portable implementation, always compiled, so tests can compare. */
+size_t smtpreply__scan_text_scalar(const char *p, size_t n);
+
+/* Locale selection shared by the catalog and names: 0 = en, 1 = vi. */
+int smtpreply__locale_index(const char *lang);
+
+#endif
