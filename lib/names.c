@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Severity and category from the digits of a code (RFC 5321 s.4.2.1), and the
+ * printed names of the classification vocabulary (DESIGN.md section 4). The names
+ * are data: names.def and reasons.def.
+ */
+#include "internal.h"
+
+struct name_row {
+    int table;
+    int value;
+    const char *name;
+};
+
+enum name_table { SEVERITY, CATEGORY, BOUNCE, RETRY, EVIDENCE };
+
+static const struct name_row names[] = {
+#define SMTPREPLY_NAME(table, value, name) { table, value, name },
+#include "names.def"
+#undef SMTPREPLY_NAME
+};
+
+/* Indexed by enum smtpreply_reason; reasons.def lists them in value order. */
+static const char *const reason_names[] = {
+#define SMTPREPLY_REASON(id, name, bounce, retry) name,
+#include "reasons.def"
+#undef SMTPREPLY_REASON
+};
+
+typedef char reason_table_complete_[
+    SMTPREPLY_ARRAY_SIZE(reason_names) == SMTPREPLY_REASON_COUNT ? 1 : -1];
+
+static const char *lookup(int table, int value)
+{
+    size_t i;
+
+    for (i = 0; i < SMTPREPLY_ARRAY_SIZE(names); i++)
+        if (names[i].table == table && names[i].value == value)
+            return names[i].name;
+    return "unknown";
+}
+
+/* documented in smtpreply.h */
+int smtpreply_severity_of(unsigned code)
+{
+    if (code < 200 || code > 599)
+        return SMTPREPLY_SEV_UNKNOWN;
+    return (int)(code / 100);
+}
+
+/* documented in smtpreply.h */
+int smtpreply_category_of(unsigned code)
+{
+    unsigned d;
+
+    if (code < 200 || code > 599)
+        return SMTPREPLY_CAT_UNKNOWN;
+    d = code / 10 % 10;
+    /* RFC 5321 s.4.2.1 leaves x3z and x4z unspecified; 6-9 are not defined at all. */
+    if (d == 4)
+        return SMTPREPLY_CAT_UNSPECIFIED;
+    if (d > 5)
+        return SMTPREPLY_CAT_UNKNOWN;
+    return (int)d;
+}
+
+/* documented in smtpreply.h */
+const char *smtpreply_severity_name(int severity)
+{
+    return lookup(SEVERITY, severity);
+}
+
+/* documented in smtpreply.h */
+const char *smtpreply_category_name(int category)
+{
+    return lookup(CATEGORY, category);
+}
+
+/* documented in smtpreply.h */
+const char *smtpreply_reason_name(int reason)
+{
+    if (reason < 0 || reason >= SMTPREPLY_REASON_COUNT)
+        return "unknown";
+    return reason_names[reason];
+}
+
+/* documented in smtpreply.h */
+const char *smtpreply_bounce_name(int bounce)
+{
+    return lookup(BOUNCE, bounce);
+}
+
+/* documented in smtpreply.h */
+const char *smtpreply_retry_name(int retry)
+{
+    return lookup(RETRY, retry);
+}
+
+/* documented in smtpreply.h */
+const char *smtpreply_evidence_name(int evidence)
+{
+    return lookup(EVIDENCE, evidence);
+}
