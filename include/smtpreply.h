@@ -229,7 +229,7 @@ enum smtpreply_reply_flags {
     SMTPREPLY_FLAG_TRUNCATED = 1u << 6,          /**< The text did not fit the caller's buffer; what fit is kept. */
     SMTPREPLY_FLAG_ENHANCED_MISMATCH = 1u << 7,  /**< Lines carry different enhanced codes (or only some carry one). */
     SMTPREPLY_FLAG_ENHANCED_INVALID = 1u << 8,   /**< A line starts with a d.d.d form that is not a valid enhanced code here (kept in the text). */
-    SMTPREPLY_FLAG_SKIPPED_LINES = 1u << 9,      /**< An error inside this reply skipped a line (the error was reported). */
+    SMTPREPLY_FLAG_DAMAGED = 1u << 9,            /**< An error was reported inside this reply: a line was skipped or its text cut. */
     SMTPREPLY_FLAG_CODE_ONLY = 1u << 10          /**< The last line had no separator and no text ("250\r\n"). */
 };
 
@@ -777,7 +777,7 @@ enum smtpreply_auth_mech {
     SMTPREPLY_AUTH_SCRAM_SHA_256 = 1u << 9,  /**< SCRAM-SHA-256. */
     SMTPREPLY_AUTH_EXTERNAL = 1u << 10,      /**< EXTERNAL. */
     SMTPREPLY_AUTH_ANONYMOUS = 1u << 11,     /**< ANONYMOUS. */
-    SMTPREPLY_AUTH_OTHER = 1u << 31          /**< Some mechanism not listed above. */
+    SMTPREPLY_AUTH_OTHER = 1u << 30          /**< Some mechanism not listed above. */
 };
 
 /** What an EHLO reply says about the server. @since 0.1 */
