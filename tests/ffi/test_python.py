@@ -1,0 +1,301 @@
+# SPDX-License-Identifier: MIT
+"""Tests of the ctypes binding (examples/ffi/python/smtpreply.py) against the built
+shared library. meson sets SMTPREPLY_LIB (the .so), SMTPREPLY_LAYOUT_EXE (prints the C
+layout of the public structs) and SMTPREPLY_SRCDIR."""
+
+import ctypes
+import os
+import re
+import subprocess
+import sys
+import unittest
+
+SRCDIR = os.environ.get("SMTPREPLY_SRCDIR") or os.path.normpath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+sys.path.insert(0, os.path.join(SRCDIR, "examples", "ffi", "python"))
+
+import smtpreply  # noqa: E402
+
+PIPELINED = b"250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n"
+GMAIL_550 = (
+    b"550-5.1.1 The email account that you tried to reach does not exist. Please try\r\n"
+    b"550-5.1.1 double-checking the recipient's email address for typos or\r\n"
+    b"550-5.1.1 unnecessary spaces. For more information, go to\r\n"
+    b"550 5.1.1  https://support.google.com/mail/?p=NoSuchUser a1-20020a170902 - gsmtp\r\n"
+)
+
+
+def header_text():
+    with open(os.path.join(SRCDIR, "include", "smtpreply.h"), encoding="utf-8") as f:
+        return f.read()
+
+
+def log(items):
+    """A comparable record of what a parse produced."""
+    out = []
+    for it in items:
+        if isinstance(it, smtpreply.ParseError):
+            out.append(("error", it.name, it.offset, it.line))
+        else:
+            out.append(("reply", it.code, it.enhanced, tuple(it.raw_lines),
+                        tuple(it.flags), it.offset, it.length))
+    return out
+
+
+class Layout(unittest.TestCase):
+    """The ctypes mirrors must match the C compiler's layout exactly."""
+
+    MIRRORS = {
+        "smtpreply_enhanced": smtpreply.Enhanced,
+        "smtpreply_options": smtpreply.Options,
+        "smtpreply_error": smtpreply.ErrorStruct,
+        "smtpreply_reply": smtpreply.ReplyStruct,
+        "smtpreply_verdict": smtpreply.VerdictStruct,
+        "smtpreply_code_info": smtpreply.CodeInfoStruct,
+        "smtpreply_enhanced_info": smtpreply.EnhancedInfoStruct,
+    }
+
+    def test_struct_layout_matches_c(self):
+        exe = os.environ.get("SMTPREPLY_LAYOUT_EXE")
+        if not exe:
+            self.skipTest("SMTPREPLY_LAYOUT_EXE not set (run through meson test)")
+        rows = subprocess.run([exe], check=True, capture_output=True,
+                              text=True).stdout.split("\n")
+        seen = set()
+        for row in filter(None, rows):
+            struct, field, offset, size = row.split()
+            mirror = self.MIRRORS[struct]
+            if field == "-":
+                self.assertEqual(ctypes.sizeof(mirror), int(size), struct)
+                continue
+            seen.add((struct, field))
+            desc = getattr(mirror, field)
+            self.assertEqual((desc.offset, desc.size), (int(offset), int(size)),
+                             "%s.%s" % (struct, field))
+        for struct, mirror in self.MIRRORS.items():
+            for name, _ in mirror._fields_:
+                self.assertIn((struct, name), seen, "mirror field not in C: %s.%s"
+                              % (struct, name))
+
+    def test_flag_tables_follow_the_header(self):
+        text = header_text()
+        for prefix, table in (("SMTPREPLY_FLAG_", smtpreply.REPLY_FLAGS),
+                              ("SMTPREPLY_VERDICT_", smtpreply.VERDICT_FLAGS)):
+            found = {}
+            for name, bit in re.findall(r"\b%s(\w+)\s*=\s*1u\s*<<\s*(\d+)" % prefix, text):
+                found[int(bit)] = name
+            self.assertEqual(tuple(found[i] for i in sorted(found)), table, prefix)
+            self.assertEqual(sorted(found), list(range(len(table))), prefix)
+
+    def test_parser_size(self):
+        lib = smtpreply.load()
+        size = int(re.search(r"#define SMTPREPLY_PARSER_SIZE (\d+)", header_text()).group(1))
+        self.assertEqual(lib.smtpreply_parser_size(), size)
+
+
+class Version(unittest.TestCase):
+    def test_version_matches_header(self):
+        want = re.search(r'#define SMTPREPLY_VERSION_STRING "([^"]+)"', header_text()).group(1)
+        self.assertEqual(smtpreply.version(), want)
+
+    def test_loaded_from_meson_build(self):
+        env = os.environ.get("SMTPREPLY_LIB")
+        if env:
+            smtpreply.load()
+            self.assertEqual(smtpreply.LIBRARY_PATH, env)
+
+    def test_wrong_version_is_refused(self):
+        class Fake(object):
+            def __init__(self, v):
+                self.smtpreply_version = lambda: v
+
+        for bad in (b"1.0.0", b"0.0.9", b"garbage"):
+            with self.assertRaises(OSError, msg=bad):
+                smtpreply._check_version(Fake(bad), "fake.so")
+        self.assertEqual(smtpreply._check_version(Fake(b"0.1.0"), "x"), "0.1.0")
+        self.assertEqual(smtpreply._check_version(Fake(b"0.7.2"), "x"), "0.7.2")
+
+    def test_missing_library_says_where_it_looked(self):
+        with self.assertRaises(OSError) as cm:
+            smtpreply.load("/nonexistent/libsmtpreply.so.0")
+        self.assertIn("SMTPREPLY_LIB", str(cm.exception))
+
+
+class Parsing(unittest.TestCase):
+    def test_pipelined_stream(self):
+        items = smtpreply.Parser().parse(PIPELINED)
+        self.assertEqual([type(i) for i in items], [smtpreply.Reply] * 3)
+        self.assertEqual([r.code for r in items], [250, 250, 354])
+        self.assertEqual([r.enhanced for r in items], ["2.1.0", "2.1.5", None])
+        self.assertEqual([r.lines for r in items],
+                         [["Ok"], ["Ok"], ["End data with <CR><LF>.<CR><LF>"]])
+        self.assertEqual([r.offset for r in items], [0, 14, 28])
+        self.assertEqual(sum(r.length for r in items), len(PIPELINED))
+
+    def test_gmail_multiline(self):
+        (r,) = smtpreply.Parser().parse(GMAIL_550)
+        self.assertEqual(r.code, 550)
+        self.assertEqual(r.enhanced, "5.1.1")
+        self.assertEqual(r.line_count, 4)
+        self.assertEqual(len(r.lines), 4)
+        self.assertTrue(r.lines[0].startswith("The email account"), r.lines[0])
+        self.assertIn("gsmtp", r.lines[3])
+        self.assertEqual(r.text, b"\n".join(r.raw_lines))
+        self.assertEqual(r.flags, [])
+        self.assertEqual(r.encoding, "ascii")
+
+    def test_split_at_every_byte(self):
+        stream = PIPELINED + GMAIL_550 + b"garbage\r\n221 2.0.0 Bye\r\n"
+        whole = log(smtpreply.Parser().parse(stream))
+        self.assertEqual(len(whole), 6)
+        for cut in range(len(stream) + 1):
+            p = smtpreply.Parser()
+            got = log(p.parse(stream[:cut]) + p.parse(stream[cut:]))
+            self.assertEqual(got, whole, "cut at %d" % cut)
+        for chunk in (1, 2, 3, 7, 16):
+            got = log(smtpreply.Parser(chunk=chunk).parse(stream))
+            self.assertEqual(got, whole, "chunk %d" % chunk)
+
+    def test_error_then_recovery(self):
+        items = smtpreply.Parser().parse(b"garbage\r\n250 2.0.0 Ok\r\n")
+        self.assertEqual(len(items), 2)
+        err, rep = items
+        self.assertIsInstance(err, smtpreply.ParseError)
+        self.assertEqual((err.name, err.offset, err.line), ("bad-code", 0, 1))
+        self.assertTrue(err.message)
+        self.assertEqual(err.status, -2)
+        self.assertIsInstance(rep, smtpreply.Reply)
+        self.assertEqual((rep.code, rep.enhanced, rep.lines, rep.offset),
+                         (250, "2.0.0", ["Ok"], 9))
+
+    def test_code_mismatch_starts_next_reply(self):
+        items = smtpreply.Parser().parse(b"220-mx.example.test\r\n521 5.3.2 No mail\r\n")
+        self.assertEqual(log(items)[0], ("error", "code-mismatch", 21, 2))
+        self.assertEqual((items[1].code, items[1].enhanced, items[1].lines),
+                         (521, "5.3.2", ["No mail"]))
+
+    def test_raise_mode_keeps_the_rest(self):
+        p = smtpreply.Parser(errors="raise")
+        got = []
+        with self.assertRaises(smtpreply.ParseError) as cm:
+            for r in p.feed(b"250 Ok\r\nXYZ\r\n354 Go\r\n"):
+                got.append(r.code)
+        self.assertEqual(got, [250])
+        self.assertEqual((cm.exception.name, cm.exception.line), ("bad-code", 2))
+        self.assertEqual([r.code for r in p.feed(b"221 Bye\r\n")], [354, 221])
+
+    def test_stopping_early_loses_nothing(self):
+        p = smtpreply.Parser()
+        first = next(iter(p.feed(PIPELINED)))
+        self.assertEqual(first.enhanced, "2.1.0")
+        self.assertEqual([r.code for r in p.feed(b"")], [250, 354])
+
+    def test_tolerated_and_strict(self):
+        (r,) = smtpreply.Parser().parse(b"250 Ok\n")
+        self.assertEqual(r.flags, ["bare-lf"])
+        items = smtpreply.Parser(strict=True).parse(b"250 Ok\n250 Ok\r\n")
+        self.assertIsInstance(items[0], smtpreply.ParseError)
+        self.assertEqual(items[0].name, "bare-lf")
+        (r,) = smtpreply.Parser().parse(b"250\r\n")
+        self.assertIn("code-only", r.flags)
+        (r,) = smtpreply.Parser().parse(b"500 5.5.2 bad \x00 command\r\n")
+        self.assertIn("nul", r.flags)
+        self.assertEqual(r.raw_lines, [b"bad \x00 command"])
+
+    def test_finish_inside_a_reply(self):
+        p = smtpreply.Parser()
+        self.assertEqual(p.parse(b"250-mx.example.test\r\n250-SIZE"), [])
+        (err,) = p.finish()
+        self.assertEqual((err.name, err.offset, err.line), ("incomplete", 0, 1))
+        self.assertEqual(p.finish(), [])
+
+    def test_reply_outlives_the_parser_buffer(self):
+        p = smtpreply.Parser(text_capacity=64)
+        (first,) = p.parse(b"550 5.1.1 No such user here\r\n")
+        p.parse(b"250 2.0.0 something else entirely, long enough to overwrite\r\n")
+        self.assertEqual(first.lines, ["No such user here"])
+        self.assertEqual(first.verdict("RCPT TO").reason, "recipient-unknown")
+
+    def test_truncated_text(self):
+        (r,) = smtpreply.Parser(text_capacity=8).parse(GMAIL_550)
+        self.assertIn("truncated", r.flags)
+        self.assertEqual((r.code, r.enhanced, r.length), (550, "5.1.1", len(GMAIL_550)))
+
+    def test_bad_arguments(self):
+        with self.assertRaises(ValueError):
+            smtpreply.Parser(errors="ignore")
+        with self.assertRaises(ValueError):
+            smtpreply.Parser(chunk=0)
+        with self.assertRaises(ValueError):
+            smtpreply.Parser(max_line_length=2)
+
+
+class Classifying(unittest.TestCase):
+    def test_verdicts(self):
+        items = smtpreply.Parser().parse(PIPELINED + GMAIL_550)
+        commands = ["MAIL", "RCPT", "DATA", "RCPT"]
+        got = [(r.verdict(c).severity, r.verdict(c).reason, r.verdict(c).retry)
+               for r, c in zip(items, commands)]
+        self.assertEqual(got[:3], [("positive-completion", "none", "not-needed"),
+                                   ("positive-completion", "none", "not-needed"),
+                                   ("positive-intermediate", "none", "not-needed")])
+        v = items[3].verdict("RCPT")
+        self.assertEqual((v.severity, v.category, v.reason, v.bounce, v.retry, v.command),
+                         ("permanent-negative", "mail-system", "recipient-unknown", "hard",
+                          "never", "RCPT"))
+        self.assertEqual(v.evidence, "enhanced")
+        self.assertTrue(v.rule)
+        self.assertEqual(items[3].verdict(5).command, "RCPT")
+        self.assertEqual(items[3].verdict().command, "UNKNOWN")
+
+
+class Explaining(unittest.TestCase):
+    def test_basic_en(self):
+        e = smtpreply.explain(550)
+        self.assertEqual((e["kind"], e["code"], e["match"], e["locale"]),
+                         ("basic", 550, "exact", "en"))
+        self.assertEqual(e["severity"], "permanent-negative")
+        self.assertEqual(e["category"], "mail-system")
+        for k in ("title", "description", "when", "fix", "reference"):
+            self.assertTrue(e[k], k)
+        self.assertEqual(smtpreply.explain("550"), e)
+
+    def test_basic_vi(self):
+        en = smtpreply.explain(550, "en")
+        vi = smtpreply.explain(550, "vi")
+        self.assertEqual(vi["locale"], "vi")
+        self.assertNotEqual(vi["title"], en["title"])
+        self.assertEqual(vi["code"], 550)
+
+    def test_unknown_basic_falls_back_to_class(self):
+        e = smtpreply.explain(599)
+        self.assertEqual(e["match"], "class")
+        self.assertTrue(e["title"])
+        with self.assertRaises(ValueError):
+            smtpreply.explain(999)
+
+    def test_enhanced(self):
+        e = smtpreply.explain("5.1.1")
+        self.assertEqual((e["kind"], e["code"], e["match"]), ("enhanced", "5.1.1", "exact"))
+        for k in ("class_title", "subject_title", "title", "description", "reference"):
+            self.assertTrue(e[k], k)
+        vi = smtpreply.explain("5.1.1", "vi")
+        self.assertIn(vi["locale"], ("vi", "en"))
+        if vi["locale"] == "en":  # not translated yet: served in English, and says so
+            self.assertEqual(vi["title"], e["title"])
+        else:
+            self.assertNotEqual(vi["title"], e["title"])
+
+    def test_not_a_code(self):
+        for bad in ("hello", "5.1", "5.1.1x", ""):
+            with self.assertRaises(ValueError, msg=bad):
+                smtpreply.explain(bad)
+
+    def test_describe_reason(self):
+        self.assertTrue(smtpreply.describe_reason("mailbox-full"))
+        with self.assertRaises(ValueError):
+            smtpreply.describe_reason("no-such-reason")
+
+
+if __name__ == "__main__":
+    unittest.main()
