@@ -425,6 +425,7 @@ static int cut_line(struct state *s, int status, uint64_t position)
 {
     s->state = CUT;
     s->prev_cr = 0;
+    s->u8_need = 0;
     s->flags |= SMTPREPLY_FLAG_DAMAGED;
     return fail(s, status, position);
 }
@@ -614,14 +615,16 @@ int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t l
 
         /* Every byte of a structurally valid line counts toward its length. */
         if (s->state >= ENH && s->state <= TEXT_CR && !(c == '\n' && s->lf_checked)) {
-            if (s->line_len + 1 > s->max_line) {
+            int limit = s->line_len + 1 > s->max_line ? SMTPREPLY_E_LINE_TOO_LONG
+                      : (s->strict & SMTPREPLY_STRICT_LINE_512) && s->line_len + 1 > 512
+                      ? SMTPREPLY_E_LINE_OVER_512 : 0;
+            if (limit) {
+                /* A CR before this byte, or this byte if it is a CR, still pairs with
+                 * the coming LF: the line end is not bare. */
+                int cr = c == '\n' ? s->state == TEXT_CR : c == '\r';
                 s->lf_checked = c == '\n';
-                rc = cut_line(s, SMTPREPLY_E_LINE_TOO_LONG, s->offset);
-                RETURN_AT(c != '\n', rc);
-            }
-            if ((s->strict & SMTPREPLY_STRICT_LINE_512) && s->line_len + 1 > 512) {
-                s->lf_checked = c == '\n';
-                rc = cut_line(s, SMTPREPLY_E_LINE_OVER_512, s->offset);
+                rc = cut_line(s, limit, s->offset);
+                s->prev_cr = (uint8_t)cr;
                 RETURN_AT(c != '\n', rc);
             }
         }
@@ -776,6 +779,7 @@ int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t l
                 if ((rc = utf8_interrupted(s)) != 0 && !s->lf_checked) {
                     s->lf_checked = 1;
                     rc = cut_line(s, rc, s->offset);
+                    s->prev_cr = 1;
                     RETURN_AT(0, rc);
                 }
                 s->line_len++;

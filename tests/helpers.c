@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+#define _DEFAULT_SOURCE
+#include "helpers.h"
+
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+const char *flag_name(uint32_t bit)
+{
+    switch (bit) {
+    case SMTPREPLY_FLAG_BARE_LF: return "bare_lf";
+    case SMTPREPLY_FLAG_SECOND_DIGIT: return "second_digit";
+    case SMTPREPLY_FLAG_LINE_OVER_512: return "over_512";
+    case SMTPREPLY_FLAG_NUL: return "nul";
+    case SMTPREPLY_FLAG_8BIT: return "8bit";
+    case SMTPREPLY_FLAG_LONE_CR: return "lone_cr";
+    case SMTPREPLY_FLAG_TRUNCATED: return "truncated";
+    case SMTPREPLY_FLAG_ENHANCED_MISMATCH: return "enh_mismatch";
+    case SMTPREPLY_FLAG_ENHANCED_INVALID: return "enh_invalid";
+    case SMTPREPLY_FLAG_DAMAGED: return "damaged";
+    case SMTPREPLY_FLAG_CODE_ONLY: return "code_only";
+    default: return "?";
+    }
+}
+
+uint64_t test_rand(uint64_t *state)
+{
+    uint64_t x = *state ? *state : 0x9E3779B97F4A7C15ull;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    return x * 0x2545F4914F6CDD1Dull;
+}
+
+struct sink {
+    char *out;
+    size_t cap, len;
+};
+
+static void emit(struct sink *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void emit(struct sink *k, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    if (k->len + 1 >= k->cap)
+        return;
+    va_start(ap, fmt);
+    n = vsnprintf(k->out + k->len, k->cap - k->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        k->len += (size_t)n < k->cap - k->len ? (size_t)n : k->cap - k->len - 1;
+}
+
+static void emit_text(struct sink *k, const char *t, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)t[i];
+        if (c == '\n')
+            emit(k, "|");
+        else if (c < 0x20 || c >= 0x7F || c == '|' || c == '\'' || c == '\\')
+            emit(k, "\\x%02x", c);
+        else
+            emit(k, "%c", c);
+    }
+}
+
+static void log_reply(struct sink *k, const struct smtpreply_reply *r, enum log_detail d)
+{
+    uint32_t bit;
+    emit(k, "%u %s '", r->code, r->enhanced_text[0] ? r->enhanced_text : "-");
+    emit_text(k, r->text, r->text_len);
+    emit(k, "'");
+    for (bit = 1; bit; bit <<= 1)
+        if (r->flags & bit)
+            emit(k, " +%s", flag_name(bit));
+    if (r->encoding == SMTPREPLY_TEXT_UTF8)
+        emit(k, " +utf8");
+    else if (r->encoding == SMTPREPLY_TEXT_OTHER)
+        emit(k, " +other");
+    if (r->line_count != r->lines_stored || d == LOG_FULL)
+        emit(k, " lines=%u/%u", r->line_count, r->lines_stored);
+    if (d == LOG_FULL)
+        emit(k, " off=%llu len=%llu first=%u textlen=%zu",
+             (unsigned long long)r->offset, (unsigned long long)r->length,
+             r->first_line, r->text_len);
+    emit(k, "\n");
+}
+
+static void log_error(struct sink *k, const struct smtpreply_parser *p, int rc,
+                      enum log_detail d)
+{
+    struct smtpreply_error e;
+    smtpreply_parser_error(p, &e);
+    ck_assert_int_eq(e.status, rc);
+    emit(k, "!%s@%u:%llu", e.name, e.line, (unsigned long long)e.offset);
+    if (d == LOG_FULL)
+        emit(k, " pos=%llu", (unsigned long long)e.position);
+    emit(k, "\n");
+}
+
+/* A copy of the input that ends right before a PROT_NONE page. */
+static char *guarded(const char *in, size_t len, void **map, size_t *maplen)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t body = (len + page - 1) / page * page;
+    char *base;
+    if (body == 0)
+        body = page;
+    *maplen = body + page;
+    base = mmap(NULL, *maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert_msg(base != MAP_FAILED, "mmap failed");
+    ck_assert_int_eq(mprotect(base + body, page, PROT_NONE), 0);
+    *map = base;
+    memcpy(base + body - len, in, len);
+    return base + body - len;
+}
+
+int feed_log(const char *in, size_t len, const struct feed_opts *fo,
+             const size_t *cuts, size_t ncuts, enum log_detail detail,
+             char *out, size_t outcap)
+{
+    struct smtpreply_parser p;
+    struct smtpreply_options o;
+    struct smtpreply_reply r;
+    struct sink k = { out, outcap, 0 };
+    static char text[1 << 20];
+    size_t cap = fo && fo->cap ? fo->cap : 4096, at = 0, ci = 0;
+    void *map;
+    size_t maplen;
+    char *data = guarded(in, len, &map, &maplen);
+    int errors = 0, rc;
+
+    out[0] = '\0';
+    if (fo && fo->no_text)
+        cap = 0;
+    ck_assert(cap <= sizeof text);
+    smtpreply_options_default(&o);
+    if (fo) {
+        o.strict = fo->strict;
+        o.smtputf8 = fo->smtputf8;
+        if (fo->max_line)
+            o.max_line_length = fo->max_line;
+        if (fo->max_lines)
+            o.max_lines = fo->max_lines;
+    }
+    ck_assert_int_eq(smtpreply_parser_init_ex(&p, cap ? text : NULL, cap, &o), SMTPREPLY_OK);
+    while (at < len) {
+        size_t end = ci < ncuts ? cuts[ci++] : len;
+        int stalled = 0;
+        if (end <= at || end > len)
+            continue;
+        while (at < end) {
+            size_t used = 99999;
+            rc = smtpreply_parser_feed(&p, data + at, end - at, &used, &r);
+            ck_assert_msg(used <= end - at, "consumed %zu of %zu", used, end - at);
+            if (rc == SMTPREPLY_REPLY) {
+                log_reply(&k, &r, detail);
+            } else if (rc < 0) {
+                log_error(&k, &p, rc, detail);
+                errors++;
+            } else {
+                ck_assert_msg(used == end - at, "NEED_MORE but %zu of %zu used", used, end - at);
+                ck_assert_int_eq(r.code, 0);
+            }
+            if (used == 0) {
+                ck_assert_msg(rc < 0 && !stalled, "no progress (rc %d)", rc);
+                stalled = 1;
+            } else {
+                stalled = 0;
+            }
+            at += used;
+        }
+    }
+    rc = smtpreply_parser_finish(&p, &r);
+    if (rc < 0) {
+        log_error(&k, &p, rc, detail);
+        errors++;
+    }
+    munmap(map, maplen);
+    /* Drop the last '\n' so expectations read naturally. */
+    if (k.len && out[k.len - 1] == '\n')
+        out[--k.len] = '\0';
+    return errors;
+}
+
+int feed_chunked(const char *in, size_t len, const struct feed_opts *fo, size_t chunk,
+                 enum log_detail detail, char *out, size_t outcap)
+{
+    size_t n = 0, i, *cuts;
+    int rc;
+    if (chunk == 0 || chunk >= len)
+        return feed_log(in, len, fo, NULL, 0, detail, out, outcap);
+    cuts = malloc((len / chunk + 1) * sizeof *cuts);
+    ck_assert_ptr_nonnull(cuts);
+    for (i = chunk; i < len; i += chunk)
+        cuts[n++] = i;
+    rc = feed_log(in, len, fo, cuts, n, detail, out, outcap);
+    free(cuts);
+    return rc;
+}
