@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Properties over every table case and a fixed-seed generated set:
+ * - split invariance: the whole input, byte by byte, one cut at every offset and
+ *   random splits all give the same FULL log (replies, errors, offsets, flags);
+ * - recovery: a good reply after a bad line parses exactly as it does alone.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "parser_cases.h"
+
+static char whole[1 << 17], got[1 << 17];
+
+static void check_splits(const char *name, const char *in, size_t len, const struct feed_opts *fo,
+                         uint64_t seed)
+{
+    size_t cut, round;
+    uint64_t rng = seed;
+    (void)feed_log(in, len, fo, NULL, 0, LOG_FULL, whole, sizeof whole);
+    (void)feed_chunked(in, len, fo, 1, LOG_FULL, got, sizeof got);
+    ck_assert_msg(strcmp(got, whole) == 0, "%s byte by byte:\n got: %s\nwant: %s", name, got, whole);
+    for (cut = 1; cut < len; cut++) {
+        (void)feed_log(in, len, fo, &cut, 1, LOG_FULL, got, sizeof got);
+        ck_assert_msg(strcmp(got, whole) == 0, "%s cut at %zu:\n got: %s\nwant: %s", name, cut, got, whole);
+    }
+    for (round = 0; round < 40 && len > 1; round++) {
+        size_t cuts[32], n = 0, at = 0;
+        while (n < 32) {
+            at += 1 + (size_t)(test_rand(&rng) % (len / 4 + 2));
+            if (at >= len)
+                break;
+            cuts[n++] = at;
+        }
+        (void)feed_log(in, len, fo, cuts, n, LOG_FULL, got, sizeof got);
+        ck_assert_msg(strcmp(got, whole) == 0, "%s random split %zu:\n got: %s\nwant: %s", name, round, got, whole);
+    }
+}
+
+START_TEST(table_splits)
+{
+    const struct parser_case *c = &parser_cases[_i];
+    size_t len = c->len ? c->len : strlen(c->input);
+    check_splits(c->name, c->input, len, &c->opts, 0x5EED0000u + (uint64_t)_i);
+}
+END_TEST
+
+/* A random but well-formed-ish session: codes, continuation lines, enhanced codes,
+ * text bytes of every kind, occasional garbage and bare LFs. */
+static size_t generate(uint64_t *rng, char *out, size_t cap)
+{
+    static const char *texts[] = { "Ok", "mx.example.com ESMTP", "PIPELINING", "SIZE 35882577",
+        "<a@example.org>: Recipient address rejected: User unknown", "Greylisted, see http://x/",
+        "", " ", "\xc3\xa9t\xc3\xa9", "\x80\xff", "a\rb", "tab\there", "5.1.1", "dots 1.2.3" };
+    static const char *enh[] = { "", "2.0.0 ", "5.1.1 ", "4.7.1 ", "5.7.26 ", "4.2.0 ", "5.123.456 " };
+    size_t n = 0;
+    while (n + 400 < cap) {
+        uint64_t r = test_rand(rng);
+        unsigned code = 200 + (unsigned)(r % 400);
+        unsigned lines = 1 + (unsigned)((r >> 12) % 4), l;
+        const char *e = enh[(r >> 20) % ARRAY_SIZE(enh)];
+        if ((r >> 30) % 23 == 0)
+            n += (size_t)snprintf(out + n, cap - n, "garbage %u\r\n", code);
+        for (l = 0; l < lines; l++) {
+            uint64_t q = test_rand(rng);
+            const char *eol = (q % 11 == 0) ? "\n" : "\r\n";
+            if (q % 17 == 0 && l == lines - 1) {
+                n += (size_t)snprintf(out + n, cap - n, "%u%s", code, eol);
+                continue;
+            }
+            n += (size_t)snprintf(out + n, cap - n, "%u%c%s%s%s", code, l + 1 < lines ? '-' : ' ', e,
+                                  texts[(q >> 8) % ARRAY_SIZE(texts)], eol);
+        }
+        if ((r >> 40) % 5 == 0)
+            break;
+    }
+    return n;
+}
+
+START_TEST(generated_splits)
+{
+    uint64_t rng = 0xC0FFEEu + (uint64_t)_i * 7919u;
+    static char in[8192];
+    size_t len = generate(&rng, in, sizeof in);
+    char name[32];
+    struct feed_opts small = { 0, 0, 0, 3, 64, 0 };
+    snprintf(name, sizeof name, "generated %d", _i);
+    check_splits(name, in, len, NULL, rng);
+    check_splits(name, in, len, &small, rng);
+}
+END_TEST
+
+/* After any bad line, a good reply parses exactly as it does on its own. */
+START_TEST(recovery)
+{
+    static const char *bad[] = {
+        "hello\r\n", "\r\n", "\n", "25\r\n", "2500 x\r\n", "150 x\r\n", "250xok\r\n", "\x01\x02\r\n",
+        "0\r\n", " 250 x\r\n", "250\r\r\n", "\r\r\n", "9\n", "\xff\xfe\xfd\n",
+    };
+    static const char *good[] = {
+        "250 ok\r\n", "250-a\r\n250 b\r\n", "550 5.1.1 gone\r\n", "250\r\n", "220 \xc3\xa9\r\n",
+        GMAIL_550,
+    };
+    size_t b, g;
+    char alone[4096], after[4096], in[4096];
+    for (g = 0; g < ARRAY_SIZE(good); g++) {
+        (void)feed_chunked(good[g], strlen(good[g]), NULL, 0, LOG_BRIEF, alone, sizeof alone);
+        for (b = 0; b < ARRAY_SIZE(bad); b++) {
+            const char *tail;
+            size_t k;
+            snprintf(in, sizeof in, "%s%s", bad[b], good[g]);
+            for (k = 0; k <= 3; k++) {
+                int errors = feed_chunked(in, strlen(in), NULL, k, LOG_BRIEF, after, sizeof after);
+                ck_assert_msg(errors == 1, "bad %zu good %zu: %s", b, g, after);
+                tail = strchr(after, '\n');
+                ck_assert_msg(tail && strcmp(tail + 1, alone) == 0, "bad %zu good %zu chunk %zu:\n%s\nalone:\n%s",
+                              b, g, k, after, alone);
+            }
+        }
+    }
+}
+END_TEST
+
+static Suite *split_suite(void)
+{
+    Suite *s = suite_create("split");
+    TCase *tc = tcase_create("split");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, table_splits, 0, (int)parser_case_count);
+    tcase_add_loop_test(tc, generated_splits, 0, 60);
+    tcase_add_test(tc, recovery);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(split_suite());
+    int failed;
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
