@@ -50,7 +50,8 @@ E_UNKNOWN_CODE = -16
 STRICT_ALL = 0x3F
 
 # enum smtpreply_reply_flags, in bit order; printed names are the constant's
-# suffix in lower case with '-' for '_' (SMTPREPLY_FLAG_BARE_LF -> "bare-lf").
+# suffix in lower case with '-' for '_' (SMTPREPLY_FLAG_BARE_LF -> "bare-lf"),
+# the names smtp-parse prints.
 REPLY_FLAGS = (
     "BARE_LF", "SECOND_DIGIT", "LINE_OVER_512", "NUL", "8BIT", "LONE_CR",
     "TRUNCATED", "ENHANCED_MISMATCH", "ENHANCED_INVALID", "DAMAGED",
@@ -64,11 +65,16 @@ ENCODINGS = ("ascii", "utf8", "other")
 MATCHES = ("exact", "class")
 
 
+# Where the printed name is not simply derived from the constant (as smtp-parse
+# prints it).
+_FLAG_NAME_EXCEPTIONS = {"UNEXPECTED": "unexpected-for-command"}
+
+
 def _flag_names(bits, table):
     names = []
     for i, const in enumerate(table):
         if bits & (1 << i):
-            names.append(const.lower().replace("_", "-"))
+            names.append(_FLAG_NAME_EXCEPTIONS.get(const) or const.lower().replace("_", "-"))
     unknown = bits & ~((1 << len(table)) - 1)
     if unknown:
         names.append("0x%x" % unknown)
