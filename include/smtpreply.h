@@ -18,6 +18,9 @@
  *   and enhanced code, in English and Vietnamese.
  * - @ref ehlo "The EHLO parser" reads a server's capabilities from its EHLO reply.
  *
+ * The @ref guide "user guide" walks through linking, the parse loop, memory and
+ * lifetimes, classification, EHLO, and what is tolerated and what is an error.
+ *
  * @section loop The parse loop
  * @code
  * struct smtpreply_parser p;
