@@ -1,0 +1,998 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * smtp-explain: what an SMTP reply code means, when you see it and what to do.
+ *
+ *   smtp-explain [--json] [--lang en|vi] CODE [CODE]
+ *
+ * CODE is a basic code ("535"), an enhanced code ("5.7.8") or both in one
+ * argument ("535 5.7.8"). One CODE prints its full catalog entry; two print a
+ * comparison: the two side by side, each one's meaning, when you see it and
+ * what to do, the key differences (computed from the data: severity,
+ * category, subject, the commands each answers) and when each applies.
+ * --json prints the same facts as one JSON object.
+ *
+ * Exit status: 0 done, 1 a CODE is not a valid reply code, 2 usage error.
+ * Uses only the public header, as an outside program would.
+ */
+#include <smtpreply.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+#define WIDTH 78            /* text is wrapped to this many columns */
+#define SENTENCE_CAP 2048   /* one composed sentence */
+
+/* ------------------------------------------------------------------------ */
+/* Labels, per language. Catalog strings come from the library; these are   */
+/* only the tool's own headings and sentence templates ({1}, {2}... are      */
+/* replaced by arguments, so each language keeps its own word order).        */
+
+struct labels {
+    const char *lang;
+    const char *title_compare;      /* {1} vs {2} */
+    const char *class_, *severity, *category, *meaning, *when, *fix, *action;
+    const char *reference, *answers, *subject, *detail, *basic_codes, *outcome;
+    const char *key_differences, *when_each, *any_command, *no_command;
+    const char *outcome_word[6];    /* by first digit: 2..5 */
+    const char *next_step[6];       /* by first digit: 2..5 */
+    const char *reply_outcome_s, *reply_outcome_i, *reply_outcome_e;
+    const char *command_phrase[SMTPREPLY_CMD_COUNT]; /* by enum smtpreply_command */
+    const char *reply_group;        /* {1} outcome {2} commands: "the error reply to AUTH" */
+    const char *list_and;           /* joins the last two list items */
+    const char *category_word[10];  /* by enum smtpreply_category */
+    const char *not_standard;       /* {1} code, {2} class digit */
+    const char *not_registered;     /* {1} enhanced code */
+    const char *class_disagrees;    /* {1} enhanced class, {2} first digit */
+    const char *diff_outcome;       /* {1} code A {2} outcome A {3} class A {4} code B ... */
+    const char *same_outcome;       /* {1} outcome {2} class */
+    const char *diff_success;       /* {1} the code that succeeded */
+    const char *diff_transient;     /* {1} temporary code, {2} permanent code */
+    const char *diff_category;      /* {1} A {2} digit A {3} word A {4} B {5} digit {6} word */
+    const char *same_category;      /* {1} digit {2} word */
+    const char *diff_commands;      /* {1} A {2} commands A {3} B {4} commands B */
+    const char *shared_commands;    /* {1} commands both answer */
+    const char *no_shared_commands;
+    const char *diff_subject;       /* {1} A {2} subject A {3} B {4} subject B */
+    const char *diff_reference;     /* {1} A {2} ref A {3} B {4} ref B */
+    const char *same_code;
+    const char *applies;            /* {1} commands, {2} next step */
+    const char *applies_enhanced;   /* {1} basic codes, {2} next step */
+    const char *applies_enhanced_none; /* {1} next step */
+};
+
+static const struct labels labels_en = {
+    "en",
+    "SMTP {1} vs {2}",
+    "Class", "Severity", "Category", "Meaning", "When you see it", "How to fix", "What to do",
+    "Reference", "Reply to", "Subject", "Detail", "Usual basic codes", "Outcome",
+    "Key differences", "When each applies", "any command", "no command in the standard tables",
+    { "", "", "success", "intermediate (the server waits for more input)",
+      "temporary failure", "permanent failure" },
+    { "", "", "nothing to fix; go on with the next command",
+      "send what the server asks for next",
+      "retry later with backoff; the condition should pass",
+      "do not resend unchanged; fix the cause first" },
+    "success", "intermediate", "error",
+    { "", "connecting (the greeting)", "EHLO", "HELO", "MAIL FROM", "RCPT TO", "DATA",
+      "the end of the message data", "BDAT", "AUTH", "STARTTLS", "VRFY", "EXPN", "RSET",
+      "NOOP", "QUIT", "HELP", "ETRN", "ATRN" },
+    "the {1} reply to {2}", " and ",
+    { "syntax", "information", "connections", "unspecified", "unspecified", "mail system",
+      "unknown", "unknown", "unknown", "unknown" },
+    "{1} is not a standard SMTP reply code; it is explained by its class, {2}xx.",
+    "{1} is not a registered enhanced status code; it is explained by its subject and class.",
+    "Note: the enhanced code's class ({1}) differs from the reply code's first digit ({2}); "
+    "RFC 3463 wants them equal, and the reply code's digit decides.",
+    "Outcome: {1} is a {2} ({3}); {4} is a {5} ({6}).",
+    "Outcome: both are a {1} ({2}).",
+    "Only {1} means the command worked.",
+    "{1} is temporary, so the same command can succeed later; {2} is permanent, so "
+    "repeating it unchanged fails again.",
+    "Category: {1} is x{2}z ({3}); {4} is x{5}z ({6}).",
+    "Category: both are x{1}z ({2}).",
+    "Commands: {1} is {2}; {3} is {4}.",
+    "Both can answer {1}.",
+    "They never answer the same command.",
+    "Subject: {1} is about {2}; {3} is about {4}.",
+    "Where defined: {1} in {2}; {3} in {4}.",
+    "Both arguments name the same code.",
+    "It is {1}. Next step: {2}.",
+    "Usually sent with basic code {1}. Next step: {2}.",
+    "Next step: {1}.",
+};
+
+static const struct labels labels_vi = {
+    "vi",
+    "SMTP {1} và {2}",
+    "Lớp", "Mức độ", "Nhóm", "Ý nghĩa", "Khi nào gặp", "Cách khắc phục", "Cần làm gì",
+    "Tham chiếu", "Trả lời cho lệnh", "Chủ đề", "Chi tiết", "Mã cơ bản thường đi kèm", "Kết quả",
+    "Khác biệt chính", "Khi nào mỗi mã áp dụng", "mọi lệnh", "không có lệnh nào trong bảng chuẩn",
+    { "", "", "thành công", "trung gian (máy chủ chờ thêm dữ liệu)",
+      "lỗi tạm thời", "lỗi vĩnh viễn" },
+    { "", "", "không cần sửa gì; tiếp tục với lệnh kế tiếp",
+      "gửi phần tiếp theo mà máy chủ yêu cầu",
+      "thử lại sau, giãn dần khoảng cách; tình trạng này sẽ qua",
+      "đừng gửi lại nguyên trạng; hãy khắc phục nguyên nhân trước" },
+    "thành công", "trung gian", "lỗi",
+    { "", "việc kết nối (lời chào)", "EHLO", "HELO", "MAIL FROM", "RCPT TO", "DATA",
+      "phần kết thúc dữ liệu thư", "BDAT", "AUTH", "STARTTLS", "VRFY", "EXPN", "RSET",
+      "NOOP", "QUIT", "HELP", "ETRN", "ATRN" },
+    "phản hồi {1} cho {2}", " và ",
+    { "cú pháp", "thông tin", "kết nối", "không xác định", "không xác định", "hệ thống thư",
+      "không rõ", "không rõ", "không rõ", "không rõ" },
+    "{1} không phải là mã phản hồi SMTP chuẩn; nó được giải thích theo lớp {2}xx.",
+    "{1} không phải là mã trạng thái mở rộng đã đăng ký; nó được giải thích theo chủ đề và lớp.",
+    "Lưu ý: lớp của mã mở rộng ({1}) khác chữ số đầu của mã phản hồi ({2}); "
+    "RFC 3463 yêu cầu hai số này bằng nhau, và chữ số của mã phản hồi là quyết định.",
+    "Kết quả: {1} là {2} ({3}); {4} là {5} ({6}).",
+    "Kết quả: cả hai đều là {1} ({2}).",
+    "Chỉ {1} có nghĩa là lệnh đã thành công.",
+    "{1} là tạm thời nên cùng lệnh đó có thể thành công về sau; {2} là vĩnh viễn nên "
+    "lặp lại nguyên trạng sẽ lại thất bại.",
+    "Nhóm: {1} thuộc x{2}z ({3}); {4} thuộc x{5}z ({6}).",
+    "Nhóm: cả hai đều thuộc x{1}z ({2}).",
+    "Lệnh: {1} là {2}; {3} là {4}.",
+    "Cả hai đều có thể trả lời {1}.",
+    "Hai mã không bao giờ trả lời cùng một lệnh.",
+    "Chủ đề: {1} nói về {2}; {3} nói về {4}.",
+    "Nơi định nghĩa: {1} trong {2}; {3} trong {4}.",
+    "Hai tham số là cùng một mã.",
+    "Đây là {1}. Bước tiếp theo: {2}.",
+    "Thường đi kèm mã cơ bản {1}. Bước tiếp theo: {2}.",
+    "Bước tiếp theo: {1}.",
+};
+
+/* ------------------------------------------------------------------------ */
+/* One CODE argument.                                                        */
+
+struct item {
+    char label[40];                     /* "535", "5.7.8", "550 5.1.1" */
+    int has_basic, has_enh;
+    unsigned code;
+    struct smtpreply_enhanced enh;
+    char enh_text[24];
+    struct smtpreply_code_info bi;
+    struct smtpreply_enhanced_info ei;
+    int digit;                          /* 2..5: basic first digit, else enhanced class */
+    char commands[512];                 /* table cell: "CONNECT, STARTTLS (success)" */
+    char phrase[1024];                  /* "the success reply to connecting ... and STARTTLS" */
+    char command_set[SMTPREPLY_CMD_COUNT]; /* outcome per command, 0 when none */
+    int any_command;
+};
+
+struct sentence {
+    char text[SENTENCE_CAP];
+};
+
+/* Replace {1}..{9} in tmpl by args; the result is cut at SENTENCE_CAP. */
+static void compose(struct sentence *out, const char *tmpl, const char *const *args, int n)
+{
+    size_t used = 0;
+    const char *p;
+
+    for (p = tmpl; *p != '\0' && used + 1 < sizeof out->text; p++) {
+        if (p[0] == '{' && p[1] >= '1' && p[1] <= '9' && p[2] == '}' && p[1] - '1' < n) {
+            const char *a = args[p[1] - '1'];
+            size_t len = strlen(a);
+            if (len > sizeof out->text - 1 - used)
+                len = sizeof out->text - 1 - used;
+            memcpy(out->text + used, a, len);
+            used += len;
+            p += 2;
+        } else {
+            out->text[used++] = *p;
+        }
+    }
+    out->text[used] = '\0';
+}
+
+/* Columns a UTF-8 string takes (combining marks take none). */
+static size_t columns(const char *s, size_t len)
+{
+    size_t i, n = 0;
+    const unsigned char *u = (const unsigned char *)s;
+
+    for (i = 0; i < len; i++) {
+        if ((u[i] & 0xC0) == 0x80)
+            continue;
+        /* U+0300..U+036F: 0xCC 0x80 .. 0xCD 0xAF */
+        if ((u[i] == 0xCC || (u[i] == 0xCD && i + 1 < len && u[i + 1] <= 0xAF)))
+            continue;
+        n++;
+    }
+    return n;
+}
+
+/* Print text wrapped to WIDTH: the first line after "prefix", the others indented. */
+static void wrap(const char *prefix, size_t indent, const char *text)
+{
+    size_t col, start, i, len = strlen(text), word_end, cols;
+    int first = 1;
+
+    fputs(prefix, stdout);
+    col = columns(prefix, strlen(prefix));
+    while (col < indent) {
+        putchar(' ');
+        col++;
+    }
+    start = 0;
+    while (start < len) {
+        /* one word: up to the next space */
+        word_end = start;
+        while (word_end < len && text[word_end] != ' ')
+            word_end++;
+        cols = columns(text + start, word_end - start);
+        if (!first && col + 1 + cols > WIDTH) {
+            putchar('\n');
+            for (i = 0; i < indent; i++)
+                putchar(' ');
+            col = indent;
+        } else if (!first) {
+            putchar(' ');
+            col++;
+        }
+        first = 0;
+        fwrite(text + start, 1, word_end - start, stdout);
+        col += cols;
+        start = word_end;
+        while (start < len && text[start] == ' ')
+            start++;
+    }
+    putchar('\n');
+}
+
+static void field(const char *label, const char *text)
+{
+    char prefix[96];
+
+    snprintf(prefix, sizeof prefix, "  %s: ", label);
+    wrap(prefix, 4, text);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Parsing and looking up a CODE.                                            */
+
+static int all_digits(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return n > 0;
+}
+
+static char outcome_of(int command, unsigned code)
+{
+    int o = smtpreply_command_expects(command, code);
+    return (char)(o == 'S' || o == 'I' || o == 'E' ? o : 0);
+}
+
+static void append(char *dst, size_t cap, const char *s)
+{
+    size_t used = strlen(dst), len = strlen(s);
+
+    if (len > cap - 1 - used)
+        len = cap - 1 - used;
+    memcpy(dst + used, s, len);
+    dst[used + len] = '\0';
+}
+
+/*
+ * The commands a code answers, from smtpreply_command_expects() over every
+ * command, grouped by outcome: a table cell ("CONNECT, STARTTLS (success)") and
+ * a phrase ("the success reply to connecting (the greeting) and STARTTLS").
+ */
+static void describe_commands(struct item *it, const struct labels *L)
+{
+    static const char outcomes[] = { 'S', 'I', 'E' };
+    const char *words[3];
+    char list[512], spoken[768];
+    const char *args[2];
+    struct sentence group;
+    size_t k;
+    int c, count = 0, in_group, total;
+
+    words[0] = L->reply_outcome_s;
+    words[1] = L->reply_outcome_i;
+    words[2] = L->reply_outcome_e;
+    it->commands[0] = it->phrase[0] = '\0';
+    for (c = 1; c < SMTPREPLY_CMD_COUNT; c++) {
+        it->command_set[c] = outcome_of(c, it->code);
+        count += it->command_set[c] != 0;
+    }
+    it->any_command = count == SMTPREPLY_CMD_COUNT - 1;
+    if (count == 0) {
+        append(it->commands, sizeof it->commands, L->no_command);
+        append(it->phrase, sizeof it->phrase, L->no_command);
+        return;
+    }
+    for (k = 0; k < COUNT_OF(outcomes); k++) {
+        total = 0;
+        for (c = 1; c < SMTPREPLY_CMD_COUNT; c++)
+            total += it->command_set[c] == outcomes[k];
+        if (total == 0)
+            continue;
+        list[0] = spoken[0] = '\0';
+        if (it->any_command) {
+            append(list, sizeof list, L->any_command);
+            append(spoken, sizeof spoken, L->any_command);
+        } else {
+            in_group = 0;
+            for (c = 1; c < SMTPREPLY_CMD_COUNT; c++) {
+                if (it->command_set[c] != outcomes[k])
+                    continue;
+                if (in_group > 0) {
+                    append(list, sizeof list, ", ");
+                    append(spoken, sizeof spoken, in_group == total - 1 ? L->list_and : ", ");
+                }
+                append(list, sizeof list, smtpreply_command_name(c));
+                append(spoken, sizeof spoken, L->command_phrase[c]);
+                in_group++;
+            }
+        }
+        if (it->commands[0] != '\0') {
+            append(it->commands, sizeof it->commands, "; ");
+            append(it->phrase, sizeof it->phrase, "; ");
+        }
+        append(it->commands, sizeof it->commands, list);
+        append(it->commands, sizeof it->commands, " (");
+        append(it->commands, sizeof it->commands, words[k]);
+        append(it->commands, sizeof it->commands, ")");
+        args[0] = words[k];
+        args[1] = spoken;
+        compose(&group, L->reply_group, args, 2);
+        append(it->phrase, sizeof it->phrase, group.text);
+    }
+}
+
+/* Returns 0, or 1 with a message on stderr when arg is not a valid CODE. */
+static int parse_item(const char *arg, const char *lang, const struct labels *L, struct item *it)
+{
+    const char *p = arg;
+
+    memset(it, 0, sizeof *it);
+    while (*p != '\0') {
+        const char *tok;
+        size_t n;
+
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '\0')
+            break;
+        tok = p;
+        while (*p != '\0' && *p != ' ' && *p != '\t')
+            p++;
+        n = (size_t)(p - tok);
+        if (n == 3 && all_digits(tok, n) && !it->has_basic && !it->has_enh) {
+            it->code = (unsigned)atoi(tok);
+            if (smtpreply_explain_code(it->code, lang, &it->bi) != SMTPREPLY_OK) {
+                fprintf(stderr, "smtp-explain: %.3s: reply codes run from 200 to 599\n", tok);
+                return 1;
+            }
+            it->has_basic = 1;
+        } else if (!it->has_enh && smtpreply_enhanced_parse(tok, n, &it->enh) == n) {
+            if (smtpreply_explain_enhanced(&it->enh, lang, &it->ei) != SMTPREPLY_OK) {
+                fprintf(stderr, "smtp-explain: %.*s: not an enhanced status code\n", (int)n, tok);
+                return 1;
+            }
+            snprintf(it->enh_text, sizeof it->enh_text, "%u.%u.%u", it->enh.klass,
+                     it->enh.subject, it->enh.detail);
+            it->has_enh = 1;
+        } else {
+            fprintf(stderr, "smtp-explain: \"%s\": expected a reply code (535), an enhanced "
+                    "code (5.7.8) or both (\"535 5.7.8\")\n", arg);
+            return 1;
+        }
+    }
+    if (!it->has_basic && !it->has_enh) {
+        fprintf(stderr, "smtp-explain: empty CODE\n");
+        return 1;
+    }
+    if (it->has_basic && it->has_enh)
+        snprintf(it->label, sizeof it->label, "%u %s", it->code, it->enh_text);
+    else if (it->has_basic)
+        snprintf(it->label, sizeof it->label, "%u", it->code);
+    else
+        snprintf(it->label, sizeof it->label, "%s", it->enh_text);
+    it->digit = it->has_basic ? (int)(it->code / 100) : (int)it->enh.klass;
+    if (it->has_basic)
+        describe_commands(it, L);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Text output.                                                              */
+
+static void class_line(const struct item *it, const struct labels *L, char *out, size_t cap)
+{
+    if (it->has_basic)
+        snprintf(out, cap, "%dxx %s (%s)", it->digit, it->bi.severity_title,
+                 L->outcome_word[it->digit]);
+    else
+        snprintf(out, cap, "%d.x.x %s (%s)", it->digit, it->ei.class_title,
+                 L->outcome_word[it->digit]);
+}
+
+/* "5xx Permanent Negative Completion", or "5.x.x Permanent Failure" for an enhanced code. */
+static void class_name(const struct item *it, char *out, size_t cap)
+{
+    if (it->has_basic)
+        snprintf(out, cap, "%dxx %s", it->digit, it->bi.severity_title);
+    else
+        snprintf(out, cap, "%d.x.x %s", it->digit, it->ei.class_title);
+}
+
+static void category_line(const struct item *it, const struct labels *L, char *out, size_t cap)
+{
+    int cat = it->bi.category;
+
+    if (cat < 0 || cat > 9)
+        cat = SMTPREPLY_CAT_UNKNOWN;
+    snprintf(out, cap, "x%uz %s", it->code / 10 % 10, L->category_word[cat]);
+}
+
+static void print_basic(const struct item *it, const struct labels *L, int brief)
+{
+    const struct smtpreply_code_info *b = &it->bi;
+    char buf[512];
+    struct sentence s;
+    const char *args[2];
+    char code[8], digit[4];
+
+    printf("%u  %s\n", it->code, b->title);
+    if (b->match == SMTPREPLY_MATCH_CLASS) {
+        snprintf(code, sizeof code, "%u", it->code);
+        snprintf(digit, sizeof digit, "%d", it->digit);
+        args[0] = code;
+        args[1] = digit;
+        compose(&s, L->not_standard, args, 2);
+        wrap("  ", 2, s.text);
+    }
+    class_line(it, L, buf, sizeof buf);
+    field(L->class_, buf);
+    if (!brief) {
+        category_line(it, L, buf, sizeof buf);
+        field(L->category, buf);
+    }
+    field(L->meaning, b->description);
+    field(L->when, b->when);
+    field(L->fix, b->fix);
+    if (!brief) {
+        if (b->reference[0] != '\0')
+            field(L->reference, b->reference);
+        field(L->answers, it->commands);
+    }
+}
+
+static void print_enhanced(const struct item *it, const struct labels *L)
+{
+    const struct smtpreply_enhanced_info *e = &it->ei;
+    char buf[1024];
+    struct sentence s;
+    const char *args[1];
+
+    printf("%s  %s\n", it->enh_text, e->title);
+    if (e->match == SMTPREPLY_MATCH_CLASS) {
+        args[0] = it->enh_text;
+        compose(&s, L->not_registered, args, 1);
+        wrap("  ", 2, s.text);
+    }
+    snprintf(buf, sizeof buf, "%u.x.x %s: %s", e->code.klass, e->class_title,
+             e->class_description);
+    field(L->class_, buf);
+    snprintf(buf, sizeof buf, "x.%u.x %s: %s", e->code.subject, e->subject_title,
+             e->subject_description);
+    field(L->subject, buf);
+    if (e->match == SMTPREPLY_MATCH_EXACT)
+        field(L->meaning, e->description);
+    field(L->action, e->action);
+    if (e->reference[0] != '\0')
+        field(L->reference, e->reference);
+    if (e->basic_codes[0] != '\0')
+        field(L->basic_codes, e->basic_codes);
+}
+
+static void print_item(const struct item *it, const struct labels *L)
+{
+    struct sentence s;
+    char a[16], b[16];
+    const char *args[2];
+
+    if (it->has_basic)
+        print_basic(it, L, 0);
+    if (it->has_basic && it->has_enh)
+        putchar('\n');
+    if (it->has_enh)
+        print_enhanced(it, L);
+    if (it->has_basic && it->has_enh && it->enh.klass != it->code / 100) {
+        snprintf(a, sizeof a, "%u", it->enh.klass);
+        snprintf(b, sizeof b, "%u", it->code / 100);
+        args[0] = a;
+        args[1] = b;
+        compose(&s, L->class_disagrees, args, 2);
+        putchar('\n');
+        wrap("", 0, s.text);
+    }
+}
+
+/* "RFC 5321 s.4.2.2; RFC 3207 s.4" -> "RFC 5321 s.4.2.2 and RFC 3207 s.4" */
+static void spoken_list(const char *refs, const struct labels *L, char *out, size_t cap)
+{
+    const char *p = refs, *semi;
+
+    out[0] = '\0';
+    while ((semi = strstr(p, "; ")) != NULL) {
+        size_t used = strlen(out), n = (size_t)(semi - p);
+        if (n > cap - 1 - used)
+            n = cap - 1 - used;
+        memcpy(out + used, p, n);
+        out[used + n] = '\0';
+        append(out, cap, strstr(semi + 2, "; ") != NULL ? ", " : L->list_and);
+        p = semi + 2;
+    }
+    append(out, cap, p);
+}
+
+/* The key differences, as sentences; returns how many were written. */
+static int differences(const struct item *x, const struct item *y, const struct labels *L,
+                       struct sentence *out, int cap)
+{
+    int n = 0;
+    const char *args[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
+    char cx[160], cy[160], dx[16], dy[16];
+
+    if (strcmp(x->label, y->label) == 0) {
+        compose(&out[n++], L->same_code, args, 0);
+        return n;
+    }
+    /* Outcome, from the first digit (or the enhanced class). */
+    if (x->digit != y->digit) {
+        args[0] = x->label;
+        args[1] = L->outcome_word[x->digit];
+        class_name(x, cx, sizeof cx);
+        args[2] = cx;
+        args[3] = y->label;
+        args[4] = L->outcome_word[y->digit];
+        class_name(y, cy, sizeof cy);
+        args[5] = cy;
+        compose(&out[n++], L->diff_outcome, args, 6);
+        if ((x->digit == 2) != (y->digit == 2) && n < cap) {
+            args[0] = x->digit == 2 ? x->label : y->label;
+            compose(&out[n++], L->diff_success, args, 1);
+        }
+        if (((x->digit == 4 && y->digit == 5) || (x->digit == 5 && y->digit == 4)) && n < cap) {
+            args[0] = x->digit == 4 ? x->label : y->label;
+            args[1] = x->digit == 5 ? x->label : y->label;
+            compose(&out[n++], L->diff_transient, args, 2);
+        }
+    } else if (n < cap) {
+        class_name(x, cx, sizeof cx);
+        args[0] = L->outcome_word[x->digit];
+        args[1] = cx;
+        compose(&out[n++], L->same_outcome, args, 2);
+    }
+    /* Category, from the second digit. */
+    if (x->has_basic && y->has_basic && n < cap) {
+        char wx[64], wy[64];
+        snprintf(dx, sizeof dx, "%u", x->code / 10 % 10);
+        snprintf(dy, sizeof dy, "%u", y->code / 10 % 10);
+        snprintf(wx, sizeof wx, "%s", L->category_word[x->bi.category % 10]);
+        snprintf(wy, sizeof wy, "%s", L->category_word[y->bi.category % 10]);
+        if (x->bi.category != y->bi.category) {
+            args[0] = x->label;
+            args[1] = dx;
+            args[2] = wx;
+            args[3] = y->label;
+            args[4] = dy;
+            args[5] = wy;
+            compose(&out[n++], L->diff_category, args, 6);
+        } else {
+            args[0] = dx;
+            args[1] = wx;
+            compose(&out[n++], L->same_category, args, 2);
+        }
+    }
+    /* Commands each answers, and those both answer. */
+    if (x->has_basic && y->has_basic && x->code != y->code && n + 1 < cap) {
+        char shared[512];
+        int c, any = 0;
+
+        args[0] = x->label;
+        args[1] = x->phrase;
+        args[2] = y->label;
+        args[3] = y->phrase;
+        compose(&out[n++], L->diff_commands, args, 4);
+        shared[0] = '\0';
+        for (c = 1; c < SMTPREPLY_CMD_COUNT; c++) {
+            if (x->command_set[c] && y->command_set[c]) {
+                if (any)
+                    append(shared, sizeof shared, ", ");
+                append(shared, sizeof shared, smtpreply_command_name(c));
+                any = 1;
+            }
+        }
+        if (any) {
+            args[0] = shared;
+            compose(&out[n++], L->shared_commands, args, 1);
+        } else {
+            compose(&out[n++], L->no_shared_commands, args, 0);
+        }
+    }
+    /* Subject of enhanced codes. */
+    if (x->has_enh && y->has_enh && x->enh.subject != y->enh.subject && n < cap) {
+        snprintf(cx, sizeof cx, "%s", x->ei.subject_title);
+        snprintf(cy, sizeof cy, "%s", y->ei.subject_title);
+        args[0] = x->enh_text;
+        args[1] = cx;
+        args[2] = y->enh_text;
+        args[3] = cy;
+        compose(&out[n++], L->diff_subject, args, 4);
+    }
+    /* Where each is defined. */
+    {
+        const char *rx = x->has_basic ? x->bi.reference : x->ei.reference;
+        const char *ry = y->has_basic ? y->bi.reference : y->ei.reference;
+        if (rx[0] != '\0' && ry[0] != '\0' && strcmp(rx, ry) != 0 && n < cap) {
+            spoken_list(rx, L, cx, sizeof cx);
+            spoken_list(ry, L, cy, sizeof cy);
+            args[0] = x->label;
+            args[1] = cx;
+            args[2] = y->label;
+            args[3] = cy;
+            compose(&out[n++], L->diff_reference, args, 4);
+        }
+    }
+    return n;
+}
+
+static void applies(const struct item *it, const struct labels *L, struct sentence *out)
+{
+    const char *args[2];
+
+    if (it->has_basic) {
+        args[0] = it->phrase;
+        args[1] = L->next_step[it->digit];
+        compose(out, L->applies, args, 2);
+    } else if (it->ei.basic_codes[0] != '\0') {
+        args[0] = it->ei.basic_codes;
+        args[1] = L->next_step[it->digit];
+        compose(out, L->applies_enhanced, args, 2);
+    } else {
+        args[0] = L->next_step[it->digit];
+        compose(out, L->applies_enhanced_none, args, 1);
+    }
+}
+
+/* A table row: a label column, then two wrapped columns side by side. */
+#define LABEL_COLS 18
+#define VALUE_COLS 29
+
+/* Next piece of s that fits in width columns; *pos advances past it. */
+static size_t next_piece(const char *s, size_t *pos, size_t width, size_t *piece_cols)
+{
+    size_t len = strlen(s), start = *pos, end = start, last_fit = start, cols = 0, wc;
+
+    while (start < len && s[start] == ' ')
+        start++;
+    end = start;
+    last_fit = start;
+    while (end < len) {
+        size_t w = end;
+        while (w < len && s[w] != ' ')
+            w++;
+        wc = columns(s + end, w - end);
+        if (cols + (end > start ? 1 : 0) + wc > width && end > start)
+            break;
+        cols += (end > start ? 1 : 0) + wc;
+        last_fit = w;
+        end = w;
+        while (end < len && s[end] == ' ')
+            end++;
+        if (cols >= width)
+            break;
+    }
+    if (last_fit == start && start < len) {
+        /* a single word longer than the column: print it whole */
+        while (last_fit < len && s[last_fit] != ' ')
+            last_fit++;
+        cols = columns(s + start, last_fit - start);
+    }
+    *pos = last_fit;
+    *piece_cols = cols;
+    return start;
+}
+
+static void pad(size_t n)
+{
+    while (n-- > 0)
+        putchar(' ');
+}
+
+static void table_row(const char *label, const char *a, const char *b)
+{
+    size_t pa = 0, pb = 0, la = strlen(a), lb = strlen(b), ca, cb, sa, sb;
+    int first = 1;
+
+    while (first || pa < la || pb < lb) {
+        size_t lc = first ? columns(label, strlen(label)) : 0;
+
+        printf("  %s", first ? label : "");
+        pad(LABEL_COLS - (lc < LABEL_COLS ? lc : LABEL_COLS - 1));
+        sa = next_piece(a, &pa, VALUE_COLS, &ca);
+        fwrite(a + sa, 1, pa - sa, stdout);
+        sb = next_piece(b, &pb, VALUE_COLS, &cb);
+        if (pb > sb)
+            pad(VALUE_COLS + 2 - (ca < VALUE_COLS ? ca : VALUE_COLS));
+        fwrite(b + sb, 1, pb - sb, stdout);
+        putchar('\n');
+        first = 0;
+        while (pa < la && a[pa] == ' ')
+            pa++;
+        while (pb < lb && b[pb] == ' ')
+            pb++;
+    }
+}
+
+static void print_compare(const struct item *x, const struct item *y, const struct labels *L)
+{
+    struct sentence s, diffs[12];
+    const char *args[2];
+    const struct item *both[2];
+    char cx[256], cy[256];
+    int n, i;
+
+    args[0] = x->label;
+    args[1] = y->label;
+    compose(&s, L->title_compare, args, 2);
+    printf("%s\n\n", s.text);
+
+    table_row("", x->label, y->label);
+    table_row("", x->has_basic ? x->bi.title : x->ei.title, y->has_basic ? y->bi.title : y->ei.title);
+    class_name(x, cx, sizeof cx);
+    class_name(y, cy, sizeof cy);
+    table_row(L->class_, cx, cy);
+    table_row(L->outcome, L->outcome_word[x->digit], L->outcome_word[y->digit]);
+    if (x->has_basic && y->has_basic) {
+        category_line(x, L, cx, sizeof cx);
+        category_line(y, L, cy, sizeof cy);
+        table_row(L->category, cx, cy);
+        table_row(L->answers, x->commands, y->commands);
+    }
+    table_row(L->reference, x->has_basic ? x->bi.reference : x->ei.reference,
+              y->has_basic ? y->bi.reference : y->ei.reference);
+
+    both[0] = x;
+    both[1] = y;
+    for (i = 0; i < 2; i++) {
+        const struct item *it = both[i];
+        putchar('\n');
+        if (it->has_basic) {
+            print_basic(it, L, 1);
+        } else {
+            print_enhanced(it, L);
+        }
+        if (it->has_basic && it->has_enh) {
+            putchar('\n');
+            print_enhanced(it, L);
+        }
+    }
+
+    printf("\n%s\n", L->key_differences);
+    n = differences(x, y, L, diffs, (int)COUNT_OF(diffs));
+    for (i = 0; i < n; i++)
+        wrap("  - ", 4, diffs[i].text);
+
+    printf("\n%s\n", L->when_each);
+    for (i = 0; i < 2; i++) {
+        char prefix[64];
+        applies(both[i], L, &s);
+        snprintf(prefix, sizeof prefix, "  - %s: ", both[i]->label);
+        wrap(prefix, 4, s.text);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* JSON output.                                                              */
+
+static void json_str(const char *s)
+{
+    const unsigned char *p;
+
+    putchar('"');
+    for (p = (const unsigned char *)s; *p != '\0'; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", stdout); break;
+        case '\\': fputs("\\\\", stdout); break;
+        case '\n': fputs("\\n", stdout); break;
+        case '\r': fputs("\\r", stdout); break;
+        case '\t': fputs("\\t", stdout); break;
+        default:
+            if (*p < 0x20)
+                printf("\\u%04x", *p);
+            else
+                putchar(*p);
+        }
+    }
+    putchar('"');
+}
+
+static void json_kv(const char *key, const char *value, int comma)
+{
+    json_str(key);
+    putchar(':');
+    json_str(value);
+    if (comma)
+        putchar(',');
+}
+
+static void json_item(const struct item *it, const struct labels *L)
+{
+    int c, first = 1;
+
+    printf("{\"input\":");
+    json_str(it->label);
+    printf(",\"basic\":");
+    if (it->has_basic) {
+        const struct smtpreply_code_info *b = &it->bi;
+        printf("{\"code\":%u,\"standard\":%s,", it->code,
+               b->match == SMTPREPLY_MATCH_EXACT ? "true" : "false");
+        json_kv("match", b->match == SMTPREPLY_MATCH_EXACT ? "exact" : "class", 1);
+        json_kv("locale", b->locale, 1);
+        json_kv("title", b->title, 1);
+        json_kv("severity", smtpreply_severity_name(b->severity), 1);
+        json_kv("severity_title", b->severity_title, 1);
+        json_kv("outcome", L->outcome_word[it->digit], 1);
+        json_kv("category", smtpreply_category_name(b->category), 1);
+        json_kv("description", b->description, 1);
+        json_kv("when", b->when, 1);
+        json_kv("fix", b->fix, 1);
+        json_kv("reference", b->reference, 1);
+        printf("\"commands\":[");
+        for (c = 1; c < SMTPREPLY_CMD_COUNT; c++) {
+            if (!it->command_set[c])
+                continue;
+            printf("%s{\"command\":", first ? "" : ",");
+            json_str(smtpreply_command_name(c));
+            printf(",\"outcome\":");
+            json_str(it->command_set[c] == 'S' ? "success"
+                     : it->command_set[c] == 'I' ? "intermediate" : "error");
+            putchar('}');
+            first = 0;
+        }
+        printf("]}");
+    } else {
+        printf("null");
+    }
+    printf(",\"enhanced\":");
+    if (it->has_enh) {
+        const struct smtpreply_enhanced_info *e = &it->ei;
+        putchar('{');
+        json_kv("code", it->enh_text, 1);
+        printf("\"registered\":%s,", e->match == SMTPREPLY_MATCH_EXACT ? "true" : "false");
+        json_kv("match", e->match == SMTPREPLY_MATCH_EXACT ? "exact" : "class", 1);
+        json_kv("locale", e->locale, 1);
+        json_kv("class_title", e->class_title, 1);
+        json_kv("class_description", e->class_description, 1);
+        json_kv("subject_title", e->subject_title, 1);
+        json_kv("subject_description", e->subject_description, 1);
+        json_kv("title", e->title, 1);
+        json_kv("description", e->description, 1);
+        json_kv("action", e->action, 1);
+        json_kv("reference", e->reference, 1);
+        json_kv("basic_codes", e->basic_codes, 0);
+        putchar('}');
+    } else {
+        printf("null");
+    }
+    printf(",\"class_disagrees\":%s}",
+           it->has_basic && it->has_enh && it->enh.klass != it->code / 100 ? "true" : "false");
+}
+
+static void json_compare(const struct item *x, const struct item *y, const struct labels *L)
+{
+    struct sentence diffs[12], s;
+    const struct item *both[2];
+    int n, i;
+
+    printf("{\"lang\":");
+    json_str(L->lang);
+    printf(",\"compare\":[");
+    json_item(x, L);
+    putchar(',');
+    json_item(y, L);
+    printf("],\"differences\":[");
+    n = differences(x, y, L, diffs, (int)COUNT_OF(diffs));
+    for (i = 0; i < n; i++) {
+        if (i)
+            putchar(',');
+        json_str(diffs[i].text);
+    }
+    printf("],\"applies\":[");
+    both[0] = x;
+    both[1] = y;
+    for (i = 0; i < 2; i++) {
+        applies(both[i], L, &s);
+        printf("%s{", i ? "," : "");
+        json_kv("input", both[i]->label, 1);
+        json_kv("text", s.text, 0);
+        putchar('}');
+    }
+    printf("]}\n");
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void usage(FILE *f)
+{
+    fputs("usage: smtp-explain [--json] [--lang en|vi] CODE [CODE]\n"
+          "  CODE  a reply code (535), an enhanced code (5.7.8) or both (\"535 5.7.8\")\n"
+          "  One CODE prints its entry; two CODEs are compared side by side.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    const struct labels *L = &labels_en;
+    const char *codes[2];
+    struct item items[2];
+    int i, ncodes = 0, json = 0, options = 1;
+
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (options && strcmp(a, "--") == 0) {
+            options = 0;
+        } else if (options && strcmp(a, "--json") == 0) {
+            json = 1;
+        } else if (options && (strcmp(a, "--lang") == 0 || strncmp(a, "--lang=", 7) == 0)) {
+            const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
+            if (v != NULL && strcmp(v, "en") == 0) {
+                L = &labels_en;
+            } else if (v != NULL && strcmp(v, "vi") == 0) {
+                L = &labels_vi;
+            } else {
+                fprintf(stderr, "smtp-explain: --lang takes en or vi\n");
+                usage(stderr);
+                return 2;
+            }
+        } else if (options && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
+            usage(stdout);
+            return 0;
+        } else if (options && a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "smtp-explain: unknown option %s\n", a);
+            usage(stderr);
+            return 2;
+        } else if (ncodes < 2) {
+            codes[ncodes++] = a;
+        } else {
+            fprintf(stderr, "smtp-explain: at most two CODEs\n");
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (ncodes == 0) {
+        usage(stderr);
+        return 2;
+    }
+    for (i = 0; i < ncodes; i++)
+        if (parse_item(codes[i], L->lang, L, &items[i]) != 0)
+            return 1;
+
+    if (json) {
+        if (ncodes == 1) {
+            printf("{\"lang\":");
+            json_str(L->lang);
+            printf(",\"entry\":");
+            json_item(&items[0], L);
+            printf("}\n");
+        } else {
+            json_compare(&items[0], &items[1], L);
+        }
+    } else if (ncodes == 1) {
+        print_item(&items[0], L);
+    } else {
+        print_compare(&items[0], &items[1], L);
+    }
+    return fflush(stdout) == 0 ? 0 : 1;
+}
