@@ -562,6 +562,95 @@ static int enh_byte(struct state *s, unsigned char c)
     return 0;
 }
 
+/* Quick check of an enhanced code at t[0..n): returns its length when it is valid
+ * for this code and followed by SP or CR, 0 when the text does not start with a
+ * digit, and -1 for anything the byte machine must judge (it may set flags). */
+static int quick_enh(const unsigned char *t, size_t n, unsigned first,
+                     struct smtpreply_enhanced *e)
+{
+    unsigned v[2] = { 0, 0 };
+    size_t i = 2, part, digits;
+
+    if (n < 2 || t[0] < '0' || t[0] > '9' || t[1] != '.')
+        return 0;   /* the byte machine also keeps "8BITMIME" as plain text */
+    if (n < 6 || t[0] - '0' != (int)first || first == 3)
+        return -1;
+    for (part = 0; part < 2; part++) {
+        for (digits = 0; i < n && t[i] >= '0' && t[i] <= '9'; i++, digits++)
+            v[part] = v[part] * 10 + (unsigned)(t[i] - '0');
+        if (digits < 1 || digits > 3 || i >= n)
+            return -1;
+        if (part == 0) {
+            if (t[i] != '.')
+                return -1;
+            i++;
+        }
+    }
+    if (t[i] != ' ' && t[i] != '\r')
+        return -1;
+    e->klass = (uint16_t)first;
+    e->subject = (uint16_t)v[0];
+    e->detail = (uint16_t)v[1];
+    e->pad_ = 0;
+    return (int)i;
+}
+
+/*
+ * The common case in one step: a whole line "ddd-text\r\n" or "ddd text\r\n" lies in
+ * the buffer, with a valid code that continues the reply in progress, plain text and
+ * a CRLF end, within every limit. Returns the bytes used (the line, LF included), or
+ * 0 to let the byte machine handle the line; nothing is changed in that case, so
+ * both paths give identical results. *done is set when the line completed a reply.
+ */
+static size_t fast_line(struct state *s, const unsigned char *d, size_t n,
+                        struct smtpreply_reply *r, int *done)
+{
+    unsigned code, first;
+    size_t budget, k, text_at = 4, total;
+    struct smtpreply_enhanced e = { 0, 0, 0, 0 };
+    int enh_len;
+
+    if (n < 6 || (d[3] != ' ' && d[3] != '-'))
+        return 0;
+    if (d[0] < '2' || d[0] > '5' || d[1] < '0' || d[1] > '5' || d[2] < '0' || d[2] > '9')
+        return 0;
+    first = (unsigned)(d[0] - '0');
+    code = first * 100 + (unsigned)(d[1] - '0') * 10 + (unsigned)(d[2] - '0');
+    if (s->line_count > 0 && (code != s->code || s->line_count >= s->max_lines))
+        return 0;
+    enh_len = quick_enh(d + 4, n - 4, first, &e);
+    if (enh_len < 0)
+        return 0;
+    if (enh_len > 0)
+        text_at = 4 + (size_t)enh_len + (d[4 + enh_len] == ' ');
+    /* The line end must be CRLF right after plain text, inside the limits. */
+    budget = s->max_line;
+    if ((s->strict & SMTPREPLY_STRICT_LINE_512) && budget > 512)
+        budget = 512;
+    if (budget > n)
+        budget = n;
+    if (budget < text_at + 2)
+        return 0;
+    k = text_at + smtpreply__scan_text((const char *)d + text_at, budget - 2 - text_at);
+    if (k + 1 >= budget || d[k] != '\r' || d[k + 1] != '\n')
+        return 0;
+    total = k + 2;
+
+    if (s->line_count == 0) {
+        s->code = (uint16_t)code;
+        s->reply_start = s->offset;
+        s->reply_first_line = s->line_no;
+    }
+    s->last_line = d[3] == ' ';
+    begin_text(s);
+    put(s, (const char *)d + text_at, k - text_at);
+    s->line_enh = e;
+    s->line_len = (uint32_t)total;
+    s->offset += total;
+    *done = end_line(s, 0, r);
+    return total;
+}
+
 /* documented in smtpreply.h */
 int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t len,
                           size_t *consumed, struct smtpreply_reply *reply)
@@ -588,6 +677,19 @@ int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t l
 
     while (i < len) {
         unsigned char c = (unsigned char)data[i];
+
+        if (s->state == LINE_START && !s->lf_checked) {
+            int done = 0;
+            size_t used = fast_line(s, (const unsigned char *)data + i, len - i, reply, &done);
+            if (used) {
+                i += used;
+                if (done) {
+                    *consumed = i;
+                    return SMTPREPLY_REPLY;
+                }
+                continue;
+            }
+        }
 
         if (s->state == TEXT && c != '\n' && c != '\r' && c != 0 && c < 0x80) {
             /* Bulk path: plain bytes up to the next special byte, within the limits. */
