@@ -398,7 +398,8 @@ static int end_line(struct state *s, int bare_lf, struct smtpreply_reply *r)
                || s->line_enh.detail != s->enh.detail) {
         s->flags |= SMTPREPLY_FLAG_ENHANCED_MISMATCH;
     }
-    s->line_count++;
+    if (s->line_count != UINT32_MAX)    /* a hostile endless reply saturates */
+        s->line_count++;
     reset_line(s);
     if (!last)
         return 0;
