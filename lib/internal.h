@@ -18,6 +18,10 @@
 size_t smtpreply__scan_text(const char *p, size_t n);
 /* The portable implementation, always compiled, so tests can compare. */
 size_t smtpreply__scan_text_scalar(const char *p, size_t n);
+/* For tests: implementation i (0 is the scalar one) in *name and *fn. Returns 1
+ * when this build has it and the CPU can run it, 0 otherwise. */
+int smtpreply__scan_variant(size_t i, const char **name,
+                            size_t (**fn)(const char *p, size_t n));
 
 /* Locale selection shared by the catalog and names: 0 = en, 1 = vi. */
 int smtpreply__locale_index(const char *lang);
