@@ -954,7 +954,7 @@ int smtpreply_parser_finish(struct smtpreply_parser *p, struct smtpreply_reply *
           || (s->state != LINE_START && s->state != LINE_CR && s->state != SKIP);
     if (inside) {
         int rc = fail(s, SMTPREPLY_E_INCOMPLETE, s->offset);
-        uint64_t off = s->reply_start;
+        uint64_t off = s->reply_start, end = s->offset;
         uint32_t line = s->reply_first_line;
         reset_stream(s);
         /* Report where the unfinished reply began; keep the error readable after
@@ -962,6 +962,7 @@ int smtpreply_parser_finish(struct smtpreply_parser *p, struct smtpreply_reply *
         s->err_status = rc;
         s->err_offset = off;
         s->err_line = line;
+        s->err_position = end;
         return rc;
     }
     reset_stream(s);
