@@ -668,7 +668,7 @@ static void applies(const struct item *it, const struct labels *L, struct senten
 
 /* A table row: a label column, then two wrapped columns side by side. */
 #define LABEL_COLS 18
-#define VALUE_COLS 29
+#define VALUE_COLS 28
 
 /* Next piece of s that fits in width columns; *pos advances past it. */
 static size_t next_piece(const char *s, size_t *pos, size_t width, size_t *piece_cols)
