@@ -252,6 +252,8 @@ static void put(struct state *s, const char *b, size_t n)
         s->full = 1;
         s->flags |= SMTPREPLY_FLAG_TRUNCATED;
     }
+    if (n == 0)
+        return;                 /* text may be NULL (cap 0): no pointer arithmetic on it */
     memcpy(s->text + s->used, b, n);
     s->used += n;
 }
