@@ -608,9 +608,16 @@ START_TEST(vi_heads_and_reasons)
         ck_assert_str_eq(info.locale, b ? "vi" : "en");
     }
     for (i = 0; i < ARRAY_SIZE(categories); i++) {
+        const char *t, *d;
         h = find_head(category_vi, N_(category_vi), categories[i]);
         ck_assert_msg(h ? nonempty(h->title) && nonempty(h->description) : !strict,
                       "vi category %u", categories[i]);
+        ck_assert_int_eq(smtpreply__category_text((int)categories[i], "vi", &t, &d),
+                         SMTPREPLY_OK);
+        if (h != NULL) {
+            ck_assert_str_eq(t, h->title);
+            ck_assert_str_eq(d, h->description);
+        }
     }
     for (i = 0; i < N_(reasons_vi); i++)
         ck_assert_msg(nonempty(reasons_vi[i].text)
