@@ -428,10 +428,14 @@ static void class_name(const struct item *it, char *out, size_t cap)
 static void category_line(const struct item *it, const struct labels *L, char *out, size_t cap)
 {
     int cat = it->bi.category;
+    const char *title = NULL;
 
     if (cat < 0 || cat > 9)
         cat = SMTPREPLY_CAT_UNKNOWN;
-    snprintf(out, cap, "x%uz %s", it->code / 10 % 10, L->category_word[cat]);
+    /* The catalog's wording where it has one; the tool's own word otherwise. */
+    if (smtpreply_category_describe(cat, L->lang, &title, NULL) != SMTPREPLY_OK || !title[0])
+        title = L->category_word[cat];
+    snprintf(out, cap, "x%uz %s", it->code / 10 % 10, title);
 }
 
 static void print_basic(const struct item *it, const struct labels *L, int brief)

@@ -717,6 +717,18 @@ SMTPREPLY_API int smtpreply_explain_enhanced(const struct smtpreply_enhanced *co
 SMTPREPLY_API const char *smtpreply_reason_describe(int reason, const char *lang);
 
 /**
+ * @brief The title and description of a category (second digit), localised.
+ * @param category  enum smtpreply_category (SMTPREPLY_CAT_UNKNOWN has no entry).
+ * @param lang      "en", "vi", or NULL for English; borrowed for this call.
+ * @param[out] title        Set to static storage ("" when unknown); may be NULL.
+ * @param[out] description  Set to static storage ("" when unknown); may be NULL.
+ * @return SMTPREPLY_OK, or SMTPREPLY_E_UNKNOWN_CODE for a value without an entry.
+ * @since 0.1
+ */
+SMTPREPLY_API int smtpreply_category_describe(int category, const char *lang, const char **title,
+                                              const char **description);
+
+/**
  * @brief Enumerate the catalog's basic codes, for documentation and tests.
  * @param index  0, 1, 2, ...
  * @return The code at @p index, or 0 past the end.

@@ -267,9 +267,9 @@ int smtpreply__locale_index(const char *lang)
     return 0;
 }
 
-/* documented in internal.h */
-int smtpreply__category_text(int category, const char *lang, const char **title,
-                             const char **description)
+/* documented in smtpreply.h */
+int smtpreply_category_describe(int category, const char *lang, const char **title,
+                                const char **description)
 {
     int loc = smtpreply__locale_index(lang);
     const struct head_text *en, *lt;

@@ -26,13 +26,4 @@ int smtpreply__scan_variant(size_t i, const char **name,
 /* Locale selection shared by the catalog and names: 0 = en, 1 = vi. */
 int smtpreply__locale_index(const char *lang);
 
-/*
- * catalog.c: the localised title and description of a category (enum
- * smtpreply_category; x3z and x4z share SMTPREPLY_CAT_UNSPECIFIED). Strings are
- * static; "" and SMTPREPLY_E_UNKNOWN_CODE for a value without an entry. Out
- * pointers may be NULL. (Internal until the header offers it.)
- */
-int smtpreply__category_text(int category, const char *lang, const char **title,
-                             const char **description);
-
 #endif

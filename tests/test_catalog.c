@@ -385,12 +385,12 @@ START_TEST(heads_complete_en)
         h = find_head(category_en, N_(category_en), categories[i]);
         ck_assert_msg(h && nonempty(h->title) && nonempty(h->description), "category %u",
                       categories[i]);
-        ck_assert_int_eq(smtpreply__category_text((int)categories[i], "en", &t, &d), SMTPREPLY_OK);
+        ck_assert_int_eq(smtpreply_category_describe((int)categories[i], "en", &t, &d), SMTPREPLY_OK);
         ck_assert_str_eq(t, h->title);
         ck_assert_str_eq(d, h->description);
     }
-    ck_assert_int_eq(smtpreply__category_text(4, "en", NULL, NULL), SMTPREPLY_E_UNKNOWN_CODE);
-    ck_assert_int_eq(smtpreply__category_text(SMTPREPLY_CAT_UNKNOWN, "en", NULL, NULL),
+    ck_assert_int_eq(smtpreply_category_describe(4, "en", NULL, NULL), SMTPREPLY_E_UNKNOWN_CODE);
+    ck_assert_int_eq(smtpreply_category_describe(SMTPREPLY_CAT_UNKNOWN, "en", NULL, NULL),
                      SMTPREPLY_E_UNKNOWN_CODE);
 }
 END_TEST
@@ -612,7 +612,7 @@ START_TEST(vi_heads_and_reasons)
         h = find_head(category_vi, N_(category_vi), categories[i]);
         ck_assert_msg(h ? nonempty(h->title) && nonempty(h->description) : !strict,
                       "vi category %u", categories[i]);
-        ck_assert_int_eq(smtpreply__category_text((int)categories[i], "vi", &t, &d),
+        ck_assert_int_eq(smtpreply_category_describe((int)categories[i], "vi", &t, &d),
                          SMTPREPLY_OK);
         if (h != NULL) {
             ck_assert_str_eq(t, h->title);
