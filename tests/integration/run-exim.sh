@@ -12,7 +12,9 @@
 # delivered anywhere: queue_only, no queue runner, no remote router.
 #
 # Port A offers AUTH PLAIN and LOGIN, port B only LOGIN (so the probe's LOGIN
-# path runs too). With the openssl command available, STARTTLS is offered with
+# path runs too). An unknown local user gets "550 Unknown user" from the RCPT
+# ACL, as many sites configure it (Exim's own default text for that case is
+# "Unrouteable address", the same as for a domain it cannot route). With the openssl command available, STARTTLS is offered with
 # a throwaway certificate.
 #
 # Prints one line per check and ends with "N passed, N failed"; exits non-zero
@@ -111,7 +113,11 @@ cleanup() {
     else
         rm -f "$CONF"
     fi
-    [ -n "${KEEP_WORK:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
+    if [ -n "${KEEP_WORK:-}" ]; then
+        echo "kept $WORK (KEEP_WORK is set)"
+    else
+        rm -rf "$WORK"
+    fi
 }
 trap cleanup EXIT
 trap 'exit 2' INT TERM HUP
@@ -163,7 +169,8 @@ begin acl
 acl_check_rcpt:
   require message = relay not permitted
           domains = +local_domains
-  require verify = recipient
+  deny    message = Unknown user
+          !verify = recipient
   accept
 
 begin routers
