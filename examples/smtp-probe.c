@@ -396,6 +396,8 @@ static void print_human(const struct session *s, const struct smtpreply_reply *r
         printf("%s%s%s (bounce %s, retry %s; decided by %s: %s)\n", col(s, C_BOLD),
                smtpreply_reason_name(v->reason), col(s, C_RESET), smtpreply_bounce_name(v->bounce),
                smtpreply_retry_name(v->retry), smtpreply_evidence_name(v->evidence), v->rule);
+        label(s, "why");
+        put_wrapped(smtpreply_reason_describe(v->reason, s->opt->lang));
         if (smtpreply_explain_code(r->code, s->opt->lang, &info) == SMTPREPLY_OK) {
             label(s, "meaning");
             printf("%u %s", (unsigned)r->code, info.title);
@@ -735,7 +737,8 @@ static void report(struct session *s, const char *shown, int command,
         s->refused = 1;
     if (r->code == 421)
         s->closed = 1;          /* RFC 5321 3.8: the server closes the channel now */
-    if (says_tls_required(r, &v) && !s->tls && !s->tls_hint_shown) {
+    if (command != SMTPREPLY_CMD_STARTTLS && says_tls_required(r, &v) && !s->tls
+        && !s->tls_hint_shown) {
         s->tls_hint_shown = 1;
 #ifdef HAVE_OPENSSL
         if (s->opt->starttls < 0)
@@ -1073,6 +1076,8 @@ static int session(struct session *s)
         unsigned code = exchange(s, "STARTTLS", "STARTTLS", SMTPREPLY_CMD_STARTTLS, &r, 0);
         if (code == 0)
             goto done;
+        if (code != 220 && !s->closed)
+            note(s, "the server refused STARTTLS; going on in clear text");
         if (code == 220) {
             if (start_tls(s) < 0) {
                 s->broken = 1;

@@ -437,6 +437,74 @@ START_TEST(ehlo_many_lines)
 }
 END_TEST
 
+/*
+ * Property test over generated replies: keywords, numbers, junk bytes, odd
+ * spacing, any case. Whatever the text, every pointer stays inside it, and the
+ * summary agrees with what the iterator yields.
+ */
+START_TEST(ehlo_generated_replies)
+{
+    static const char *const words[] = {
+        "SIZE", "size", "AUTH", "AUTH=", "auth=", "LIMITS", "RCPTMAX=", "MAILMAX=",
+        "RCPTDOMAINMAX=", "DELIVERBY", "PIPELINING", "starttls", "8BITMIME", "PLAIN", "LOGIN",
+        "XOAUTH2", "CRAM-MD5", "=", "==", " ", "  ", "\t", "99999999999999999999999", "0", "17",
+        "4294967295", "4294967296", "18446744073709551616", "-1", "x", "\x01", "\xc3\xa9", "\x7f",
+    };
+    static char wire[4096], buf[4096];
+    uint32_t seed = 12345;
+    int round;
+
+    for (round = 0; round < 3000; round++) {
+        struct smtpreply_reply r;
+        struct smtpreply_ehlo e;
+        struct smtpreply_ehlo_keyword kw;
+        size_t used = 0, pos = 0;
+        uint32_t seen = 0, count = 0;
+        int lines, l;
+
+        seed = seed * 1103515245u + 12345u;
+        lines = 1 + (int)((seed >> 16) % 8);
+        for (l = 0; l < lines; l++) {
+            int nwords, w;
+
+            used += (size_t)snprintf(wire + used, sizeof wire - used, "250%c",
+                                     l + 1 < lines ? '-' : ' ');
+            seed = seed * 1103515245u + 12345u;
+            nwords = (int)((seed >> 16) % 6);
+            for (w = 0; w < nwords; w++) {
+                seed = seed * 1103515245u + 12345u;
+                used += (size_t)snprintf(wire + used, sizeof wire - used, "%s%s",
+                                         w && (seed & 0x8000u) ? " " : "",
+                                         words[(seed >> 17) % ARRAY_SIZE(words)]);
+            }
+            used += (size_t)snprintf(wire + used, sizeof wire - used, "\r\n");
+        }
+        parse_wire(wire, SIZE_MAX, buf, (seed & 1u) ? sizeof buf : 24, &r);
+        ck_assert_int_eq(smtpreply_ehlo_parse(&r, &e), SMTPREPLY_OK);
+        ck_assert(inside(&r, e.server_name, e.server_name_len));
+        ck_assert(inside(&r, e.greeting, e.greeting_len));
+        while (smtpreply_ehlo_next(&r, &pos, &kw)) {
+            ck_assert(inside(&r, kw.keyword, kw.keyword_len));
+            ck_assert(inside(&r, kw.params, kw.params_len));
+            ck_assert_uint_gt(kw.keyword_len, 0);
+            seen |= kw.extension;
+            if (kw.extension == EXT(AUTH_LEGACY))
+                seen |= EXT(AUTH);
+            count++;
+        }
+        ck_assert_msg(seen == e.extensions, "round %d: %#x vs %#x", round, (unsigned)seen,
+                      (unsigned)e.extensions);
+        ck_assert_uint_eq(count, e.keyword_count);
+        if (!(e.extensions & EXT(AUTH)))
+            ck_assert_uint_eq(e.auth, 0);
+        if (!(e.extensions & EXT(SIZE)))
+            ck_assert_uint_eq(e.size_max, 0);
+        if (!(e.extensions & EXT(LIMITS)))
+            ck_assert_uint_eq(e.limits_rcptmax | e.limits_mailmax | e.limits_rcptdomainmax, 0);
+    }
+}
+END_TEST
+
 struct bit_name {
     uint32_t bit;
     const char *name;
@@ -491,6 +559,7 @@ static Suite *ehlo_suite(void)
     tcase_add_test(tc, ehlo_null_arguments);
     tcase_add_test(tc, ehlo_truncated_last_line_ignored);
     tcase_add_test(tc, ehlo_many_lines);
+    tcase_add_test(tc, ehlo_generated_replies);
     tcase_add_test(tc, ehlo_extension_names);
     tcase_add_test(tc, ehlo_mechanism_names);
     suite_add_tcase(s, tc);
