@@ -350,26 +350,25 @@ int smtpreply_ehlo_parse(const struct smtpreply_reply *r, struct smtpreply_ehlo 
     return SMTPREPLY_OK;
 }
 
-/* documented in smtpreply.h */
-const char *smtpreply_extension_name(uint32_t extension)
+static const char *name_of(const struct ext_row *rows, size_t count, uint32_t bit)
 {
     size_t i;
 
-    for (i = 0; i < SMTPREPLY_ARRAY_SIZE(ext_rows); i++) {
-        if (ext_rows[i].bit == extension)
-            return ext_rows[i].name;
+    for (i = 0; i < count; i++) {
+        if (rows[i].bit == bit)
+            return rows[i].name;
     }
     return "unknown";
 }
 
 /* documented in smtpreply.h */
+const char *smtpreply_extension_name(uint32_t extension)
+{
+    return name_of(ext_rows, SMTPREPLY_ARRAY_SIZE(ext_rows), extension);
+}
+
+/* documented in smtpreply.h */
 const char *smtpreply_auth_mech_name(uint32_t mech)
 {
-    size_t i;
-
-    for (i = 0; i < SMTPREPLY_ARRAY_SIZE(mech_rows); i++) {
-        if (mech_rows[i].bit == mech)
-            return mech_rows[i].name;
-    }
-    return "unknown";
+    return name_of(mech_rows, SMTPREPLY_ARRAY_SIZE(mech_rows), mech);
 }
