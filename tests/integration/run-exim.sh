@@ -36,6 +36,10 @@ for tool in "$PROBE" "$PARSE"; do
     fi
 done
 if [ "$(id -u)" != 0 ]; then
+    # It installs packages, writes /etc/exim4 and starts a daemon: root only.
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        exec sudo -n bash "$0" "$BUILD"
+    fi
     echo "run-exim.sh: must run as root (it installs and starts Exim)" >&2
     exit 2
 fi
@@ -60,8 +64,11 @@ check() {
     fi
 }
 
-# --- install --------------------------------------------------------------
-if ! command -v exim4 >/dev/null 2>&1; then
+# --- install ---------------------------------------------------------------
+NEED=()
+command -v exim4 >/dev/null 2>&1 || NEED+=(exim4-daemon-light)
+command -v openssl >/dev/null 2>&1 || NEED+=(openssl)   # the STARTTLS certificate
+if [ ${#NEED[@]} -gt 0 ]; then
     made_policy=0
     if [ ! -e /usr/sbin/policy-rc.d ]; then
         # Keep the package from starting Debian's own Exim on port 25.
@@ -69,17 +76,18 @@ if ! command -v exim4 >/dev/null 2>&1; then
         chmod 755 /usr/sbin/policy-rc.d
         made_policy=1
     fi
-    install_exim() {
+    install_packages() {
         DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y \
-            --no-install-recommends exim4-daemon-light >/dev/null
+            --no-install-recommends "${NEED[@]}" >/dev/null
     }
-    if ! install_exim; then
-        apt-get -o DPkg::Lock::Timeout=600 update >/dev/null && install_exim
+    echo "installing ${NEED[*]}"
+    if ! install_packages; then
+        apt-get -o DPkg::Lock::Timeout=600 update >/dev/null && install_packages
     fi
     rc=$?
     [ "$made_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
-    if [ "$rc" != 0 ]; then
-        echo "run-exim.sh: could not install exim4-daemon-light" >&2
+    if [ "$rc" != 0 ] || ! command -v exim4 >/dev/null 2>&1; then
+        echo "run-exim.sh: could not install ${NEED[*]}" >&2
         exit 2
     fi
 fi
