@@ -333,9 +333,11 @@ static void put_wrapped(const char *text)
     size_t col = 0;
 
     while (*text != '\0') {
-        size_t word = strcspn(text, " ");
+        size_t word = strcspn(text, " "), cols = 0, i;
 
-        if (col > 0 && col + 1 + word > width) {
+        for (i = 0; i < word; i++)        /* columns: UTF-8 continuation bytes take none */
+            cols += ((unsigned char)text[i] & 0xC0) != 0x80;
+        if (col > 0 && col + 1 + cols > width) {
             printf("\n%14s", "");
             col = 0;
         } else if (col > 0) {
@@ -343,7 +345,7 @@ static void put_wrapped(const char *text)
             col++;
         }
         fwrite(text, 1, word, stdout);
-        col += word;
+        col += cols;
         text += word;
         while (*text == ' ')
             text++;

@@ -31,11 +31,11 @@ class FakeServer:
     greeting). reply None closes the connection.
     """
 
-    def __init__(self, script, accept=True):
+    def __init__(self, script, accept=True, family=socket.AF_INET):
         self.script = script
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.bind(("::1" if family == socket.AF_INET6 else "127.0.0.1", 0))
         self.sock.listen(1)
         self.port = self.sock.getsockname()[1]
         self.received = []      # command lines, in order
@@ -103,8 +103,8 @@ class FakeServer:
             self.sock.close()
 
 
-def run_probe(server_port, *args, timeout=30):
-    cmd = [PROBE, "--timeout", "5", *args, "127.0.0.1", str(server_port)]
+def run_probe(server_port, *args, timeout=30, host="127.0.0.1"):
+    cmd = [PROBE, "--timeout", "5", *args, host, str(server_port)]
     p = subprocess.run(cmd, capture_output=True, timeout=timeout)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
@@ -122,9 +122,13 @@ def check(name, ok, detail=""):
         print("FAIL  " + name + (("\n      " + detail.replace("\n", "\n      ")) if detail else ""))
 
 
-def scenario(name, script, args, verify, accept=True):
-    srv = FakeServer(script, accept)
-    rc, out, err = run_probe(srv.port, *args)
+def scenario(name, script, args, verify, accept=True, family=socket.AF_INET, host="127.0.0.1"):
+    try:
+        srv = FakeServer(script, accept, family)
+    except OSError as e:
+        print("SKIP  %s (%s)" % (name, e))
+        return
+    rc, out, err = run_probe(srv.port, *args, host=host)
     srv.thread.join(5) if accept else None
     try:
         problems = verify(rc, out, err, srv)
@@ -395,6 +399,15 @@ def main():
               ("DATA", b"354 go ahead\r\n"), (MESSAGE, b"250 2.0.0 queued as 1234\r\n"),
               ("RSET", b"250 ok\r\n"), QUIT],
              ["--json", "--data", "--from", "a@x.test", "--to", "b@x.test"], v_data)
+
+    basic = [GREET, ("EHLO", b"250 mx.test\r\n"), QUIT]
+    scenario("IPv6 literal ::1", basic, ["--json"],
+             lambda rc, out, err, srv: [] if rc == 0 and json_lines(out)[0]["code"] == 220
+             else ["exit %d" % rc], family=socket.AF_INET6, host="::1")
+    # "localhost" may resolve to ::1 first: the probe must go on to 127.0.0.1.
+    scenario("a name through getaddrinfo, next address on refusal", basic, ["--json"],
+             lambda rc, out, err, srv: [] if rc == 0 and json_lines(out)[0]["code"] == 220
+             else ["exit %d" % rc], host="localhost")
 
     # A server that accepts the connection and never speaks.
     silent = socket.socket()
