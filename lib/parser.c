@@ -609,13 +609,13 @@ static size_t fast_line(struct state *s, const unsigned char *d, size_t n,
                         struct smtpreply_reply *r, int *done)
 {
     unsigned code, first;
-    size_t budget, k, text_at = 4, total;
+    size_t budget, k, text_at = 4, total, room, need;
     struct smtpreply_enhanced e = { 0, 0, 0, 0 };
     int enh_len;
 
     if (n < 6 || (d[3] != ' ' && d[3] != '-'))
         return 0;
-    if (d[0] < '2' || d[0] > '5' || d[1] < '0' || d[1] > '5' || d[2] < '0' || d[2] > '9')
+    if ((unsigned)(d[0] - '2') > 3 || (unsigned)(d[1] - '0') > 5 || (unsigned)(d[2] - '0') > 9)
         return 0;
     first = (unsigned)(d[0] - '0');
     code = first * 100 + (unsigned)(d[1] - '0') * 10 + (unsigned)(d[2] - '0');
@@ -639,18 +639,45 @@ static size_t fast_line(struct state *s, const unsigned char *d, size_t n,
         return 0;
     total = k + 2;
 
+    /* What end_line() and reset_line() would do, minus the work already done:
+     * at LINE_START every per-line field holds its reset value and this path
+     * leaves them so. */
     if (s->line_count == 0) {
         s->code = (uint16_t)code;
         s->reply_start = s->offset;
         s->reply_first_line = s->line_no;
+        s->enh = e;
+    } else if (e.klass != s->enh.klass || e.subject != s->enh.subject
+               || e.detail != s->enh.detail) {
+        s->flags |= SMTPREPLY_FLAG_ENHANCED_MISMATCH;
     }
-    s->last_line = d[3] == ' ';
-    begin_text(s);
-    put(s, (const char *)d + text_at, k - text_at);
-    s->line_enh = e;
-    s->line_len = (uint32_t)total;
+    room = s->cap ? s->cap - 1 - s->used : 0;
+    need = (s->line_count > 0) + (k - text_at);
+    if (!s->full && !s->overflow && s->cap && need <= room) {
+        char *o = s->text + s->used;
+        if (s->line_count > 0)
+            *o++ = '\n';
+        memcpy(o, d + text_at, k - text_at);
+        s->used += need;
+        s->lines_stored++;
+    } else {
+        begin_text(s);
+        put(s, (const char *)d + text_at, k - text_at);
+    }
+    if (total > 512)
+        s->flags |= SMTPREPLY_FLAG_LINE_OVER_512;
+    s->line_count++;
+    s->line_no++;
     s->offset += total;
-    *done = end_line(s, 0, r);
+    s->line_start = s->offset;
+    if (d[3] == ' ') {
+        if (r)
+            fill_reply(s, r, s->offset);
+        reset_reply(s);
+        s->reply_start = s->offset;
+        s->reply_first_line = s->line_no;
+        *done = 1;
+    }
     return total;
 }
 
