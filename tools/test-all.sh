@@ -264,7 +264,7 @@ for s in "${STEPS[@]}"; do
     case $s in
     deps | gcc | clang | asan | abi | docs | install | python) run_step "$s" "step_$s" ;;
     integration) run_optional integration tests/integration/run-exim.sh "$B_GCC" ;;
-    fuzz) run_optional fuzz tests/fuzz/run.sh "$OUT/build-fuzz" ;;
+    fuzz) FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-$OUT/build-fuzz} run_optional fuzz tests/fuzz/run.sh "$ROOT" 60 ;;
     valgrind) run_optional valgrind tests/valgrind/run.sh "$B_GCC" ;;
     static) run_optional static tests/static/run.sh "$B_GCC" ;;
     *)

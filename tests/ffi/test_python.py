@@ -243,8 +243,14 @@ class Classifying(unittest.TestCase):
         self.assertEqual((v.severity, v.category, v.reason, v.bounce, v.retry, v.command),
                          ("permanent-negative", "mail-system", "recipient-unknown", "hard",
                           "never", "RCPT"))
-        self.assertEqual(v.evidence, "enhanced")
+        # Gmail's own wording outranks the enhanced code (lib/classify.c, step 2).
+        self.assertEqual(v.evidence, "text")
+        self.assertIn("provider-text", v.flags)
         self.assertTrue(v.rule)
+        # Without a provider's text, the enhanced detail decides.
+        (plain,) = smtpreply.Parser().parse(b"550 5.1.1 <a@example.test>: unknown\r\n")
+        self.assertEqual((plain.verdict("RCPT").reason, plain.verdict("RCPT").evidence),
+                         ("recipient-unknown", "enhanced"))
         self.assertEqual(items[3].verdict(5).command, "RCPT")
         self.assertEqual(items[3].verdict().command, "UNKNOWN")
 
