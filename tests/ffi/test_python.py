@@ -243,11 +243,10 @@ class Classifying(unittest.TestCase):
         self.assertEqual((v.severity, v.category, v.reason, v.bounce, v.retry, v.command),
                          ("permanent-negative", "mail-system", "recipient-unknown", "hard",
                           "never", "RCPT"))
-        # Gmail's own wording outranks the enhanced code (lib/classify.c, step 2).
-        self.assertEqual(v.evidence, "text")
-        self.assertIn("provider-text", v.flags)
+        # DESIGN.md section 4: a specific enhanced detail is the strongest evidence
+        # (Gmail's text names the same reason, so it does not override it).
+        self.assertEqual(v.evidence, "enhanced")
         self.assertTrue(v.rule)
-        # Without a provider's text, the enhanced detail decides.
         (plain,) = smtpreply.Parser().parse(b"550 5.1.1 <a@example.test>: unknown\r\n")
         self.assertEqual((plain.verdict("RCPT").reason, plain.verdict("RCPT").evidence),
                          ("recipient-unknown", "enhanced"))
