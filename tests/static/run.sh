@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Static analysis of lib/: cppcheck (warning, performance, portability) and
+# clang-tidy with the checks in the repository's .clang-tidy, on the compile
+# commands of a meson build dir of its own. Both must be clean; exits non-zero
+# on any finding.
+#
+#   tests/static/run.sh SRCDIR
+#
+# Environment: STATIC_BUILD_DIR (default /tmp/smtpreply-static-build-$USER).
+set -eu
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 SRCDIR" >&2
+    exit 2
+fi
+src=$(cd "$1" && pwd)
+build=${STATIC_BUILD_DIR:-/tmp/smtpreply-static-build-$(id -un)}
+status=0
+
+for tool in cppcheck clang-tidy meson; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "static: $tool not installed" >&2; exit 1; }
+done
+
+cd "$src"
+if cppcheck --enable=warning,performance,portability --error-exitcode=1 --inline-suppr \
+        --std=c99 -q -I include lib/; then
+    echo "cppcheck: clean"
+else
+    echo "cppcheck: FINDINGS"
+    status=1
+fi
+
+# clang-tidy reads the flags of each file from compile_commands.json; a clang
+# build dir keeps them free of gcc-only options. Reconfigure every time: library
+# units land one by one and are found at configure time.
+if [ -f "$build/build.ninja" ]; then
+    setup="meson setup --reconfigure"
+else
+    setup="meson setup"
+fi
+CC=${CC:-clang} $setup "$build" "$src" -Dtests=disabled -Dexamples=false -Ddocs=disabled \
+    >"$build.setup.log" 2>&1 || { cat "$build.setup.log" >&2; exit 1; }
+if clang-tidy -p "$build" --quiet lib/*.c 2>"$build.tidy.err"; then
+    echo "clang-tidy: clean"
+else
+    grep -v -e "warnings\? \(and [0-9]* errors\? \)\?generated" -e "^Error while processing" "$build.tidy.err" >&2 || true
+    echo "clang-tidy: FINDINGS"
+    status=1
+fi
+exit $status
