@@ -55,38 +55,13 @@ static void put_json_string(const char *s, size_t n, int utf8_ok)
     putchar('"');
 }
 
-struct flag_name {
-    uint32_t bit;
-    const char *name;
-};
-
-static const struct flag_name reply_flags[] = {
-    { SMTPREPLY_FLAG_BARE_LF, "bare-lf" },
-    { SMTPREPLY_FLAG_SECOND_DIGIT, "second-digit" },
-    { SMTPREPLY_FLAG_LINE_OVER_512, "line-over-512" },
-    { SMTPREPLY_FLAG_NUL, "nul" },
-    { SMTPREPLY_FLAG_8BIT, "8bit" },
-    { SMTPREPLY_FLAG_LONE_CR, "lone-cr" },
-    { SMTPREPLY_FLAG_TRUNCATED, "truncated" },
-    { SMTPREPLY_FLAG_ENHANCED_MISMATCH, "enhanced-mismatch" },
-    { SMTPREPLY_FLAG_ENHANCED_INVALID, "enhanced-invalid" },
-    { SMTPREPLY_FLAG_DAMAGED, "damaged" },
-    { SMTPREPLY_FLAG_CODE_ONLY, "code-only" },
-};
-
-static const struct flag_name verdict_flags[] = {
-    { SMTPREPLY_VERDICT_UNEXPECTED, "unexpected-for-command" },
-    { SMTPREPLY_VERDICT_CLASS_DISAGREES, "class-disagrees" },
-    { SMTPREPLY_VERDICT_TREAT_AS_TEMPORARY, "treat-as-temporary" },
-    { SMTPREPLY_VERDICT_PROVIDER_TEXT, "provider-text" },
-};
-
-static void put_flags(uint32_t flags, const struct flag_name *names, size_t count, int *first)
+/* Every set bit, by the library's own names. */
+static void put_flags(uint32_t flags, const char *(*name)(uint32_t), int *first)
 {
-    size_t i;
-    for (i = 0; i < count; i++) {
-        if (flags & names[i].bit) {
-            printf("%s\"%s\"", *first ? "" : ",", names[i].name);
+    uint32_t bit;
+    for (bit = 1; bit; bit <<= 1) {
+        if (flags & bit) {
+            printf("%s\"%s\"", *first ? "" : ",", name(bit));
             *first = 0;
         }
     }
@@ -123,8 +98,8 @@ static void print_reply(const struct smtpreply_reply *r, int command)
         printf(",\"command\":\"%s\"", smtpreply_command_name(command));
     printf(",\"encoding\":\"%s\",\"flags\":[", encodings[r->encoding <= 2 ? r->encoding : 2]);
     first = 1;
-    put_flags(r->flags, reply_flags, sizeof reply_flags / sizeof reply_flags[0], &first);
-    put_flags(v.flags, verdict_flags, sizeof verdict_flags / sizeof verdict_flags[0], &first);
+    put_flags(r->flags, smtpreply_flag_name, &first);
+    put_flags(v.flags, smtpreply_verdict_flag_name, &first);
     fputs("]}\n", stdout);
 }
 

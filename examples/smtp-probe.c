@@ -207,25 +207,6 @@ static void show_command(const struct session *s, const char *shown)
     fflush(stdout);
 }
 
-struct flag_name {
-    uint32_t bit;
-    const char *name;
-};
-
-static const struct flag_name flag_names[] = {
-    { SMTPREPLY_FLAG_BARE_LF, "bare-lf" },
-    { SMTPREPLY_FLAG_SECOND_DIGIT, "second-digit" },
-    { SMTPREPLY_FLAG_LINE_OVER_512, "line-over-512" },
-    { SMTPREPLY_FLAG_NUL, "nul" },
-    { SMTPREPLY_FLAG_8BIT, "8bit" },
-    { SMTPREPLY_FLAG_LONE_CR, "lone-cr" },
-    { SMTPREPLY_FLAG_TRUNCATED, "truncated" },
-    { SMTPREPLY_FLAG_ENHANCED_MISMATCH, "enhanced-mismatch" },
-    { SMTPREPLY_FLAG_ENHANCED_INVALID, "enhanced-invalid" },
-    { SMTPREPLY_FLAG_DAMAGED, "damaged" },
-    { SMTPREPLY_FLAG_CODE_ONLY, "code-only" },
-};
-
 static void json_capabilities(const struct smtpreply_reply *r, const struct smtpreply_ehlo *e)
 {
     struct smtpreply_ehlo_keyword kw;
@@ -264,21 +245,15 @@ static void json_capabilities(const struct smtpreply_reply *r, const struct smtp
     fputs("]}", stdout);
 }
 
-static const struct flag_name verdict_flag_names[] = {
-    { SMTPREPLY_VERDICT_UNEXPECTED, "unexpected-for-command" },
-    { SMTPREPLY_VERDICT_CLASS_DISAGREES, "class-disagrees" },
-    { SMTPREPLY_VERDICT_TREAT_AS_TEMPORARY, "treat-as-temporary" },
-    { SMTPREPLY_VERDICT_PROVIDER_TEXT, "provider-text" },
-};
-
-static void put_flags(FILE *f, uint32_t flags, const struct flag_name *names, size_t count,
+/* Every set bit, by the library's own names. */
+static void put_flags(FILE *f, uint32_t flags, const char *(*name)(uint32_t),
                       const char *quote, const char *sep, int *first)
 {
-    size_t i;
+    uint32_t bit;
 
-    for (i = 0; i < count; i++) {
-        if (flags & names[i].bit) {
-            fprintf(f, "%s%s%s%s", *first ? "" : sep, quote, names[i].name, quote);
+    for (bit = 1; bit; bit <<= 1) {
+        if (flags & bit) {
+            fprintf(f, "%s%s%s%s", *first ? "" : sep, quote, name(bit), quote);
             *first = 0;
         }
     }
@@ -315,10 +290,9 @@ static void print_json(const char *shown, const struct smtpreply_reply *r,
     json_cstr(stdout, shown);
     printf(",\"encoding\":\"%s\",\"flags\":[", encodings[r->encoding <= 2 ? r->encoding : 2]);
     first = 1;
-    put_flags(stdout, r->flags, flag_names, sizeof flag_names / sizeof flag_names[0], "\"", ",",
+    put_flags(stdout, r->flags, smtpreply_flag_name, "\"", ",",
               &first);
-    put_flags(stdout, v->flags, verdict_flag_names,
-              sizeof verdict_flag_names / sizeof verdict_flag_names[0], "\"", ",", &first);
+    put_flags(stdout, v->flags, smtpreply_verdict_flag_name, "\"", ",", &first);
     fputc(']', stdout);
     if (caps != NULL)
         json_capabilities(r, caps);
@@ -381,10 +355,9 @@ static void print_human(const struct session *s, const struct smtpreply_reply *r
         int none = 1;
 
         label(s, "flags");
-        put_flags(stdout, r->flags, flag_names, sizeof flag_names / sizeof flag_names[0], "", " ",
+        put_flags(stdout, r->flags, smtpreply_flag_name, "", " ",
                   &none);
-        put_flags(stdout, v->flags, verdict_flag_names,
-                  sizeof verdict_flag_names / sizeof verdict_flag_names[0], "", " ", &none);
+        put_flags(stdout, v->flags, smtpreply_verdict_flag_name, "", " ", &none);
         fputc('\n', stdout);
     }
     if (r->code >= 400) {

@@ -236,6 +236,14 @@ enum smtpreply_reply_flags {
     SMTPREPLY_FLAG_CODE_ONLY = 1u << 10          /**< The last line had no separator and no text ("250\r\n"). */
 };
 
+/**
+ * @brief Name of one reply flag as the tools print it ("bare-lf", "code-only").
+ * @param flag One enum smtpreply_reply_flags bit.
+ * @return Static storage; "unknown" for anything else.
+ * @since 0.1
+ */
+SMTPREPLY_API const char *smtpreply_flag_name(uint32_t flag);
+
 /** Verdict on the bytes of a reply's text. @since 0.1 */
 enum smtpreply_encoding {
     SMTPREPLY_TEXT_ASCII = 0,  /**< Only bytes 0-127. */
@@ -509,6 +517,14 @@ enum smtpreply_verdict_flags {
     SMTPREPLY_VERDICT_TREAT_AS_TEMPORARY = 1u << 2, /**< A 5xx to treat as temporary (552 too many recipients, RFC 5321 4.5.3.1.10). */
     SMTPREPLY_VERDICT_PROVIDER_TEXT = 1u << 3       /**< A provider-specific phrase decided (see smtpreply_verdict::rule). */
 };
+
+/**
+ * @brief Name of one verdict flag ("unexpected-for-command").
+ * @param flag One enum smtpreply_verdict_flags bit.
+ * @return Static storage; "unknown" for anything else.
+ * @since 0.1
+ */
+SMTPREPLY_API const char *smtpreply_verdict_flag_name(uint32_t flag);
 
 /** The classifier's verdict on one reply. Every field is always written. @since 0.1 */
 struct smtpreply_verdict {

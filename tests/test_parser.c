@@ -284,6 +284,14 @@ START_TEST(status_names)
         ck_assert(strlen(smtpreply_strerror(s)) > 20);
     }
     ck_assert_str_eq(smtpreply_version(), SMTPREPLY_VERSION_STRING);
+    /* Every reply flag has a name; the tools print these. */
+    for (s = 0; s <= 10; s++)
+        ck_assert_str_ne(smtpreply_flag_name(1u << s), "unknown");
+    ck_assert_str_eq(smtpreply_flag_name(SMTPREPLY_FLAG_BARE_LF), "bare-lf");
+    ck_assert_str_eq(smtpreply_flag_name(1u << 20), "unknown");
+    ck_assert_str_eq(smtpreply_flag_name(3), "unknown");
+    ck_assert_str_eq(smtpreply_verdict_flag_name(SMTPREPLY_VERDICT_UNEXPECTED), "unexpected-for-command");
+    ck_assert_str_eq(smtpreply_verdict_flag_name(0), "unknown");
 }
 END_TEST
 
