@@ -5,7 +5,7 @@
 # commands of a meson build dir of its own. Both must be clean; exits non-zero
 # on any finding.
 #
-#   tests/static/run.sh SRCDIR
+#   tests/static/run.sh SRCDIR        (a meson build dir is accepted too)
 #
 # Environment: STATIC_BUILD_DIR (default /tmp/smtpreply-static-build-$USER).
 set -eu
@@ -14,7 +14,14 @@ if [ $# -ne 1 ]; then
     echo "usage: $0 SRCDIR" >&2
     exit 2
 fi
-src=$(cd "$1" && pwd)
+# SRCDIR is the tree to check; given a meson build dir instead, check the tree
+# this script belongs to (the build dir's compile commands are not used: a clang
+# build dir of our own keeps them free of gcc-only options).
+if [ -f "$1/meson.build" ] && [ -d "$1/lib" ]; then
+    src=$(cd "$1" && pwd)
+else
+    src=$(cd "$(dirname "$0")/../.." && pwd)
+fi
 build=${STATIC_BUILD_DIR:-/tmp/smtpreply-static-build-$(id -un)}
 status=0
 
