@@ -1327,6 +1327,7 @@ static char rbuf[LINE_CAP + READ_CHUNK];
 
 struct progress {
     int on;
+    int width;                 /* characters of the last progress line */
     uint64_t total, done;
     time_t last;
 };
@@ -1342,12 +1343,14 @@ static void progress_show(struct progress *pr, int final)
         return;
     pr->last = now;
     if (final) {
-        fprintf(stderr, "\r%*s\r", 72, "");
+        fprintf(stderr, "\r%*s\r", pr->width, "");
         return;
     }
-    fprintf(stderr, "\rsmtp-bounces: %s: %llu / %llu MiB (%u%%)", g.file,
-            (unsigned long long)(pr->done >> 20), (unsigned long long)(pr->total >> 20),
-            (unsigned)(pr->total ? pr->done * 100 / pr->total : 0));
+    pr->width = fprintf(stderr, "\rsmtp-bounces: %s: %llu / %llu MiB (%u%%)", g.file,
+                        (unsigned long long)(pr->done >> 20), (unsigned long long)(pr->total >> 20),
+                        (unsigned)(pr->total ? pr->done * 100 / pr->total : 0));
+    if (pr->width < 1)
+        pr->width = 1;
     fflush(stderr);
 }
 
