@@ -198,6 +198,22 @@ START_TEST(table)
 }
 END_TEST
 
+/* The stream ends inside a reply: the error names the reply's first line and
+ * offset, and its position is the end of the stream (it was 0 before the fix in
+ * smtpreply_parser_finish(); tests/fuzz/corpus/parser/repro-finish-error-position). */
+START_TEST(incomplete_position)
+{
+    static const char in[] = "221 bye\r\n250-a\r\n250 b";
+    static char full[1024];
+    size_t k;
+
+    for (k = 0; k <= 5; k++) {
+        (void)feed_chunked(in, sizeof in - 1, NULL, k, LOG_FULL, full, sizeof full);
+        ck_assert_msg(strstr(full, "\n!incomplete@2:9 pos=21") != NULL, "chunk %zu: %s", k, full);
+    }
+}
+END_TEST
+
 /* ---- every byte value in every position of a line ---------------------------------- */
 
 /* The line "250 abc\r\n" with one byte replaced, then OK_LINE. */
@@ -529,6 +545,7 @@ static Suite *hostile_suite(void)
     TCase *big = tcase_create("big");
 
     tcase_add_loop_test(tc, table, 0, (int)ARRAY_SIZE(hostile_cases));
+    tcase_add_test(tc, incomplete_position);
     suite_add_tcase(s, tc);
     tcase_add_loop_test(gen, every_byte_everywhere, 0, (int)ARRAY_SIZE(positions));
     tcase_add_loop_test(gen, codes_000_999, 0, 10);
