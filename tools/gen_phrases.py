@@ -89,8 +89,8 @@ def read_rows(path):
             if not m:
                 sys.exit(f"{path}:{n}: row not in the form SMTPREPLY_PHRASE(\"text\", REASON, source, GUARD)")
             text, reason, source, guard = m.groups()
-            if len(text) < MIN_LEN:
-                sys.exit(f"{path}:{n}: \"{text}\" is shorter than {MIN_LEN} bytes")
+            if len(text) < MIN_LEN or len(text) > 255:
+                sys.exit(f"{path}:{n}: \"{text}\" is not {MIN_LEN} to 255 bytes long")
             if text != text.lower() or any(ord(c) < 0x20 or ord(c) > 0x7E for c in text):
                 sys.exit(f"{path}:{n}: \"{text}\" must be printable lower-case ASCII")
             if text in seen:
