@@ -69,7 +69,8 @@ enum guard { ANY = 0, AFTER_DATA = 1, TRANSIENT = 2 };
 #define ENH_X71 (1u << 9)
 #define ENH_ANY 0x3FFu
 
-/* Where a phrase comes from. Providers' exact texts outrank enhanced codes. */
+/* Where a phrase comes from. Providers' exact texts come first among the phrases,
+ * and one may overrule a specific enhanced code that names another reason. */
 enum source {
     SRC_generic, SRC_filter, SRC_FIRST_PROVIDER_,
     SRC_gmail = SRC_FIRST_PROVIDER_, SRC_microsoft, SRC_yahoo, SRC_icloud, SRC_exchange,
