@@ -123,6 +123,19 @@ def main():
                   head + (data if n_classify % 2 else text))
             n_classify += 1
 
+    # Catalog lookups: codes, enhanced codes and locales, known and not.
+    d = os.path.join(corpus, "explain")
+    os.makedirs(d, exist_ok=True)
+    for old in glob.glob(os.path.join(d, "seed-*")):
+        os.remove(old)
+    lookups = [(250, (2, 0, 0), 0, b"en"), (550, (5, 1, 1), 1, b"vi"), (421, (4, 7, 0), 16, b"en"),
+               (535, (5, 7, 8), 22, b"vi"), (999, (3, 0, 0), 40, b"fr"), (0, (5, 7, 26), 30, b""),
+               (599, (5, 999, 999), 31, b"vi-VN"), (452, (4, 5, 3), 9, b"EN"), (554, (5, 7, 1), 20, b"v"),
+               (200, (2, 6, 0), -1, b"en\xff"), (521, (5, 3, 2), 4, b"vi"), (334, (9, 1, 1), 0, b"xx")]
+    for i, (code, (k, s_, dt), reason, lang) in enumerate(lookups):
+        head = bytes([code >> 8, code & 0xFF, 0, k, s_ >> 8, s_ & 0xFF, dt >> 8, dt & 0xFF, reason & 0xFF])
+        write(d, i, "%d-%d.%d.%d-%s" % (code, k, s_, dt, lang.decode("latin-1")), head + lang)
+
     total = files = 0
     for path in glob.glob(os.path.join(corpus, "*", "*")):
         files += 1
