@@ -53,12 +53,16 @@ void free(void *p)
 START_TEST(interposition_works)
 {
     /* The counter must see an allocation made on purpose, or the test proves nothing. */
+    /* Called through volatile pointers: compilers may otherwise drop a
+     * malloc/free pair whose memory is never used (clang does). */
+    void *(*volatile alloc)(size_t) = malloc;
+    void (*volatile release)(void *) = free;
     void *p;
     allocations = 0;
     counting = 1;
-    p = malloc(16);
+    p = alloc(16);
     counting = 0;
-    free(p);
+    release(p);
     ck_assert_int_eq(allocations, 1);
 }
 END_TEST
@@ -124,9 +128,24 @@ static Suite *noalloc_suite(void)
     return s;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
 int main(void)
 {
-    SRunner *sr = srunner_create(noalloc_suite());
+    SRunner *sr;
+#ifdef UNDER_ASAN
+    /* AddressSanitizer owns the allocator: interposing it here would mix two
+     * heaps. The plain gcc and clang builds run this test. */
+    puts("noalloc: skipped under AddressSanitizer");
+    return 77;
+#endif
+    sr = srunner_create(noalloc_suite());
     int failed;
     /* No fork: the counters must live in the process that runs the library. */
     srunner_set_fork_status(sr, CK_NOFORK);
