@@ -319,7 +319,7 @@ static unsigned probe(const unsigned char *t, size_t len, size_t pos, uint64_t w
 }
 
 #define ANCHOR_MASK 0xFFFFFFFFFFFFu
-#define PASSES_FILTER(h) ((phrase_filter[(h) >> 5] >> ((h) & 31) & 1u) != 0)
+#define PASSES_FILTER(h) ((filter[(h) >> 5] >> ((h) & 31) & 1u) != 0)
 typedef char phrase_anchor_is_6_[PHRASE_ANCHOR == 6 ? 1 : -1];
 
 /* The best (first-listed) phrase among rows [0, limit) that occurs in the text
@@ -331,10 +331,11 @@ static int match_phrase(const char *text, size_t len, int command, unsigned digi
                         unsigned limit)
 {
     const unsigned char *t = (const unsigned char *)text;
+    const uint32_t *filter = phrase_filter[limit <= PHRASE_PROVIDER_ROWS];
     unsigned best = limit;
     size_t pos;
 
-    if (text == NULL || len < PHRASE_MIN_LEN)
+    if (text == NULL || len < PHRASE_MIN_LEN || limit == 0)
         return -1;
     for (pos = 0; pos + PHRASE_ANCHOR <= len; pos += PHRASE_STRIDE) {
         uint64_t w;

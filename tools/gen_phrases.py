@@ -19,7 +19,9 @@ A probe folds the 6 bytes with OR 0x20 (upper to lower case, and harmless for th
 other bytes a phrase may hold: digits, space and punctuation already have that
 bit), packs them little-endian into a 48-bit word whatever the host, and
 multiplies it by MULTIPLIER (mod 2^64). The top 16 bits of the product index a 64 Kbit
-filter (bit set = some anchor has that hash); only the rare probe that passes
+filter (bit set = some anchor has that hash; a second filter holds only the
+provider rows' anchors, for when only those can still matter); only the rare
+probe that passes
 looks further, in the bucket named by the top HASH_BITS bits:
 bucket[h] .. bucket[h + 1] indexes words[], the distinct folded anchors with
 that hash, each naming its run of candidates[] {phrase row, offset, length,
@@ -129,10 +131,15 @@ def anchors_of(rows):
 
 def render(rows, anchors):
     nb = 1 << HASH_BITS
+    nprov = sum(1 for _, prov in rows if prov)
     bits = [0] * (1 << 16)
-    for _, w, _, _ in anchors:
+    pbits = [0] * (1 << 16)
+    for _, w, i, _ in anchors:
         bits[hash16(w)] = 1
+        if i < nprov:
+            pbits[hash16(w)] = 1
     filt = [sum(bits[k * 32 + j] << j for j in range(32)) for k in range(1 << 11)]
+    pfilt = [sum(pbits[k * 32 + j] << j for j in range(32)) for k in range(1 << 11)]
     words = []       # (hash, word, first candidate, count)
     cands = []       # (row, offset)
     for (h, w), group in itertools.groupby(anchors, key=lambda a: (a[0], a[1])):
@@ -152,11 +159,15 @@ def render(rows, anchors):
              f"#define PHRASE_HASH_BITS {HASH_BITS}\n",
              f"#define PHRASE_MULTIPLIER 0x{MULTIPLIER:016X}u\n",
              f"#define PHRASE_ROWS {len(rows)}\n",
-             f"#define PHRASE_PROVIDER_ROWS {sum(1 for _, prov in rows if prov)}\n",
-             "\nstatic const uint32_t phrase_filter[] = {\n"]
+             f"#define PHRASE_PROVIDER_ROWS {nprov}\n",
+             "\n/* [0]: the anchors of every row; [1]: of the provider rows only */\n",
+             "static const uint32_t phrase_filter[2][2048] = { {\n"]
     for k in range(0, len(filt), 6):
         lines.append("    " + " ".join(f"0x{v:08X}u," for v in filt[k:k + 6]) + "\n")
-    lines.append("};\n\nstatic const uint16_t phrase_bucket[] = {\n")
+    lines.append("}, {\n")
+    for k in range(0, len(pfilt), 6):
+        lines.append("    " + " ".join(f"0x{v:08X}u," for v in pfilt[k:k + 6]) + "\n")
+    lines.append("} };\n\nstatic const uint16_t phrase_bucket[] = {\n")
     for k in range(0, nb + 1, 12):
         lines.append("    " + " ".join(f"{v}," for v in bucket[k:k + 12]) + "\n")
     lines.append("};\n\nstatic const struct phrase_word phrase_words[] = {\n")
