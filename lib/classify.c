@@ -9,7 +9,6 @@
  *   1. 2xx and 3xx: no failure, reason "none" (evidence "class").
  *   2. A specific enhanced detail, one the registry ties to one reason (x.1.1,
  *      x.1.10, x.2.2, x.3.4, x.7.8, x.7.20-x.7.30, ...; classify_enhanced.def).
- *      An address status (x.1.y) in reply to MAIL is read as the sender's.
  *      One exception: when a large provider's own documented text for the reply
  *      names another reason, the text wins, because providers reuse enhanced codes
  *      loosely (Microsoft sends 5.1.10, "null MX" in the registry, for a plain
@@ -34,6 +33,10 @@
  *      only when nothing above did. Evidence "enhanced".
  *   8. A generic basic code (451, 452, 552, 553). Evidence "code".
  *   9. The first digit alone: "unclassified". Evidence "class".
+ *
+ * Whatever decided, in a reply to MAIL an address reason (unknown user, bad
+ * syntax, unknown domain, ...) is the sender's: the reason becomes
+ * "sender-rejected", so a recipient is never suppressed for its sender's fault.
  *
  * Bounce class and retry advice: reasons.def gives each reason's defaults for a
  * permanent reply. A transient (4xx) reply is always soft/retry, so 4xx never
@@ -414,7 +417,7 @@ static int command_rule(int command, unsigned code, unsigned digit, unsigned ebi
     return 0;
 }
 
-static int enhanced_rule(const struct smtpreply_enhanced *e, unsigned strength, int command,
+static int enhanced_rule(const struct smtpreply_enhanced *e, unsigned strength,
                          struct finding *f)
 {
     size_t i;
@@ -427,9 +430,6 @@ static int enhanced_rule(const struct smtpreply_enhanced *e, unsigned strength, 
         const struct enh_cell *c = &enh_cells[k][e->subject][e->detail];
         if (c->strength != strength)
             return 0;
-        if (command == SMTPREPLY_CMD_MAIL && e->subject == 1)
-            return found(f, SMTPREPLY_REASON_SENDER_REJECTED, SMTPREPLY_EVIDENCE_ENHANCED,
-                         k ? "enhanced 5.1.x in reply to MAIL" : "enhanced 4.1.x in reply to MAIL");
         return found(f, c->reason, SMTPREPLY_EVIDENCE_ENHANCED, enh_rules[k][e->subject][e->detail]);
     }
     if (strength != SPECIFIC)
@@ -456,7 +456,7 @@ static int code_rule(unsigned code, unsigned strength, struct finding *f)
 }
 
 /* Steps 2-9 of the order at the top of this file. */
-static void decide(unsigned code, unsigned digit, const struct smtpreply_enhanced *e,
+static void decide_reason(unsigned code, unsigned digit, const struct smtpreply_enhanced *e,
                    const char *text, size_t len, int command, struct finding *f,
                    uint32_t *flags)
 {
@@ -466,7 +466,7 @@ static void decide(unsigned code, unsigned digit, const struct smtpreply_enhance
 
     /* Steps 2 and 3 first: when one of them decides, only a provider's text can
      * still matter (step 2's exception), so the matcher skips the generic rows. */
-    by_enhanced = enhanced_rule(e, SPECIFIC, command, f);
+    by_enhanced = enhanced_rule(e, SPECIFIC, f);
     by_command = !by_enhanced && command_rule(command, code, digit, ebits, DECISIVE, f);
     row = match_phrase(text, len, command, digit,
                        by_enhanced ? PHRASE_PROVIDER_ROWS : by_command ? 0 : PHRASE_ROWS);
@@ -490,7 +490,7 @@ static void decide(unsigned code, unsigned digit, const struct smtpreply_enhance
         return;
     }
     if (command_rule(command, code, digit, ebits, FALLBACK, f) || code_rule(code, SPECIFIC, f) ||
-        enhanced_rule(e, VAGUE, command, f) || code_rule(code, GENERIC, f))
+        enhanced_rule(e, VAGUE, f) || code_rule(code, GENERIC, f))
         return;
     if (digit == 4)
         found(f, SMTPREPLY_REASON_UNCLASSIFIED, SMTPREPLY_EVIDENCE_CLASS, "class 4xx");
@@ -498,6 +498,26 @@ static void decide(unsigned code, unsigned digit, const struct smtpreply_enhance
         found(f, SMTPREPLY_REASON_UNCLASSIFIED, SMTPREPLY_EVIDENCE_CLASS, "class 5xx");
     else
         found(f, SMTPREPLY_REASON_UNCLASSIFIED, SMTPREPLY_EVIDENCE_NONE, "no code and no known phrase");
+}
+
+/* A reply to MAIL is about the envelope sender: whatever names an address, a
+ * mailbox or a domain there ("User unknown in local recipient table", 5.1.1,
+ * "Domain not found") names the sender's, never a recipient to suppress. */
+static int is_address_reason(int reason)
+{
+    return reason == SMTPREPLY_REASON_RECIPIENT_UNKNOWN ||
+           reason == SMTPREPLY_REASON_RECIPIENT_ADDRESS_INVALID ||
+           reason == SMTPREPLY_REASON_DOMAIN_UNKNOWN || reason == SMTPREPLY_REASON_DOMAIN_NO_MAIL ||
+           reason == SMTPREPLY_REASON_MAILBOX_MOVED || reason == SMTPREPLY_REASON_MAILBOX_DISABLED;
+}
+
+static void decide(unsigned code, unsigned digit, const struct smtpreply_enhanced *e,
+                   const char *text, size_t len, int command, struct finding *f,
+                   uint32_t *flags)
+{
+    decide_reason(code, digit, e, text, len, command, f, flags);
+    if (command == SMTPREPLY_CMD_MAIL && is_address_reason(f->reason))
+        f->reason = SMTPREPLY_REASON_SENDER_REJECTED;
 }
 
 /* documented in smtpreply.h */

@@ -62,7 +62,7 @@ C("521 5.3.2 does not accept mail", 521, "5.3.2", "mx.example.com does not accep
 C("521 bare at connect", 521, "", "", "CONNECT", DOMAIN_NO_MAIL, HARD, NEVER, COMMAND),
 C("556 domain text", 556, "", "Domain does not accept mail", "RCPT", DOMAIN_NO_MAIL, HARD, NEVER, TEXT),
 C("556 bare", 556, "", "", "", DOMAIN_NO_MAIL, HARD, NEVER, CODE),
-C("microsoft no ipv6", 550, "5.7.510", "Access denied, example.org does not accept email over IPv6", "RCPT", DOMAIN_NO_MAIL, HARD, NEVER, TEXT),
+C("microsoft no ipv6", 550, "5.7.510", "Access denied, example.org does not accept email over IPv6", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
 
 /* ---- mailbox-moved ---- */
 C("551 5.1.6", 551, "5.1.6", "User not local; please try <bob@new.example>", "RCPT", MAILBOX_MOVED, HARD, NEVER, ENHANCED),
@@ -125,6 +125,9 @@ C("exchange submission disabled", 554, "5.2.0", "STOREDRV.Submission.Exception:O
 C("bare 550 at mail", 550, "", "", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, COMMAND),
 C("5.1.7 at mail", 501, "5.1.7", "Bad sender address syntax", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, ENHANCED),
 C("5.1.1 at mail is the sender", 553, "5.1.1", "<nobody@example.org>: unknown sender", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, ENHANCED),
+C("postfix sender user unknown", 553, "5.1.0", "<alice@example.org>: Sender address rejected: User unknown in local recipient table", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, TEXT),
+C("bad sender syntax, no enhanced", 501, "", "Bad sender address syntax", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, TEXT),
+C("sender domain not found at mail", 550, "", "Domain not found", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, TEXT),
 C("microsoft 5.7.750", 550, "5.7.750", "Service unavailable. Client blocked from sending from unregistered domains.", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, ENHANCED),
 C("postfix rhsbl sender", 554, "5.7.1", "Service unavailable; Sender address [spam@bad.example] blocked using dbl.spamhaus.org", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, TEXT),
 
