@@ -145,10 +145,10 @@ step_clang() {
 }
 
 step_asan() {
-    export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1
+    export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1
     export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
     CC=gcc CXX=g++ build_and_test "$B_ASAN" -Dwerror=true -Dtests=enabled -Ddocs=disabled \
-        -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug \
+        -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debugoptimized \
         -Dc_args=-fno-sanitize-recover=all -Dcpp_args=-fno-sanitize-recover=all
 }
 
