@@ -165,6 +165,21 @@ def main(argv):
             check(False, "bad bytes: output is not UTF-8")
         check(b"\\u0001" in p.stdout and b"\\ufffd" in p.stdout, "bad bytes: escapes missing")
 
+        # More domains than the top-k table has slots: the dominant domain keeps
+        # its exact count, evicted slots show upper bounds with '~'.
+        manylog = os.path.join(tmp, "many.log")
+        with open(manylog, "wb") as f:
+            for i in range(150):
+                dom = "big.example" if i % 3 == 0 else "d%d.example" % i
+                f.write(("Nov 27 09:00:00 mail postfix/smtp[1]: Q%d: to=<u%d@%s>, dsn=4.4.1, "
+                         "status=deferred (connect to mx.%s[192.0.2.1]:25: Connection refused)\n"
+                         % (i, i, dom, dom)).encode())
+        s = run(exe, [manylog]).stdout.decode("utf-8")
+        m = re.search(r"^Top recipient domains by reason\n  \S+ +(.*)$", s, re.M)
+        top = m.group(1) if m else ""
+        check(top.startswith("big.example 50,") and "~" in top,
+              "top-k: first row %r" % top)
+
     # Exit status 2 on I/O and usage errors; the other files are still read.
     p = run(exe, [os.path.join(datadir, "no-such-file.log"), os.path.join(datadir, "postfix.log")])
     check(p.returncode == 2 and b"no-such-file.log" in p.stderr, "missing file: exit %d" % p.returncode)
