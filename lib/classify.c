@@ -340,16 +340,26 @@ static int match_phrase(const char *text, size_t len, int command, unsigned digi
 
     if (text == NULL || len < PHRASE_MIN_LEN || limit == 0)
         return -1;
-    for (pos = 0; pos + PHRASE_ANCHOR <= len; pos += PHRASE_STRIDE) {
+    pos = 0;
+    if (len >= 8) {
+        /* The probes with 8 bytes readable: the hot loop, kept free of anything
+         * but the filter test. */
+        const unsigned char *p = t, *last = t + (len - 8);
+        for (; p <= last; p += PHRASE_STRIDE) {
+            uint64_t w = (load64(p) & ANCHOR_MASK) | (BYTES(0x20) & ANCHOR_MASK);
+            uint32_t h = (uint32_t)((w * PHRASE_MULTIPLIER) >> 48);
+            if (PASSES_FILTER(h))
+                best = probe(t, len, (size_t)(p - t), w, h, command, digit, best);
+        }
+        pos = (size_t)(p - t);
+    }
+    /* The last probe or two, where fewer than 8 bytes remain. */
+    for (; pos + PHRASE_ANCHOR <= len; pos += PHRASE_STRIDE) {
+        unsigned char tail[8] = { 0 };
         uint64_t w;
         uint32_t h;
-        if (pos + 8 <= len) {
-            w = (load64(t + pos) & ANCHOR_MASK) | (BYTES(0x20) & ANCHOR_MASK);
-        } else {
-            unsigned char tail[8] = { 0 };
-            memcpy(tail, t + pos, PHRASE_ANCHOR);
-            w = (load64(tail) & ANCHOR_MASK) | (BYTES(0x20) & ANCHOR_MASK);
-        }
+        memcpy(tail, t + pos, PHRASE_ANCHOR);
+        w = (load64(tail) & ANCHOR_MASK) | (BYTES(0x20) & ANCHOR_MASK);
         h = (uint32_t)((w * PHRASE_MULTIPLIER) >> 48);
         if (PASSES_FILTER(h))
             best = probe(t, len, pos, w, h, command, digit, best);
