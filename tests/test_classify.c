@@ -524,6 +524,45 @@ START_TEST(matcher_agrees_with_reference)
 }
 END_TEST
 
+/* classify.c stops scanning classify_commands.def early: the DECISIVE rows must come
+ * first, and each command's rows of one kind must be contiguous. */
+START_TEST(command_rules_are_grouped)
+{
+    FILE *f = fopen(SRCDIR "/lib/classify_commands.def", "r");
+    char line[512], seen[64][32], prev[32] = "", prev_when[16] = "";
+    size_t nseen = 0, i, rows = 0;
+    int fallback_started = 0;
+
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) != NULL) {
+        char cmd[32], when[16];
+        if (strncmp(line, "SMTPREPLY_COMMAND_RULE(", 23) != 0)
+            continue;
+        ck_assert_int_eq(sscanf(line, "SMTPREPLY_COMMAND_RULE(%31[A-Z_],", cmd), 1);
+        ck_assert_msg(strstr(line, " DECISIVE, ") || strstr(line, " FALLBACK, "), "%s", line);
+        strcpy(when, strstr(line, " DECISIVE, ") ? "DECISIVE" : "FALLBACK");
+        ck_assert_int_eq(smtpreply_command_parse(cmd, strlen(cmd)) != SMTPREPLY_CMD_UNKNOWN, 1);
+        if (strcmp(when, "FALLBACK") == 0)
+            fallback_started = 1;
+        else
+            ck_assert_msg(!fallback_started, "DECISIVE row after a FALLBACK row: %s", line);
+        if (strcmp(when, prev_when) != 0)
+            nseen = 0; /* a new kind: commands start afresh */
+        if (strcmp(cmd, prev) != 0 || nseen == 0) {
+            for (i = 0; i < nseen; i++)
+                ck_assert_msg(strcmp(seen[i], cmd) != 0, "%s rows of %s are split", cmd, when);
+            ck_assert_uint_lt(nseen, 64);
+            strcpy(seen[nseen++], cmd);
+        }
+        strcpy(prev, cmd);
+        strcpy(prev_when, when);
+        rows++;
+    }
+    fclose(f);
+    ck_assert_uint_gt(rows, 20);
+}
+END_TEST
+
 static size_t slurp(FILE *f, char *buf, size_t cap)
 {
     size_t n = 0, got;
@@ -575,6 +614,7 @@ static Suite *classify_suite(void)
     tcase_add_test(tc, invariants);
     tcase_add_test(tc, every_phrase_is_found);
     tcase_add_test(tc, matcher_agrees_with_reference);
+    tcase_add_test(tc, command_rules_are_grouped);
     tcase_add_test(tc, generator_diff);
     suite_add_tcase(s, tc);
     return s;
