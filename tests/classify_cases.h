@@ -49,7 +49,7 @@ C("5.1.4 ambiguous", 550, "5.1.4", "Destination mailbox address ambiguous", "RCP
 /* ---- domain-unknown ---- */
 C("postfix 4.1.2 domain not found", 450, "4.1.2", "<bob@nowhere.invalid>: Recipient address rejected: Domain not found", "RCPT", DOMAIN_UNKNOWN, SOFT, RETRY, ENHANCED),
 C("sendmail 5.1.2 host unknown", 550, "5.1.2", "<bob@nowhere.invalid>... Host unknown (Name server: nowhere.invalid: host not found)", "RCPT", DOMAIN_UNKNOWN, HARD, NEVER, ENHANCED),
-C("exim unrouteable", 550, "", "Unrouteable address", "RCPT", DOMAIN_UNKNOWN, HARD, NEVER, TEXT),
+C("exim unrouteable: no router takes the address; at an MX that is an unknown local user", 550, "", "Unrouteable address", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, TEXT),
 C("postfix log host not found", 0, "", "Host or domain name not found. Name service error for name=nowhere.invalid type=MX: Host not found", "", DOMAIN_UNKNOWN, HARD, NEVER, TEXT),
 C("qmail log no host", 0, "", "Sorry, I couldn't find any host named nowhere.invalid. (#5.1.2)", "", DOMAIN_UNKNOWN, HARD, NEVER, TEXT),
 C("5.4.4 unable to route", 554, "5.4.4", "Unable to route: no mail hosts for domain", "RCPT", DOMAIN_UNKNOWN, HARD, NEVER, ENHANCED),

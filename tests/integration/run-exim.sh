@@ -12,10 +12,10 @@
 # delivered anywhere: queue_only, no queue runner, no remote router.
 #
 # Port A offers AUTH PLAIN and LOGIN, port B only LOGIN (so the probe's LOGIN
-# path runs too). An unknown local user gets "550 Unknown user" from the RCPT
-# ACL, as many sites configure it (Exim's own default text for that case is
-# "Unrouteable address", the same as for a domain it cannot route). With the openssl command available, STARTTLS is offered with
-# a throwaway certificate.
+# path runs too). An unknown local user gets Exim's own default answer,
+# "550 Unrouteable address", which the classifier must read as recipient-unknown.
+# With the openssl command available, STARTTLS is offered with a throwaway
+# certificate.
 #
 # Prints one line per check and ends with "N passed, N failed"; exits non-zero
 # when a check failed, 2 when the test could not run at all.
@@ -177,8 +177,7 @@ begin acl
 acl_check_rcpt:
   require message = relay not permitted
           domains = +local_domains
-  deny    message = Unknown user
-          !verify = recipient
+  deny    !verify = recipient
   accept
 
 begin routers
