@@ -14,11 +14,15 @@ agree; the only differences allowed are the documented ones:
   text, smtplib leaves it in: the line then matches once the code is removed, and
   the reply's enhanced code equals the first line's;
 - smtplib strips SP, HT, CR and LF from both ends of every line, we keep the text
-  as sent: lines are compared after the same strip;
-- flags (code only, enhanced mismatch/invalid, 8-bit) have no smtplib counterpart.
+  as sent (a lone CR before CRLF, trailing spaces): lines are compared after the
+  same strip. Both end a line at a bare LF and keep a CR inside a line, so inputs
+  with bare LF and lone CR are compared too;
+- flags (bare LF, lone CR, code only, enhanced mismatch/invalid, 8-bit) have no
+  smtplib counterpart.
 
-A transcript that holds a deviation (bare LF, lone CR, errors) is not compliant
-and is skipped with a note, as are parser cases run with non-default options.
+An input on which we report an error, or cut or truncate text (smtplib has no
+such limits), is skipped, with a note for a transcript, as are parser cases run
+with non-default options.
 Prints "N passed, N failed" and exits 1 when anything failed.
 """
 import glob
@@ -35,7 +39,7 @@ FLAG_LINE_OVER_512 = 1 << 2
 FLAG_LONE_CR = 1 << 5
 FLAG_TRUNCATED = 1 << 6
 FLAG_DAMAGED = 1 << 9
-NOT_COMPLIANT = FLAG_BARE_LF | FLAG_LINE_OVER_512 | FLAG_LONE_CR | FLAG_TRUNCATED | FLAG_DAMAGED
+NOT_COMPLIANT = FLAG_LINE_OVER_512 | FLAG_TRUNCATED | FLAG_DAMAGED
 
 STRIP = b" \t\r\n"
 ENHANCED = re.compile(rb"^([245])\.([0-9]{1,3})\.([0-9]{1,3})(?= |$)")
@@ -69,9 +73,6 @@ def compliant(case):
             return "parser reports " + ev
         if ev["flags"] & NOT_COMPLIANT:
             return "tolerated deviation (flags 0x%x)" % ev["flags"]
-    data = bytes.fromhex(case["input"])
-    if re.search(rb"(?<!\r)\n", data) or re.search(rb"\r(?!\n)", data):
-        return "bare LF or lone CR"
     return None
 
 
@@ -149,7 +150,7 @@ def main():
                 print("    " + d)
         else:
             passed += 1
-    print("%d inputs: %d compliant, %d skipped (non-default options or deviations)"
+    print("%d inputs: %d compared, %d skipped (non-default options, errors, cut text)"
           % (len(cases), passed + failed, skipped))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed or passed == 0 else 0
