@@ -266,7 +266,7 @@ for s in "${STEPS[@]}"; do
     integration) run_optional integration tests/integration/run-exim.sh "$B_GCC" ;;
     fuzz) FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-$OUT/build-fuzz} run_optional fuzz tests/fuzz/run.sh "$ROOT" 60 ;;
     valgrind) run_optional valgrind tests/valgrind/run.sh "$B_GCC" ;;
-    static) run_optional static tests/static/run.sh "$B_GCC" ;;
+    static) STATIC_BUILD_DIR=${STATIC_BUILD_DIR:-$OUT/build-static} run_optional static tests/static/run.sh "$ROOT" ;;
     *)
         say "unknown step '$s'; steps are: ${ALL[*]}"
         exit 2
