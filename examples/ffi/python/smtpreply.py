@@ -203,7 +203,8 @@ def _build_dir_candidates():
     dirs.update(os.path.dirname(p) for p in
                 glob.glob(os.path.join(_SOURCE_ROOT, "*", "meson-private")))
     for d in dirs:
-        if "asan" in os.path.basename(d) or "san" in os.path.basename(d).split("-"):
+        name = os.path.basename(d)
+        if "san" in name or "fuzz" in name:
             continue  # sanitizer builds need their runtime preloaded
         path = os.path.join(d, "lib", SONAME)
         if os.path.isfile(path):
