@@ -413,6 +413,14 @@ static int end_line(struct state *s, int bare_lf, struct smtpreply_reply *r)
     return 1;
 }
 
+/* "250\r\n": the last line of its reply, with no text. */
+static void code_only_line(struct state *s)
+{
+    s->last_line = 1;
+    s->flags |= SMTPREPLY_FLAG_CODE_ONLY;
+    begin_text(s);
+}
+
 /* An error in a line's code part: the line is not part of any reply. */
 static int skip_line(struct state *s, int status, uint64_t position)
 {
@@ -698,6 +706,18 @@ int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t l
     s = st(p);
 
 /* Leave the loop returning rc; 'used' says whether byte i counts as consumed. */
+/* Consume the LF at byte i and end the line; leave with the reply it completed. */
+#define END_LINE_AT_LF(bare) do {                      \
+        s->line_len++;                                  \
+        s->offset++;                                    \
+        s->lf_checked = 0;                              \
+        i++;                                            \
+        if (end_line(s, (bare), reply)) {               \
+            *consumed = i;                              \
+            return SMTPREPLY_REPLY;                     \
+        }                                               \
+    } while (0)
+
 #define RETURN_AT(used, status) do {                   \
         size_t n_ = i + ((used) ? 1 : 0);               \
         s->offset += n_ - i;                            \
@@ -826,34 +846,16 @@ int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t l
                     rc = fail(s, SMTPREPLY_E_BARE_LF, s->offset);
                     RETURN_AT(0, rc);
                 }
-                s->last_line = 1;
-                s->flags |= SMTPREPLY_FLAG_CODE_ONLY;
-                begin_text(s);
-                s->line_len++;
-                s->offset++;
-                s->lf_checked = 0;
-                i++;
-                if (end_line(s, 1, reply)) {
-                    *consumed = i;
-                    return SMTPREPLY_REPLY;
-                }
+                code_only_line(s);
+                END_LINE_AT_LF(1);
                 continue;
             }
             rc = skip_line(s, SMTPREPLY_E_BAD_SEPARATOR, s->offset);
             RETURN_AT(1, rc);
         case SEP_CR:
             if (c == '\n') {
-                s->last_line = 1;
-                s->flags |= SMTPREPLY_FLAG_CODE_ONLY;
-                begin_text(s);
-                s->line_len++;
-                s->offset++;
-                s->lf_checked = 0;
-                i++;
-                if (end_line(s, 0, reply)) {
-                    *consumed = i;
-                    return SMTPREPLY_REPLY;
-                }
+                code_only_line(s);
+                END_LINE_AT_LF(0);
                 continue;
             }
             rc = skip_line(s, SMTPREPLY_E_BAD_SEPARATOR, s->offset);
@@ -879,14 +881,7 @@ int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t l
                     rc = fail(s, SMTPREPLY_E_BARE_LF, s->offset);
                     RETURN_AT(0, rc);
                 }
-                s->line_len++;
-                s->offset++;
-                s->lf_checked = 0;
-                i++;
-                if (end_line(s, 1, reply)) {
-                    *consumed = i;
-                    return SMTPREPLY_REPLY;
-                }
+                END_LINE_AT_LF(1);
                 continue;
             }
             if (c == 0) {
@@ -914,14 +909,7 @@ int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t l
                     s->prev_cr = 1;
                     RETURN_AT(0, rc);
                 }
-                s->line_len++;
-                s->offset++;
-                s->lf_checked = 0;
-                i++;
-                if (end_line(s, 0, reply)) {
-                    *consumed = i;
-                    return SMTPREPLY_REPLY;
-                }
+                END_LINE_AT_LF(0);
                 continue;
             }
             /* The CR before this byte was not a line end: a lone CR, kept as text. */
@@ -942,14 +930,7 @@ int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t l
         case SKIP:
             if (c == '\n') {
                 int bare = !s->prev_cr;
-                s->line_len++;
-                s->offset++;
-                s->lf_checked = 0;
-                i++;
-                if (end_line(s, bare, reply)) {
-                    *consumed = i;
-                    return SMTPREPLY_REPLY;
-                }
+                END_LINE_AT_LF(bare);
                 continue;
             }
             s->prev_cr = c == '\r';
@@ -963,6 +944,7 @@ int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t l
         i++;
     }
 #undef RETURN_AT
+#undef END_LINE_AT_LF
     *consumed = i;
     return SMTPREPLY_NEED_MORE;
 }
