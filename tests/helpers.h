@@ -10,7 +10,9 @@
 
 #include "smtpreply.h"
 
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 /* How to run the parser. Zero fields mean the library defaults; cap 0 means 4096. */
 struct feed_opts {
@@ -46,6 +48,14 @@ int feed_chunked(const char *in, size_t len, const struct feed_opts *fo, size_t 
 
 /* Deterministic pseudo-random numbers for split tests (xorshift64*). */
 uint64_t test_rand(uint64_t *state);
+
+/*
+ * A committed generated file must equal what its generator prints today:
+ * runs `command` (a shell command that writes the file to standard output) and
+ * compares with `committed`. Fails the test on a difference; prints "skipped"
+ * and returns 0 when the generator could not run at all (no python3), else 1.
+ */
+int check_generated(const char *committed, const char *command);
 
 /* Names of reply flags, for logs and messages. */
 const char *flag_name(uint32_t bit);
