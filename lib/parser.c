@@ -774,6 +774,18 @@ int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t l
             }
         }
 
+        if ((s->state == CUT || s->state == SKIP) && c != '\n') {
+            /* Bulk path: the rest of a cut or skipped line is only looked at for
+             * its LF, and whether a CR came right before it. */
+            const char *nl = memchr(data + i, '\n', len - i);
+            size_t k = nl ? (size_t)(nl - (data + i)) : len - i;
+            s->prev_cr = data[i + k - 1] == '\r';
+            s->line_len = k > UINT32_MAX - s->line_len ? UINT32_MAX : s->line_len + (uint32_t)k;
+            s->offset += k;
+            i += k;
+            continue;
+        }
+
         /* Every byte of a structurally valid line counts toward its length. */
         if (s->state >= ENH && s->state <= TEXT_CR && !(c == '\n' && s->lf_checked)) {
             int limit = s->line_len + 1 > s->max_line ? SMTPREPLY_E_LINE_TOO_LONG
