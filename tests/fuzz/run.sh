@@ -36,7 +36,7 @@ if [ -f "$build/build.ninja" ]; then
 else
     setup="meson setup"
 fi
-$setup "$build" "$src" -Dfuzz=enabled -Dtests=disabled -Dexamples=false \
+$setup "$build" "$src" -Dfuzz=enabled -Dtests=disabled -Dexamples=true \
     -Ddocs=disabled -Dbuildtype=debugoptimized >"$work/setup.log" 2>&1 ||
     { cat "$work/setup.log" >&2; exit 1; }
 

@@ -46,7 +46,7 @@ if [ -f "$build/build.ninja" ]; then
 else
     setup="meson setup"
 fi
-CC=${CC:-clang} $setup "$build" "$src" -Dtests=disabled -Dexamples=false -Ddocs=disabled \
+CC=${CC:-clang} $setup "$build" "$src" -Dtests=disabled -Dexamples=true -Ddocs=disabled \
     >"$build.setup.log" 2>&1 || { cat "$build.setup.log" >&2; exit 1; }
 if clang-tidy -p "$build" --quiet lib/*.c 2>"$build.tidy.err"; then
     echo "clang-tidy: clean"
