@@ -9,7 +9,8 @@
 #   tests/fuzz/run.sh SRCDIR [SECONDS]      SECONDS in total, default 60
 #
 # Environment: FUZZ_BUILD_DIR (default /tmp/smtpreply-fuzz-build-$USER),
-# FUZZ_WORK_DIR (new corpus units and artifacts; default a fresh temp dir),
+# FUZZ_WORK_DIR (new corpus units and artifacts; default a temp dir, removed
+# when every target passed),
 # CC (default clang).
 set -eu
 
@@ -20,7 +21,14 @@ fi
 src=$(cd "$1" && pwd)
 total=${2:-60}
 build=${FUZZ_BUILD_DIR:-/tmp/smtpreply-fuzz-build-$(id -un)}
-work=${FUZZ_WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/smtpreply-fuzz.XXXXXX")}
+if [ -n "${FUZZ_WORK_DIR:-}" ]; then
+    work=$FUZZ_WORK_DIR
+    keep=1
+else
+    work=$(mktemp -d "${TMPDIR:-/tmp}/smtpreply-fuzz.XXXXXX")
+    keep=0
+fi
+mkdir -p "$work"
 CC=${CC:-clang}
 export CC
 
@@ -83,4 +91,7 @@ for t in $targets; do
         status=1
     fi
 done
+# A temporary work dir goes away when all went well; on failure it holds the
+# crashing inputs.
+[ "$status" -ne 0 ] || [ "$keep" -eq 1 ] || rm -rf "$work"
 exit $status
