@@ -275,7 +275,7 @@ struct smtpreply_reply {
     char enhanced_text[12];              /**< @ref enhanced as a NUL-terminated string ("5.7.26"), "" when none. */
     uint32_t encoding;                   /**< enum smtpreply_encoding of the whole text. */
     uint32_t line_count;                 /**< Lines in the reply on the wire (always at least 1). */
-    uint32_t lines_stored;               /**< Lines present in @ref text: fewer than line_count when the text was truncated, and 0 with a zero-capacity buffer. */
+    uint32_t lines_stored;               /**< Lines present in @ref text; fewer than line_count when the text was truncated, and 0 with a zero-capacity buffer. */
     uint32_t first_line;                 /**< 1-based stream line number of the reply's first line. */
     const char *text;                    /**< Every line's text joined by LF, without codes, enhanced codes or line ends; NUL-terminated when the buffer has room. Borrowed from the caller's buffer; never NULL. */
     size_t text_len;                     /**< Bytes at @ref text, without the terminating NUL. */
