@@ -375,6 +375,26 @@ static void fill_reply(const struct state *s, struct smtpreply_reply *r, uint64_
     r->length = end - s->reply_start;
 }
 
+/* The first line's enhanced code is the reply's; later lines must agree. */
+static void note_line_enh(struct state *s, const struct smtpreply_enhanced *e)
+{
+    if (s->line_count == 0)
+        s->enh = *e;
+    else if (e->klass != s->enh.klass || e->subject != s->enh.subject
+             || e->detail != s->enh.detail)
+        s->flags |= SMTPREPLY_FLAG_ENHANCED_MISMATCH;
+}
+
+/* The last line is in: hand the reply out and start the next one here. */
+static void finish_reply(struct state *s, struct smtpreply_reply *r)
+{
+    if (r)
+        fill_reply(s, r, s->offset);
+    reset_reply(s);
+    s->reply_start = s->offset;
+    s->reply_first_line = s->line_no;
+}
+
 /* The LF of a line has been consumed. Returns 1 when it completed a reply. */
 static int end_line(struct state *s, int bare_lf, struct smtpreply_reply *r)
 {
@@ -394,22 +414,13 @@ static int end_line(struct state *s, int bare_lf, struct smtpreply_reply *r)
     }
     if (s->line_len > 512)
         s->flags |= SMTPREPLY_FLAG_LINE_OVER_512;
-    if (s->line_count == 0) {
-        s->enh = s->line_enh;
-    } else if (s->line_enh.klass != s->enh.klass || s->line_enh.subject != s->enh.subject
-               || s->line_enh.detail != s->enh.detail) {
-        s->flags |= SMTPREPLY_FLAG_ENHANCED_MISMATCH;
-    }
+    note_line_enh(s, &s->line_enh);
     if (s->line_count != UINT32_MAX)    /* a hostile endless reply saturates */
         s->line_count++;
     reset_line(s);
     if (!last)
         return 0;
-    if (r)
-        fill_reply(s, r, s->offset);
-    reset_reply(s);
-    s->reply_start = s->offset;
-    s->reply_first_line = s->line_no;
+    finish_reply(s, r);
     return 1;
 }
 
@@ -663,11 +674,8 @@ static size_t fast_line(struct state *s, const unsigned char *d, size_t n,
         s->code = (uint16_t)code;
         s->reply_start = s->offset;
         s->reply_first_line = s->line_no;
-        s->enh = e;
-    } else if (e.klass != s->enh.klass || e.subject != s->enh.subject
-               || e.detail != s->enh.detail) {
-        s->flags |= SMTPREPLY_FLAG_ENHANCED_MISMATCH;
     }
+    note_line_enh(s, &e);
     room = s->cap ? s->cap - 1 - s->used : 0;
     need = (s->line_count > 0) + (k - text_at);
     if (!s->full && !s->overflow && s->cap && need <= room) {
@@ -688,11 +696,7 @@ static size_t fast_line(struct state *s, const unsigned char *d, size_t n,
     s->offset += total;
     s->line_start = s->offset;
     if (d[3] == ' ') {
-        if (r)
-            fill_reply(s, r, s->offset);
-        reset_reply(s);
-        s->reply_start = s->offset;
-        s->reply_first_line = s->line_no;
+        finish_reply(s, r);
         *done = 1;
     }
     return total;
