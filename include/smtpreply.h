@@ -302,8 +302,10 @@ SMTPREPLY_API void smtpreply_options_default(struct smtpreply_options *opt);
  * @param p     Caller-owned memory of at least smtpreply_parser_size() bytes; not retained
  *              beyond the parser's own use of it.
  * @param text  Caller-owned buffer that receives reply text; must outlive every use of
- *              @p p; never freed by the library. NULL allowed only with @p cap 0 (text is
- *              then always reported truncated).
+ *              @p p; never freed by the library. The parser may write anywhere in its
+ *              first @p cap bytes (it copies in fixed-size blocks), so bytes past a
+ *              reply's text and its NUL hold no meaning. NULL allowed only with @p cap
+ *              0 (text is then always reported truncated).
  * @param cap   Bytes at @p text; one of them is kept for a terminating NUL.
  * @return SMTPREPLY_OK, or SMTPREPLY_E_INVALID_ARG.
  * @since 0.1

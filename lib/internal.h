@@ -23,6 +23,15 @@ size_t smtpreply__scan_text_scalar(const char *p, size_t n);
 int smtpreply__scan_variant(size_t i, const char **name,
                             size_t (**fn)(const char *p, size_t n));
 
+/*
+ * parser.c: the whole-line fast path comes in variants by the vector width of its
+ * line-end search (the baseline one -- "sse2", "neon" or "scalar" -- and "avx2"
+ * where the build and CPU have it); the best is chosen on first use. For tests:
+ * make variant i the one every parser in the process uses from now on, and name
+ * it. Returns 1 when this build has it and the CPU can run it, 0 otherwise.
+ */
+int smtpreply__parser_variant(size_t i, const char **name);
+
 /* Locale selection shared by the catalog and names: 0 = en, 1 = vi. */
 int smtpreply__locale_index(const char *lang);
 

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "scan_block.h"
 
 enum line_state {
     LINE_START = 0,
@@ -58,6 +59,8 @@ struct state {
     int32_t err_status;
     uint32_t err_line;
     uint32_t max_line, max_lines, strict, smtputf8;
+    uint32_t fast_budget;     /* longest line the fast path takes: max_line, or 512 */
+    uint8_t fast_window;      /* fast_budget leaves room for a whole window line */
     uint32_t line_no;         /* 1-based number of the current line */
     uint32_t reply_first_line;
     uint32_t line_len;        /* bytes of the current line consumed so far */
@@ -191,6 +194,9 @@ int smtpreply_parser_init_ex(struct smtpreply_parser *p, char *text, size_t cap,
     s->smtputf8 = opt->smtputf8 ? 1 : 0;
     s->max_line = opt->max_line_length ? opt->max_line_length : SMTPREPLY_DEFAULT_MAX_LINE;
     s->max_lines = opt->max_lines ? opt->max_lines : SMTPREPLY_DEFAULT_MAX_LINES;
+    s->fast_budget = (s->strict & SMTPREPLY_STRICT_LINE_512) && s->max_line > 512
+                   ? 512 : s->max_line;
+    s->fast_window = s->fast_budget >= SMTPREPLY_WINDOW + 1;
     reset_stream(s);
     return SMTPREPLY_OK;
 }
@@ -332,33 +338,42 @@ static int utf8_interrupted(struct state *s)
     return 0;
 }
 
-static void fill_reply(const struct state *s, struct smtpreply_reply *r, uint64_t end)
+/* "c.sss.ddd" with its NUL: at most 10 of the 12 bytes; "" when there is no code. */
+static void format_enhanced(char *out, const struct smtpreply_enhanced *e)
 {
-    static const char empty[1] = "";
-    const struct smtpreply_enhanced *e = &s->enh;
-
-    r->code = s->code;
-    r->flags = s->flags;
-    r->enhanced = *e;
-    r->enhanced_text[0] = '\0';
-    if (e->klass) {
-        /* "c.sss.ddd": at most 9 bytes and the NUL. */
-        char *o = r->enhanced_text;
+    if (e->klass && e->subject < 10 && e->detail < 10) {
+        /* Most codes ("2.1.5"): one store of a fixed shape. */
+        const char t[6] = { (char)('0' + e->klass), '.', (char)('0' + e->subject), '.',
+                            (char)('0' + e->detail), '\0' };
+        memcpy(out, t, sizeof t);
+    } else if (e->klass) {
         unsigned parts[2], i;
         parts[0] = e->subject;
         parts[1] = e->detail;
-        *o++ = (char)('0' + e->klass);
+        *out++ = (char)('0' + e->klass);
         for (i = 0; i < 2; i++) {
             unsigned v = parts[i];
-            *o++ = '.';
+            *out++ = '.';
             if (v >= 100)
-                *o++ = (char)('0' + v / 100);
+                *out++ = (char)('0' + v / 100);
             if (v >= 10)
-                *o++ = (char)('0' + (v / 10) % 10);
-            *o++ = (char)('0' + v % 10);
+                *out++ = (char)('0' + (v / 10) % 10);
+            *out++ = (char)('0' + v % 10);
         }
-        *o = '\0';
+        *out = '\0';
+    } else {
+        out[0] = '\0';
     }
+}
+
+static void fill_reply(const struct state *s, struct smtpreply_reply *r, uint64_t end)
+{
+    static const char empty[1] = "";
+
+    r->code = s->code;
+    r->flags = s->flags;
+    r->enhanced = s->enh;
+    format_enhanced(r->enhanced_text, &s->enh);
     r->encoding = !s->has_high ? SMTPREPLY_TEXT_ASCII
                 : s->u8_bad ? SMTPREPLY_TEXT_OTHER : SMTPREPLY_TEXT_UTF8;
     r->line_count = s->line_count;
@@ -584,28 +599,97 @@ static int enh_byte(struct state *s, unsigned char c)
     return 0;
 }
 
-/* Quick check of an enhanced code at t[0..n): returns its length when it is valid
- * for this code and followed by SP or CR, 0 when the text does not start with a
- * digit, and -1 for anything the byte machine must judge (it may set flags). */
-static int quick_enh(const unsigned char *t, size_t n, unsigned first,
-                     struct smtpreply_enhanced *e)
+/*
+ * Where the text of a fast-path line ends. The text starts at t, the buffer ends at
+ * end; its bytes are copied to dst as they are checked, and no store reaches
+ * dst_end. Returns 1 when the text is plain (no LF, NUL or 8-bit byte; control
+ * bytes such as TAB are plain) up to a CR at t[*len] followed by LF, with
+ * *len <= max_len; 0 when the line needs the byte machine or is not all in the
+ * buffer. On 0, bytes may have been stored at dst: they lie past the reply's text.
+ */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int plain_text_to_crlf(const unsigned char *t, const unsigned char *end,
+                              char *dst, const char *dst_end, size_t max_len,
+                              size_t *len)
+{
+    size_t j = 0, k;
+    unsigned char c;
+
+    /* Whole blocks while both the input and the text buffer have room for one. */
+    while ((size_t)(end - t) - j >= SMTPREPLY_BLOCK
+           && (size_t)(dst_end - dst) - j >= SMTPREPLY_BLOCK) {
+        uint64_t m = smtpreply__block(t + j, dst + j);
+        while (m) {
+            k = j + smtpreply__block_pos(m);
+            c = t[k];
+            if (c == '\r')
+                goto cr;
+            if (c == '\n' || c == 0 || c >= 0x80)
+                return 0;
+            m &= m - 1;         /* a TAB or other control byte: plain text */
+        }
+        j += SMTPREPLY_BLOCK;
+        if (j > max_len)
+            return 0;
+    }
+    /* The last bytes of the input: one at a time, copied once the end is known. */
+    for (k = j; t + k < end && k <= max_len && k < (size_t)(dst_end - dst); k++) {
+        c = t[k];
+        if (c == '\r') {
+            memcpy(dst + j, t + j, k - j);  /* dst[k] stays free for the NUL */
+            goto cr;
+        }
+        if (c == '\n' || c == 0 || c >= 0x80)
+            return 0;
+    }
+    return 0;
+cr:
+    if (k > max_len || t + k + 1 >= end || t[k + 1] != '\n')
+        return 0;
+    *len = k;
+    return 1;
+}
+
+/* The first four bytes at p as one number, byte 0 lowest, on any byte order. */
+static uint32_t load4(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+/* An enhanced code in one number, klass | subject << 16 | detail << 32: the fast
+ * path keeps it in a register and compares lines with one test. */
+static uint64_t pack_enh(unsigned klass, unsigned subject, unsigned detail)
+{
+    return (uint64_t)klass | (uint64_t)subject << 16 | (uint64_t)detail << 32;
+}
+
+static struct smtpreply_enhanced unpack_enh(uint64_t v)
+{
+    struct smtpreply_enhanced e;
+    e.klass = (uint16_t)v;
+    e.subject = (uint16_t)(v >> 16);
+    e.detail = (uint16_t)(v >> 32);
+    e.pad_ = 0;
+    return e;
+}
+
+/* quick_enh() for codes with a two- or three-digit field ("5.7.26 ", "4.4.316\r"). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int quick_enh_long(const unsigned char *t, size_t n, unsigned first, uint64_t *packed)
 {
     unsigned v[2] = { 0, 0 };
     size_t i = 2, part, digits;
 
-    if (n < 2 || t[0] < '0' || t[0] > '9' || t[1] != '.')
-        return 0;   /* the byte machine also keeps "8BITMIME" as plain text */
-    if (n < 6 || t[0] - '0' != (int)first || first == 3)
-        return -1;
-    /* Most codes have one-digit fields ("2.1.5 "): decide those in one test. */
-    if ((unsigned)(t[2] - '0') <= 9 && t[3] == '.' && (unsigned)(t[4] - '0') <= 9
-        && (t[5] == ' ' || t[5] == '\r')) {
-        e->klass = (uint16_t)first;
-        e->subject = (uint16_t)(t[2] - '0');
-        e->detail = (uint16_t)(t[4] - '0');
-        e->pad_ = 0;
-        return 5;
-    }
     for (part = 0; part < 2; part++) {
         for (digits = 0; i < n && t[i] >= '0' && t[i] <= '9'; i++, digits++)
             v[part] = v[part] * 10 + (unsigned)(t[i] - '0');
@@ -619,87 +703,307 @@ static int quick_enh(const unsigned char *t, size_t n, unsigned first,
     }
     if (t[i] != ' ' && t[i] != '\r')
         return -1;
-    e->klass = (uint16_t)first;
-    e->subject = (uint16_t)v[0];
-    e->detail = (uint16_t)v[1];
-    e->pad_ = 0;
+    *packed = pack_enh(first, v[0], v[1]);
     return (int)i;
 }
 
-/*
- * The common case in one step: a whole line "ddd-text\r\n" or "ddd text\r\n" lies in
- * the buffer, with a valid code that continues the reply in progress, plain text and
- * a CRLF end, within every limit. Returns the bytes used (the line, LF included), or
- * 0 to let the byte machine handle the line; nothing is changed in that case, so
- * both paths give identical results. *done is set when the line completed a reply.
- */
-static size_t fast_line(struct state *s, const unsigned char *d, size_t n,
-                        struct smtpreply_reply *r, int *done)
+/* Quick check of an enhanced code at t[0..n): returns its length when it is valid
+ * for this code and followed by SP or CR (the code in *packed), 0 when the text
+ * does not start with a digit and a dot, and -1 for anything the byte machine must
+ * judge (it may set flags). */
+static ALWAYS_INLINE int quick_enh(const unsigned char *t, size_t n, unsigned first,
+                                   uint64_t *packed)
 {
-    unsigned code, first;
-    size_t budget, k, text_at = 4, total, room, need;
-    struct smtpreply_enhanced e = { 0, 0, 0, 0 };
-    int enh_len;
+    uint64_t slow = 0;
+    int len;
 
-    if (n < 6 || (d[3] != ' ' && d[3] != '-'))
-        return 0;
-    if ((unsigned)(d[0] - '2') > 3 || (unsigned)(d[1] - '0') > 5 || (unsigned)(d[2] - '0') > 9)
-        return 0;
-    first = (unsigned)(d[0] - '0');
-    code = first * 100 + (unsigned)(d[1] - '0') * 10 + (unsigned)(d[2] - '0');
-    if (s->line_count > 0 && (code != s->code || s->line_count >= s->max_lines))
-        return 0;
-    enh_len = quick_enh(d + 4, n - 4, first, &e);
-    if (enh_len < 0)
-        return 0;
-    if (enh_len > 0)
-        text_at = 4 + (size_t)enh_len + (d[4 + enh_len] == ' ');
-    /* The line end must be CRLF right after plain text, inside the limits. */
-    budget = s->max_line;
-    if ((s->strict & SMTPREPLY_STRICT_LINE_512) && budget > 512)
-        budget = 512;
-    if (budget > n)
-        budget = n;
-    if (budget < text_at + 2)
-        return 0;
-    k = text_at + smtpreply__scan_text((const char *)d + text_at, budget - 2 - text_at);
-    if (k + 1 >= budget || d[k] != '\r' || d[k + 1] != '\n')
-        return 0;
-    total = k + 2;
+    if (n < 2 || t[0] < '0' || t[0] > '9' || t[1] != '.')
+        return 0;   /* the byte machine also keeps "8BITMIME" as plain text */
+    if (n < 6 || t[0] - '0' != (int)first || first == 3)
+        return -1;
+    /* Most codes have one-digit fields ("2.1.5 "): decide those in one test. */
+    if ((unsigned)(t[2] - '0') <= 9 && t[3] == '.' && (unsigned)(t[4] - '0') <= 9
+        && (t[5] == ' ' || t[5] == '\r')) {
+        *packed = pack_enh(first, (unsigned)(t[2] - '0'), (unsigned)(t[4] - '0'));
+        return 5;
+    }
+    len = quick_enh_long(t, n, first, &slow);
+    *packed = slow;
+    return len;
+}
 
-    /* What end_line() and reset_line() would do, minus the work already done:
-     * at LINE_START every per-line field holds its reset value and this path
-     * leaves them so. */
-    if (s->line_count == 0) {
-        s->code = (uint16_t)code;
-        s->reply_start = s->offset;
-        s->reply_first_line = s->line_no;
+static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
+                      size_t *consumed, struct smtpreply_reply *reply, int refused);
+
+/*
+ * The common case, many lines in one go: whole lines "ddd-text\r\n" or
+ * "ddd text\r\n" in the buffer, each with a valid code that starts a reply or
+ * repeats the reply's code, an optional valid enhanced code, plain text, a CRLF
+ * end, within every limit and with room in the text buffer. The reply's fields stay
+ * in locals while its lines go by and are stored once at the end.
+ *
+ * Called at LINE_START with the arguments of smtpreply_parser_feed(). Takes whole
+ * lines and leaves the state exactly as the byte machine would after them, at
+ * LINE_START of the next one. Returns SMTPREPLY_REPLY when a line completed a reply
+ * (filled into *r, *consumed set). Otherwise: as the entry from
+ * smtpreply_parser_feed() (entry set), hands over to the byte machine at the first
+ * line it cannot take; inside the byte machine (entry 0), returns
+ * SMTPREPLY_NEED_MORE with the bytes taken in *consumed.
+ *
+ * Written once and compiled per window implementation (wide: AVX2) and role;
+ * fast_entry() and fast_lines() below choose.
+ */
+static ALWAYS_INLINE int fast_lines_with(struct state *s, const unsigned char *d, size_t n,
+                                         size_t *consumed, struct smtpreply_reply *r,
+                                         int wide, int entry)
+{
+    const unsigned char *p = d, *const end = d + n;
+    const char *dst_end;
+    char *o;                        /* where the reply's text ends so far */
+    const uint32_t count0 = s->line_count;
+    uint32_t count = count0, flags = 0, more = 0, last = 0;
+    uint64_t enh = 0;
+    uint16_t code;
+
+    /* Truncated text and zero capacity are the byte machine's business. */
+    if (s->cap == 0 || s->full || s->overflow)
+        goto done;
+    dst_end = s->text + s->cap;
+    o = s->text + s->used;
+    if (count > 0) {
+        enh = pack_enh(s->enh.klass, s->enh.subject, s->enh.detail);
+        /* The first four bytes of the reply's next lines: its code and "-" or " ". */
+        more = (uint32_t)('0' + s->code / 100) | (uint32_t)('0' + s->code / 10 % 10) << 8
+             | (uint32_t)('0' + s->code % 10) << 16 | (uint32_t)'-' << 24;
+        last = (more & 0xFFFFFFu) | (uint32_t)' ' << 24;
     }
-    note_line_enh(s, &e);
-    room = s->cap ? s->cap - 1 - s->used : 0;
-    need = (s->line_count > 0) + (k - text_at);
-    if (!s->full && !s->overflow && s->cap && need <= room) {
-        char *o = s->text + s->used;
-        if (s->line_count > 0)
-            *o++ = '\n';
-        memcpy(o, d + text_at, k - text_at);
-        s->used += need;
-        s->lines_stored++;
-    } else {
-        begin_text(s);
-        put(s, (const char *)d + text_at, k - text_at);
+    while (end - p >= 6) {
+        const unsigned char *t = p + 4;
+        uint32_t w = load4(p);
+        uint64_t e = 0;
+        char *dst;
+        size_t len;
+
+        if (count > 0) {
+            if ((w != more && w != last) || count >= s->max_lines)
+                break;
+        } else {
+            if ((unsigned)(p[0] - '2') > 3 || (unsigned)(p[1] - '0') > 5
+                || (unsigned)(p[2] - '0') > 9 || (p[3] != ' ' && p[3] != '-'))
+                break;
+            more = (w & 0xFFFFFFu) | (uint32_t)'-' << 24;
+            last = (w & 0xFFFFFFu) | (uint32_t)' ' << 24;
+        }
+        if ((unsigned)(*t - '0') <= 9) {
+            int enh_len = quick_enh(t, (size_t)(end - t), (w & 0xFFu) - '0', &e);
+            if (enh_len < 0)
+                break;
+            if (enh_len > 0)
+                t += enh_len + (t[enh_len] == ' ');
+        }
+        /* A line of the reply after the first is stored after an LF. */
+        dst = o + (count > 0);
+        /* Most lines end inside the window at their start: then the first candidate
+         * byte is the CR of the line's CRLF, and one fixed-size copy moves the text.
+         * The window path needs the copy's 64 bytes readable after t (which is at
+         * most p + 14) and writable at dst, and a line limit the window fits in
+         * (SMTPREPLY_WINDOW is at most 64, so the copy covers the text). */
+        if (s->fast_window && (size_t)(end - p) >= 64 + 16 && (size_t)(dst_end - dst) > 64) {
+            uint64_t m;
+            size_t cr;
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
+            m = wide ? smtpreply__window_avx2(p) : smtpreply__window(p);
+#else
+            (void)wide;
+            m = smtpreply__window(p);
+#endif
+            cr = m ? smtpreply__block_pos(m) : SMTPREPLY_WINDOW;
+            if (cr + 1 < SMTPREPLY_WINDOW && p[cr] == '\r' && p[cr + 1] == '\n') {
+                /* Code, separator and enhanced code hold no candidate: cr >= t - p. */
+                len = cr - (size_t)(t - p);
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
+                if (wide)
+                    smtpreply__copy64_avx2(dst, t);
+                else
+#endif
+                    memcpy(dst, t, 64); /* fixed size: a few vector moves */
+                goto take;
+            }
+        }
+        if ((size_t)(t - p) + 2 > s->fast_budget
+            || !plain_text_to_crlf(t, end, dst, dst_end,
+                                   s->fast_budget - 2 - (size_t)(t - p), &len))
+            break;
+        if ((size_t)(t - p) + len + 2 > 512)
+            flags |= SMTPREPLY_FLAG_LINE_OVER_512;
+take:
+        /* The line is taken: what code_complete(), begin_text(), put() and
+         * end_line() would have done with it. */
+        if (count == 0) {
+            enh = e;
+            s->reply_start = s->offset + (uint64_t)(p - d);
+            s->reply_first_line = s->line_no;
+        } else {
+            if (e != enh)
+                flags |= SMTPREPLY_FLAG_ENHANCED_MISMATCH;
+            *o = '\n';
+        }
+        o = dst + len;
+        count++;
+        p = t + len + 2;
+        if (w == last)
+            goto reply_done;
     }
-    if (total > 512)
-        s->flags |= SMTPREPLY_FLAG_LINE_OVER_512;
-    s->line_count++;
-    s->line_no++;
-    s->offset += total;
+    if (count > count0) {
+        s->offset += (uint64_t)(p - d);
+        s->line_start = s->offset;
+        s->line_no += count - count0;
+        s->used = (size_t)(o - s->text);
+        s->lines_stored += count - count0;
+        s->line_count = count;
+        s->code = (uint16_t)(((last & 0xFF) - '0') * 100 + ((last >> 8 & 0xFF) - '0') * 10
+                             + ((last >> 16 & 0xFF) - '0'));
+        s->enh = unpack_enh(enh);
+        s->flags |= flags;
+    }
+done:
+    if (entry)
+        return feed_bytes(s, (const char *)d, n, (size_t)(p - d), consumed, r, 1);
+    *consumed = (size_t)(p - d);
+    return SMTPREPLY_NEED_MORE;
+
+reply_done:
+    /* What end_line() and finish_reply() do, from the locals. */
+    code = (uint16_t)(((last & 0xFF) - '0') * 100 + ((last >> 8 & 0xFF) - '0') * 10
+                      + ((last >> 16 & 0xFF) - '0'));
+    s->offset += (uint64_t)(p - d);
     s->line_start = s->offset;
-    if (d[3] == ' ') {
-        finish_reply(s, r);
-        *done = 1;
+    s->line_no += count - count0;
+    if (r) {
+        r->code = code;
+        r->pad_ = 0;
+        r->flags = s->flags | flags;
+        r->enhanced = unpack_enh(enh);
+        if (!enh) {
+            memset(r->enhanced_text, 0, 8);
+        } else if ((uint16_t)(enh >> 16) < 10 && (uint16_t)(enh >> 32) < 10) {
+            /* The usual "c.s.d" in one store. */
+            const char t[8] = { (char)('0' + (unsigned)(enh & 0xF)), '.',
+                                (char)('0' + (unsigned)(enh >> 16 & 0xF)), '.',
+                                (char)('0' + (unsigned)(enh >> 32 & 0xF)), 0, 0, 0 };
+            memcpy(r->enhanced_text, t, sizeof t);
+        } else {
+            format_enhanced(r->enhanced_text, &r->enhanced);
+        }
+        r->encoding = !s->has_high ? SMTPREPLY_TEXT_ASCII
+                    : s->u8_bad ? SMTPREPLY_TEXT_OTHER : SMTPREPLY_TEXT_UTF8;
+        r->line_count = count;
+        r->lines_stored = s->lines_stored + (count - count0);
+        r->first_line = s->reply_first_line;
+        *o = '\0';
+        r->text = s->text;
+        r->text_len = (size_t)(o - s->text);
+        r->offset = s->reply_start;
+        r->length = s->offset - s->reply_start;
     }
-    return total;
+    reset_reply(s);
+    s->reply_start = s->offset;
+    s->reply_first_line = s->line_no;
+    *consumed = (size_t)(p - d);
+    return SMTPREPLY_REPLY;
+}
+
+typedef int (*fast_fn)(struct state *s, const unsigned char *d, size_t n,
+                       size_t *consumed, struct smtpreply_reply *r);
+
+static int fast_entry_base(struct state *s, const unsigned char *d, size_t n,
+                           size_t *consumed, struct smtpreply_reply *r)
+{
+    return fast_lines_with(s, d, n, consumed, r, 0, 1);
+}
+
+static int fast_lines_base(struct state *s, const unsigned char *d, size_t n,
+                           size_t *consumed, struct smtpreply_reply *r)
+{
+    return fast_lines_with(s, d, n, consumed, r, 0, 0);
+}
+
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
+#define HAVE_FAST_AVX2 1
+__attribute__((target("avx2")))
+static int fast_entry_avx2(struct state *s, const unsigned char *d, size_t n,
+                           size_t *consumed, struct smtpreply_reply *r)
+{
+    return fast_lines_with(s, d, n, consumed, r, 1, 1);
+}
+
+__attribute__((target("avx2")))
+static int fast_lines_avx2(struct state *s, const unsigned char *d, size_t n,
+                           size_t *consumed, struct smtpreply_reply *r)
+{
+    return fast_lines_with(s, d, n, consumed, r, 1, 0);
+}
+#endif
+
+/* The fast paths this build has, best last; tests run the parser on each. */
+static const struct fast_variant {
+    const char *name;
+    fast_fn entry, lines;
+} fast_variants[] = {
+    { SMTPREPLY_BLOCK_IMPL, fast_entry_base, fast_lines_base },
+#if defined(HAVE_FAST_AVX2)
+    { "avx2", fast_entry_avx2, fast_lines_avx2 },
+#endif
+};
+
+static int fast_usable(size_t i)
+{
+#if defined(HAVE_FAST_AVX2)
+    if (fast_variants[i].entry == fast_entry_avx2) {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") != 0;
+    }
+#endif
+    return i < SMTPREPLY_ARRAY_SIZE(fast_variants);
+}
+
+static int fast_entry_first(struct state *s, const unsigned char *d, size_t n,
+                            size_t *consumed, struct smtpreply_reply *r);
+
+/* The variant in use: fast_entry_first() picks the best one for this CPU on first
+ * use. Racing threads store the same values; relaxed atomics keep that race defined
+ * and cost a plain load. */
+static fast_fn fast_entry_current = fast_entry_first;
+static fast_fn fast_lines_current = fast_lines_base;
+
+static void fast_select(size_t i)
+{
+    __atomic_store_n(&fast_lines_current, fast_variants[i].lines, __ATOMIC_RELAXED);
+    __atomic_store_n(&fast_entry_current, fast_variants[i].entry, __ATOMIC_RELAXED);
+}
+
+static int fast_entry_first(struct state *s, const unsigned char *d, size_t n,
+                            size_t *consumed, struct smtpreply_reply *r)
+{
+    size_t i, best = 0;
+
+    for (i = 0; i < SMTPREPLY_ARRAY_SIZE(fast_variants); i++) {
+        if (fast_usable(i))
+            best = i;
+    }
+    fast_select(best);
+    return fast_variants[best].entry(s, d, n, consumed, r);
+}
+
+/* documented in lib/internal.h */
+int smtpreply__parser_variant(size_t i, const char **name)
+{
+    if (i >= SMTPREPLY_ARRAY_SIZE(fast_variants) || !fast_usable(i))
+        return 0;
+    if (name)
+        *name = fast_variants[i].name;
+    fast_select(i);
+    return 1;
 }
 
 /* documented in smtpreply.h */
@@ -707,16 +1011,31 @@ int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t l
                           size_t *consumed, struct smtpreply_reply *reply)
 {
     struct state *s;
-    size_t i = 0;
+
+    if (!p || !consumed || (!data && len)) {
+        if (consumed)
+            *consumed = 0;
+        if (reply)
+            memset(reply, 0, sizeof *reply);
+        return SMTPREPLY_E_INVALID_ARG;
+    }
+    s = st(p);
+    if (s->state == LINE_START && !s->lf_checked)
+        return __atomic_load_n(&fast_entry_current, __ATOMIC_RELAXED)(
+            s, (const unsigned char *)data, len, consumed, reply);
+    return feed_bytes(s, data, len, 0, consumed, reply, 0);
+}
+
+/* The byte machine, from byte i of data on (the fast path took the bytes before;
+ * refused: it has just declined the line at i, so it need not look again). */
+static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
+                      size_t *consumed, struct smtpreply_reply *reply, int refused)
+{
+    size_t skip_fast_at = refused ? i : SIZE_MAX;
     int rc;
 
-    if (consumed)
-        *consumed = 0;
     if (reply)
         memset(reply, 0, sizeof *reply);
-    if (!p || !consumed || (!data && len))
-        return SMTPREPLY_E_INVALID_ARG;
-    s = st(p);
 
 /* Leave the loop returning rc; 'used' says whether byte i counts as consumed. */
 /* Consume the LF at byte i and end the line; leave with the reply it completed. */
@@ -741,17 +1060,17 @@ int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t l
     while (i < len) {
         unsigned char c = (unsigned char)data[i];
 
-        if (s->state == LINE_START && !s->lf_checked) {
-            int done = 0;
-            size_t used = fast_line(s, (const unsigned char *)data + i, len - i, reply, &done);
-            if (used) {
-                i += used;
-                if (done) {
-                    *consumed = i;
-                    return SMTPREPLY_REPLY;
-                }
-                continue;
+        if (s->state == LINE_START && !s->lf_checked && i != skip_fast_at) {
+            size_t used;
+            rc = __atomic_load_n(&fast_lines_current, __ATOMIC_RELAXED)(
+                s, (const unsigned char *)data + i, len - i, &used, reply);
+            i += used;
+            if (rc == SMTPREPLY_REPLY) {
+                *consumed = i;
+                return rc;
             }
+            if (used)
+                continue;
         }
 
         if (s->state == TEXT && c != '\n' && c != '\r' && c != 0 && c < 0x80) {

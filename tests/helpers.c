@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _DEFAULT_SOURCE
 #include "helpers.h"
+#include "internal.h"
 
 #include <check.h>
 #include <stdarg.h>
@@ -242,4 +243,22 @@ int check_generated(const char *committed, const char *command)
     ck_assert_msg(ngot == nwant && memcmp(got, want, nwant) == 0,
                   "%s is stale: re-run its generator (%s) and commit the result", committed, command);
     return 1;
+}
+
+/* documented in helpers.h */
+int run_per_parser_variant(Suite *(*make)(void))
+{
+    const char *name;
+    size_t v;
+    int failed = 0;
+
+    for (v = 0; smtpreply__parser_variant(v, &name); v++) {
+        SRunner *sr = srunner_create(make());
+        printf("parser fast path: %s\n", name);
+        fflush(stdout);
+        srunner_run_all(sr, CK_ENV);
+        failed += srunner_ntests_failed(sr);
+        srunner_free(sr);
+    }
+    return failed;
 }

@@ -57,6 +57,15 @@ uint64_t test_rand(uint64_t *state);
  */
 int check_generated(const char *committed, const char *command);
 
+/*
+ * Run the suite make() builds once per fast-path variant of the parser this build
+ * has and this CPU runs (lib/parser.c: "sse2" and "avx2" on x86-64, "neon", or
+ * "scalar" with -Dsimd=false), so every table and split property holds for each.
+ * Prints the variant before its Check summary; returns the failures over all runs.
+ */
+struct Suite;
+int run_per_parser_variant(struct Suite *(*make)(void));
+
 /* Names of reply flags, for logs and messages. */
 const char *flag_name(uint32_t bit);
 

@@ -5,6 +5,11 @@
  * definition returns: the index of the first LF, CR, NUL or byte >= 0x80, or n.
  * Inputs sit right after and right before an inaccessible page, so a vector step
  * that reads outside [p, p + n) crashes the test.
+ *
+ * The parser's fast-path block and window (lib/scan_block.h) are held to their own
+ * contract: every byte below 0x0E or from 0x80 up is marked, the lowest mark is
+ * such a byte, a mark on any other byte lies above a real one, and the block's
+ * bytes are copied exactly.
  */
 #define _DEFAULT_SOURCE
 
@@ -17,6 +22,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "scan_block.h"
 
 typedef size_t (*scan_fn)(const char *p, size_t n);
 
@@ -222,6 +228,134 @@ START_TEST(reply_lines)
 }
 END_TEST
 
+/* ---- lib/scan_block.h ------------------------------------------------------- */
+
+static int is_candidate(unsigned c)
+{
+    return c < 0x0E || c >= 0x80;
+}
+
+/* Check one mask over bytes p[0..width) against the contract; returns a reason or
+ * NULL. pos_of() turns the mask's lowest bit into a byte index. */
+static const char *judge_mask(const unsigned char *p, size_t width, uint64_t m)
+{
+    size_t i, first = width;
+    uint64_t seen = 0;
+
+    for (i = 0; i < width; i++) {
+        if (is_candidate(p[i])) {
+            first = i;
+            break;
+        }
+    }
+    if (first == width)
+        return m == 0 ? NULL : "mark without a candidate";
+    if (m == 0 || smtpreply__block_pos(m) != first)
+        return "lowest mark is not the first candidate";
+    /* Walk the marks: each real candidate must be among them. */
+    while (m) {
+        size_t k = smtpreply__block_pos(m);
+        if (k >= width)
+            return "mark outside the block";
+        if (k < first)
+            return "mark below the first candidate";
+        if (k < 64)
+            seen |= (uint64_t)1 << k;
+        m &= m - 1;
+    }
+    for (i = 0; i < width; i++) {
+        if (is_candidate(p[i]) && !(seen & ((uint64_t)1 << i)))
+            return "candidate not marked";
+    }
+    return NULL;
+}
+
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
+__attribute__((target("avx2")))
+static uint64_t window_avx2(const unsigned char *p)
+{
+    return smtpreply__window_avx2(p);
+}
+
+static int have_avx2(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+}
+#endif
+
+/* One input through the block, the window and (where it runs) the AVX2 window. */
+static void check_block(const unsigned char *p, const char *what, int round)
+{
+    char out[SMTPREPLY_BLOCK];
+    uint64_t m = smtpreply__block(p, out);
+    const char *why = judge_mask(p, SMTPREPLY_BLOCK, m);
+
+    if (why)
+        ck_abort_msg("%s %d: block: %s", what, round, why);
+    if (memcmp(out, p, SMTPREPLY_BLOCK) != 0)
+        ck_abort_msg("%s %d: block copied wrong bytes", what, round);
+    /* The window is "first half with a candidate": marks up to its first one. */
+    m = smtpreply__window(p);
+    if (m) {
+        size_t k = smtpreply__block_pos(m), i;
+        for (i = 0; i < k; i++) {
+            if (is_candidate(p[i]))
+                ck_abort_msg("%s %d: window missed byte %zu", what, round, i);
+        }
+        if (!is_candidate(p[k]))
+            ck_abort_msg("%s %d: window's lowest mark is byte %zu, not a candidate", what, round, k);
+    } else {
+        size_t i;
+        for (i = 0; i < SMTPREPLY_WINDOW; i++) {
+            if (is_candidate(p[i]))
+                ck_abort_msg("%s %d: window empty but byte %zu is a candidate", what, round, i);
+        }
+    }
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
+    if (have_avx2() && window_avx2(p) != smtpreply__window(p))
+        ck_abort_msg("%s %d: AVX2 window differs from the baseline one", what, round);
+#endif
+}
+
+START_TEST(block_and_window)
+{
+    static const unsigned char odd[] = { 0, 9, 10, 13, 14, 31, 127, 128, 255, '-', ' ' };
+    const size_t width = SMTPREPLY_WINDOW > SMTPREPLY_BLOCK ? SMTPREPLY_WINDOW : SMTPREPLY_BLOCK;
+    unsigned char *p = place(width, 1);     /* ends at the guard page */
+    uint64_t rng = 0x9E3779B97F4A7C15ULL;
+    size_t i, j, v;
+    int round;
+
+    /* One odd byte at each position in plain text, and every pair of positions. */
+    for (v = 0; v < sizeof odd; v++) {
+        for (i = 0; i < width; i++) {
+            memset(p, 'a', width);
+            p[i] = odd[v];
+            check_block(p, "one byte", (int)(v * 1000 + i));
+            for (j = i + 1; j < width; j++) {
+                p[j] = odd[(v + j) % sizeof odd];
+                check_block(p, "two bytes", (int)(i * 1000 + j));
+                p[j] = 'a';
+            }
+        }
+    }
+    /* Random bytes, weighted toward the interesting range. */
+    for (round = 0; round < 20000; round++) {
+        for (i = 0; i < width; i++) {
+            rng ^= rng >> 12;
+            rng ^= rng << 25;
+            rng ^= rng >> 27;
+            v = (size_t)((rng * 0x2545F4914F6CDD1DULL) >> 56);
+            p[i] = (unsigned char)(v < 200 ? 'a' + v % 26 : v);
+        }
+        check_block(p, "random", round);
+    }
+    fprintf(stderr, "scan block: %s, %d bytes; window %d bytes\n", SMTPREPLY_BLOCK_IMPL,
+            SMTPREPLY_BLOCK, SMTPREPLY_WINDOW);
+}
+END_TEST
+
 static Suite *scan_suite(void)
 {
     Suite *s = suite_create("scan");
@@ -234,6 +368,7 @@ static Suite *scan_suite(void)
     tcase_add_test(tc, all_byte_values);
     tcase_add_test(tc, random_data);
     tcase_add_test(tc, reply_lines);
+    tcase_add_test(tc, block_and_window);
     suite_add_tcase(s, tc);
     return s;
 }

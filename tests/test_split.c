@@ -138,10 +138,5 @@ static Suite *split_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(split_suite());
-    int failed;
-    srunner_run_all(sr, CK_ENV);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_per_parser_variant(split_suite) ? EXIT_FAILURE : EXIT_SUCCESS;
 }
