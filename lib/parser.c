@@ -753,107 +753,184 @@ static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
  * Written once and compiled per window implementation (wide: AVX2) and role;
  * fast_entry() and fast_lines() below choose.
  */
+/* The fast path's reply in progress, in locals (see fast_lines_with()). */
+struct fast_run {
+    const unsigned char *p;     /* next line */
+    char *o;                    /* where the reply's text ends so far */
+    uint64_t enh;               /* the first line's enhanced code, pack_enh() */
+    uint32_t flags;             /* flags to add to the reply's */
+    uint32_t more, last;        /* first four bytes of a further and of the last line */
+};
+
+/* Take the line at u->p if the fast path can: returns 0 when it declines (nothing
+ * changed), 1 for a line that continues the reply, 2 for its last line. The
+ * first line of a reply (first set) sets its code and enhanced code; later ones
+ * must repeat the code and are stored after an LF. */
+static ALWAYS_INLINE int take_line(struct state *s, struct fast_run *u, const unsigned char *end,
+                                   const char *dst_end, int first, int wide)
+{
+    const unsigned char *p = u->p, *t = p + 4;
+    uint32_t w;
+    uint64_t e = 0;
+    char *dst;
+    size_t len;
+
+    if (end - p < 6)
+        return 0;
+    w = load4(p);
+    if (!first) {
+        if (w != u->more && w != u->last)
+            return 0;
+    } else {
+        if ((w & 0xFFu) - '2' > 3 || (w >> 8 & 0xFFu) - '0' > 5
+            || (w >> 16 & 0xFFu) - '0' > 9 || ((w >> 24) != ' ' && (w >> 24) != '-'))
+            return 0;
+    }
+    if ((unsigned)(*t - '0') <= 9) {
+        int enh_len = quick_enh(t, (size_t)(end - t), (w & 0xFFu) - '0', &e);
+        if (enh_len < 0)
+            return 0;
+        if (enh_len > 0)
+            t += enh_len + (t[enh_len] == ' ');
+    }
+    dst = u->o + !first;
+    /* Most lines end inside the window at their start: then the first candidate
+     * byte is the CR of the line's CRLF, and one fixed-size copy moves the text.
+     * The window path needs the copy's 64 bytes readable after t (which is at
+     * most p + 14) and writable at dst, and a line limit the window fits in
+     * (SMTPREPLY_WINDOW is at most 64, so the copy covers the text). */
+    if (s->fast_window && (size_t)(end - p) >= 64 + 16 && (size_t)(dst_end - dst) > 64) {
+        uint64_t m;
+        size_t cr;
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
+        m = wide ? smtpreply__window_avx2(p) : smtpreply__window(p);
+#else
+        (void)wide;
+        m = smtpreply__window(p);
+#endif
+        cr = m ? smtpreply__block_pos(m) : SMTPREPLY_WINDOW;
+        if (cr + 1 < SMTPREPLY_WINDOW && p[cr] == '\r' && p[cr + 1] == '\n') {
+            /* Code, separator and enhanced code hold no candidate: cr >= t - p. */
+            len = cr - (size_t)(t - p);
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
+            if (wide)
+                smtpreply__copy64_avx2(dst, t);
+            else
+#endif
+                memcpy(dst, t, 64);     /* fixed size: a few vector moves */
+            goto take;
+        }
+#if SMTPREPLY_WINDOW == 64
+        /* A line of 65 to 128 bytes (a Gmail refusal, a long greeting): the next
+         * window, when the input and the buffer have room for a 128-byte copy. */
+        if (!m && (size_t)(end - p) >= 128 + 16 && (size_t)(dst_end - dst) > 128) {
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2)
+            m = wide ? smtpreply__window_avx2(p + 64) : smtpreply__window(p + 64);
+#else
+            m = smtpreply__window(p + 64);
+#endif
+            cr = 64 + (m ? smtpreply__block_pos(m) : 64);
+            if (cr + 1 < 128 && cr + 2 <= s->fast_budget && p[cr] == '\r' && p[cr + 1] == '\n') {
+                len = cr - (size_t)(t - p);
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2)
+                if (wide) {
+                    smtpreply__copy64_avx2(dst, t);
+                    smtpreply__copy64_avx2(dst + 64, t + 64);
+                } else
+#endif
+                    memcpy(dst, t, 128);
+                goto take;
+            }
+        }
+#endif
+    }
+    if ((size_t)(t - p) + 2 > s->fast_budget
+        || !plain_text_to_crlf(t, end, dst, dst_end, s->fast_budget - 2 - (size_t)(t - p), &len))
+        return 0;
+    if ((size_t)(t - p) + len + 2 > 512)
+        u->flags |= SMTPREPLY_FLAG_LINE_OVER_512;
+take:
+    /* The line is taken: what code_complete(), begin_text(), put() and end_line()
+     * would have done with it. */
+    if (first) {
+        u->enh = e;
+        u->more = (w & 0xFFFFFFu) | (uint32_t)'-' << 24;
+        u->last = (w & 0xFFFFFFu) | (uint32_t)' ' << 24;
+    } else {
+        if (e != u->enh)
+            u->flags |= SMTPREPLY_FLAG_ENHANCED_MISMATCH;
+        *u->o = '\n';
+    }
+    u->o = dst + len;
+    u->p = t + len + 2;
+    return 1 + (w == u->last);
+}
+
+/*
+ * The common case, many lines in one go: whole lines "ddd-text\r\n" or
+ * "ddd text\r\n" in the buffer, each with a valid code that starts a reply or
+ * repeats the reply's code, an optional valid enhanced code, plain text, a CRLF
+ * end, within every limit and with room in the text buffer (take_line()). The
+ * reply's fields stay in locals while its lines go by and are stored once at the
+ * end.
+ *
+ * Called at LINE_START with the arguments of smtpreply_parser_feed(). Takes whole
+ * lines and leaves the state exactly as the byte machine would after them, at
+ * LINE_START of the next one. Returns SMTPREPLY_REPLY when a line completed a reply
+ * (filled into *r, *consumed set). Otherwise: as the entry from
+ * smtpreply_parser_feed() (entry set), hands over to the byte machine at the first
+ * line it cannot take; inside the byte machine (entry 0), returns
+ * SMTPREPLY_NEED_MORE with the bytes taken in *consumed.
+ *
+ * Written once and compiled per window implementation (wide: AVX2) and role;
+ * the fast_variants table below lists the functions.
+ */
 static ALWAYS_INLINE int fast_lines_with(struct state *s, const unsigned char *d, size_t n,
                                          size_t *consumed, struct smtpreply_reply *r,
                                          int wide, int entry)
 {
     const unsigned char *p = d, *const end = d + n;
     const char *dst_end;
-    char *o;                        /* where the reply's text ends so far */
+    char *o;
     const uint32_t count0 = s->line_count;
-    uint32_t count = count0, flags = 0, more = 0, last = 0;
+    uint32_t count = count0, flags = 0, last = 0;
     uint64_t enh = 0;
     uint16_t code;
+    struct fast_run u;
+    int took;
 
     /* Truncated text and zero capacity are the byte machine's business. */
     if (s->cap == 0 || s->full || s->overflow)
         goto done;
     dst_end = s->text + s->cap;
-    o = s->text + s->used;
-    if (count > 0) {
-        enh = pack_enh(s->enh.klass, s->enh.subject, s->enh.detail);
-        /* The first four bytes of the reply's next lines: its code and "-" or " ". */
-        more = (uint32_t)('0' + s->code / 100) | (uint32_t)('0' + s->code / 10 % 10) << 8
-             | (uint32_t)('0' + s->code % 10) << 16 | (uint32_t)'-' << 24;
-        last = (more & 0xFFFFFFu) | (uint32_t)' ' << 24;
+    u.p = d;
+    u.o = s->text + s->used;
+    u.flags = 0;
+    if (count == 0) {
+        took = take_line(s, &u, end, dst_end, 1, wide);
+        if (!took)
+            goto done;
+        s->reply_start = s->offset;
+        s->reply_first_line = s->line_no;
+        count = 1;
+    } else {
+        u.enh = pack_enh(s->enh.klass, s->enh.subject, s->enh.detail);
+        u.more = (uint32_t)('0' + s->code / 100) | (uint32_t)('0' + s->code / 10 % 10) << 8
+               | (uint32_t)('0' + s->code % 10) << 16 | (uint32_t)'-' << 24;
+        u.last = (u.more & 0xFFFFFFu) | (uint32_t)' ' << 24;
+        took = 1;
     }
-    while (end - p >= 6) {
-        const unsigned char *t = p + 4;
-        uint32_t w = load4(p);
-        uint64_t e = 0;
-        char *dst;
-        size_t len;
-
-        if (count > 0) {
-            if ((w != more && w != last) || count >= s->max_lines)
-                break;
-        } else {
-            if ((unsigned)(p[0] - '2') > 3 || (unsigned)(p[1] - '0') > 5
-                || (unsigned)(p[2] - '0') > 9 || (p[3] != ' ' && p[3] != '-'))
-                break;
-            more = (w & 0xFFFFFFu) | (uint32_t)'-' << 24;
-            last = (w & 0xFFFFFFu) | (uint32_t)' ' << 24;
-        }
-        if ((unsigned)(*t - '0') <= 9) {
-            int enh_len = quick_enh(t, (size_t)(end - t), (w & 0xFFu) - '0', &e);
-            if (enh_len < 0)
-                break;
-            if (enh_len > 0)
-                t += enh_len + (t[enh_len] == ' ');
-        }
-        /* A line of the reply after the first is stored after an LF. */
-        dst = o + (count > 0);
-        /* Most lines end inside the window at their start: then the first candidate
-         * byte is the CR of the line's CRLF, and one fixed-size copy moves the text.
-         * The window path needs the copy's 64 bytes readable after t (which is at
-         * most p + 14) and writable at dst, and a line limit the window fits in
-         * (SMTPREPLY_WINDOW is at most 64, so the copy covers the text). */
-        if (s->fast_window && (size_t)(end - p) >= 64 + 16 && (size_t)(dst_end - dst) > 64) {
-            uint64_t m;
-            size_t cr;
-#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
-            m = wide ? smtpreply__window_avx2(p) : smtpreply__window(p);
-#else
-            (void)wide;
-            m = smtpreply__window(p);
-#endif
-            cr = m ? smtpreply__block_pos(m) : SMTPREPLY_WINDOW;
-            if (cr + 1 < SMTPREPLY_WINDOW && p[cr] == '\r' && p[cr + 1] == '\n') {
-                /* Code, separator and enhanced code hold no candidate: cr >= t - p. */
-                len = cr - (size_t)(t - p);
-#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
-                if (wide)
-                    smtpreply__copy64_avx2(dst, t);
-                else
-#endif
-                    memcpy(dst, t, 64); /* fixed size: a few vector moves */
-                goto take;
-            }
-        }
-        if ((size_t)(t - p) + 2 > s->fast_budget
-            || !plain_text_to_crlf(t, end, dst, dst_end,
-                                   s->fast_budget - 2 - (size_t)(t - p), &len))
-            break;
-        if ((size_t)(t - p) + len + 2 > 512)
-            flags |= SMTPREPLY_FLAG_LINE_OVER_512;
-take:
-        /* The line is taken: what code_complete(), begin_text(), put() and
-         * end_line() would have done with it. */
-        if (count == 0) {
-            enh = e;
-            s->reply_start = s->offset + (uint64_t)(p - d);
-            s->reply_first_line = s->line_no;
-        } else {
-            if (e != enh)
-                flags |= SMTPREPLY_FLAG_ENHANCED_MISMATCH;
-            *o = '\n';
-        }
-        o = dst + len;
-        count++;
-        p = t + len + 2;
-        if (w == last)
-            goto reply_done;
+    while (took == 1 && count < s->max_lines) {
+        took = take_line(s, &u, end, dst_end, 0, wide);
+        count += took != 0;
     }
+    p = u.p;
+    o = u.o;
+    enh = u.enh;
+    flags = u.flags;
+    last = u.last;
+    if (took == 2)
+        goto reply_done;
     if (count > count0) {
         s->offset += (uint64_t)(p - d);
         s->line_start = s->offset;
