@@ -549,9 +549,9 @@ int smtpreply_classify_parts(unsigned code, const struct smtpreply_enhanced *enh
     if (text == NULL && len != 0)
         return SMTPREPLY_E_INVALID_ARG;
 
-    severity = smtpreply_severity_of(code);
+    severity = smtpreply__severity(code);
     v->severity = severity;
-    v->category = smtpreply_category_of(code);
+    v->category = smtpreply__category(code);
     digit = (unsigned)severity;
     if (enhanced != NULL && enhanced->klass != 0) {
         if (digit != 0 && enhanced->klass != digit)

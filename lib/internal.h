@@ -32,6 +32,26 @@ int smtpreply__scan_variant(size_t i, const char **name,
  */
 int smtpreply__parser_variant(size_t i, const char **name);
 
+/*
+ * Severity and category of a reply code, as smtpreply_severity_of() and
+ * smtpreply_category_of() return them; inline so the classifier does not pay two
+ * calls per reply. RFC 5321 s.4.2.1 leaves x3z and x4z unspecified; second digits
+ * 6-9 are not defined at all.
+ */
+static inline int smtpreply__severity(unsigned code)
+{
+    return code < 200 || code > 599 ? SMTPREPLY_SEV_UNKNOWN : (int)(code / 100);
+}
+
+static inline int smtpreply__category(unsigned code)
+{
+    unsigned d = code / 10 % 10;
+
+    if (code < 200 || code > 599 || d > 5)
+        return SMTPREPLY_CAT_UNKNOWN;
+    return d == 4 ? SMTPREPLY_CAT_UNSPECIFIED : (int)d;
+}
+
 /* Locale selection shared by the catalog and names: 0 = en, 1 = vi. */
 int smtpreply__locale_index(const char *lang);
 

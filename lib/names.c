@@ -43,25 +43,13 @@ static const char *lookup(int table, int value)
 /* documented in smtpreply.h */
 int smtpreply_severity_of(unsigned code)
 {
-    if (code < 200 || code > 599)
-        return SMTPREPLY_SEV_UNKNOWN;
-    return (int)(code / 100);
+    return smtpreply__severity(code);
 }
 
 /* documented in smtpreply.h */
 int smtpreply_category_of(unsigned code)
 {
-    unsigned d;
-
-    if (code < 200 || code > 599)
-        return SMTPREPLY_CAT_UNKNOWN;
-    d = code / 10 % 10;
-    /* RFC 5321 s.4.2.1 leaves x3z and x4z unspecified; 6-9 are not defined at all. */
-    if (d == 4)
-        return SMTPREPLY_CAT_UNSPECIFIED;
-    if (d > 5)
-        return SMTPREPLY_CAT_UNKNOWN;
-    return (int)d;
+    return smtpreply__category(code);
 }
 
 /* documented in smtpreply.h */
