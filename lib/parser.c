@@ -29,6 +29,7 @@
  * next call ends the line normally without reporting again: the caller's loop always
  * has a byte left to call with, and a final line still completes its reply.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
@@ -51,7 +52,6 @@ enum line_state {
 struct state {
     char *text;               /* caller's buffer */
     size_t cap;               /* bytes at text; one is kept for the NUL */
-    size_t used;              /* text bytes of the reply in progress */
     uint64_t offset;          /* stream offset of the next byte to consume */
     uint64_t line_start;      /* stream offset of the current line's first byte */
     uint64_t reply_start;     /* stream offset of the reply's first byte */
@@ -60,32 +60,35 @@ struct state {
     uint32_t err_line;
     uint32_t max_line, max_lines, strict, smtputf8;
     uint32_t fast_budget;     /* longest line the fast path takes: max_line, or 512 */
-    uint8_t fast_window;      /* fast_budget leaves room for a whole window line */
     uint32_t line_no;         /* 1-based number of the current line */
     uint32_t reply_first_line;
     uint32_t line_len;        /* bytes of the current line consumed so far */
-    uint32_t line_count;      /* complete lines of the reply in progress */
-    uint32_t lines_stored;
-    uint32_t flags;           /* SMTPREPLY_FLAG_* of the reply in progress */
-    uint16_t code;            /* the reply's code, 0 before its first line is complete */
     uint16_t line_code;       /* code of the current line, built digit by digit */
-    struct smtpreply_enhanced enh;       /* the first line's enhanced code */
-    struct smtpreply_enhanced line_enh;  /* the current line's */
+    uint8_t fast_window;      /* fast_budget leaves room for a whole window line */
     uint8_t state;            /* enum line_state */
     uint8_t ndigits;          /* digits of line_code seen */
     uint8_t last_line;        /* the current line ends its reply */
     uint8_t lf_checked;       /* an error was already reported for the LF at offset */
-    uint8_t full;             /* the text buffer is full: store nothing more */
-    uint8_t overflow;         /* more than max_lines: store nothing more */
     uint8_t prev_cr;          /* CUT/SKIP: the previous byte was CR */
     uint8_t enh_len;          /* bytes in enh_buf */
     uint8_t enh_phase;        /* 0 class, 1 dot, 2 subject, 3 detail */
     uint8_t enh_digits;       /* digits in the current enhanced field */
     uint8_t u8_need;          /* UTF-8 continuation bytes still expected */
     uint8_t u8_lo, u8_hi;     /* allowed range of the next continuation byte */
+    struct smtpreply_enhanced line_enh;  /* the current line's */
+    char enh_buf[12];         /* bytes held back while an enhanced code may be starting */
+    /* The reply in progress, from used to has_high: reset_reply() zeroes the block
+     * in one go, which the fast path does once per reply. */
+    size_t used;              /* text bytes of the reply in progress */
+    struct smtpreply_enhanced enh;       /* the first line's enhanced code */
+    uint32_t line_count;      /* complete lines of the reply in progress */
+    uint32_t lines_stored;
+    uint32_t flags;           /* SMTPREPLY_FLAG_* of the reply in progress */
+    uint16_t code;            /* the reply's code, 0 before its first line is complete */
+    uint8_t full;             /* the text buffer is full: store nothing more */
+    uint8_t overflow;         /* more than max_lines: store nothing more */
     uint8_t u8_bad;           /* the reply's text is not valid UTF-8 */
     uint8_t has_high;         /* the reply's text has bytes >= 0x80 */
-    char enh_buf[12];         /* bytes held back while an enhanced code may be starting */
 };
 
 /* The public struct is a fixed-size opaque block; the layout must fit in it. */
@@ -127,16 +130,8 @@ static void clear_enh(struct smtpreply_enhanced *e)
 /* Forget the reply in progress (not the stream position). */
 static void reset_reply(struct state *s)
 {
-    s->used = 0;
-    s->line_count = 0;
-    s->lines_stored = 0;
-    s->flags = 0;
-    s->code = 0;
-    s->full = 0;
-    s->overflow = 0;
-    s->u8_bad = 0;
-    s->has_high = 0;
-    clear_enh(&s->enh);
+    memset(&s->used, 0, offsetof(struct state, has_high) + sizeof s->has_high
+                        - offsetof(struct state, used));
 }
 
 /* Start a new line at the current offset. */
@@ -753,6 +748,23 @@ static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
  * Written once and compiled per window implementation (wide: AVX2) and role;
  * fast_entry() and fast_lines() below choose.
  */
+/* "c.s.d" of a packed enhanced code into a reply's enhanced_text, "" for none. */
+static ALWAYS_INLINE void enhanced_text_of(char *out, uint64_t enh,
+                                           const struct smtpreply_enhanced *e)
+{
+    if (!enh) {
+        memset(out, 0, 12);
+    } else if ((uint16_t)(enh >> 16) < 10 && (uint16_t)(enh >> 32) < 10) {
+        /* The usual "c.s.d" in one store. */
+        const char t[12] = { (char)('0' + (unsigned)(enh & 0xF)), '.',
+                             (char)('0' + (unsigned)(enh >> 16 & 0xF)), '.',
+                             (char)('0' + (unsigned)(enh >> 32 & 0xF)), 0, 0, 0, 0, 0, 0, 0 };
+        memcpy(out, t, sizeof t);
+    } else {
+        format_enhanced(out, e);
+    }
+}
+
 /* The fast path's reply in progress, in locals (see fast_lines_with()). */
 struct fast_run {
     const unsigned char *p;     /* next line */
@@ -961,17 +973,7 @@ reply_done:
         r->pad_ = 0;
         r->flags = s->flags | flags;
         r->enhanced = unpack_enh(enh);
-        if (!enh) {
-            memset(r->enhanced_text, 0, 8);
-        } else if ((uint16_t)(enh >> 16) < 10 && (uint16_t)(enh >> 32) < 10) {
-            /* The usual "c.s.d" in one store. */
-            const char t[8] = { (char)('0' + (unsigned)(enh & 0xF)), '.',
-                                (char)('0' + (unsigned)(enh >> 16 & 0xF)), '.',
-                                (char)('0' + (unsigned)(enh >> 32 & 0xF)), 0, 0, 0 };
-            memcpy(r->enhanced_text, t, sizeof t);
-        } else {
-            format_enhanced(r->enhanced_text, &r->enhanced);
-        }
+        enhanced_text_of(r->enhanced_text, enh, &r->enhanced);
         r->encoding = !s->has_high ? SMTPREPLY_TEXT_ASCII
                     : s->u8_bad ? SMTPREPLY_TEXT_OTHER : SMTPREPLY_TEXT_UTF8;
         r->line_count = count;
@@ -990,13 +992,121 @@ reply_done:
     return SMTPREPLY_REPLY;
 }
 
+/*
+ * The most common reply of all in one step: one line "ddd text\r\n", with or
+ * without an enhanced code, that ends inside the window at the start of a reply.
+ * Returns 1 with the reply in *r and *consumed set, or 0 having changed nothing
+ * (fast_lines_with() then takes the line as the first of a longer reply or
+ * declines it). The same checks as take_line() for a first line, in a function
+ * with few live values, so a one-line reply skips the general path's setup.
+ */
+static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned char *p, size_t n,
+                                             size_t *consumed, struct smtpreply_reply *r,
+                                             int wide)
+{
+    const unsigned char *t = p + 4;
+    uint64_t enh = 0, m;
+    uint32_t w;
+    size_t cr, len;
+    char *dst;
+
+    /* A last line first (the cheapest test to fail for a longer reply); then room
+     * for the window, a 64-byte copy after t, and the line in the limit. */
+    if (n < 64 + 16 || p[3] != ' ')
+        return 0;
+    if (!r || s->line_count != 0 || s->full || s->overflow || !s->fast_window
+        || s->cap - s->used <= 64)
+        return 0;
+    w = load4(p);
+    if ((w & 0xFFu) - '2' > 3 || (w >> 8 & 0xFFu) - '0' > 5 || (w >> 16 & 0xFFu) - '0' > 9)
+        return 0;
+    if ((unsigned)(*t - '0') <= 9) {
+        int enh_len = quick_enh(t, n - 4, (w & 0xFFu) - '0', &enh);
+        if (enh_len < 0)
+            return 0;
+        if (enh_len > 0)
+            t += enh_len + (t[enh_len] == ' ');
+    }
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
+    m = wide ? smtpreply__window_avx2(p) : smtpreply__window(p);
+#else
+    (void)wide;
+    m = smtpreply__window(p);
+#endif
+    if (!m)
+        return 0;
+    cr = smtpreply__block_pos(m);
+    if (cr + 1 >= SMTPREPLY_WINDOW || p[cr] != '\r' || p[cr + 1] != '\n')
+        return 0;
+    len = cr - (size_t)(t - p);
+    dst = s->text + s->used;
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
+    if (wide)
+        smtpreply__copy64_avx2(dst, t);
+    else
+#endif
+        memcpy(dst, t, 64);
+    dst[len] = '\0';
+    r->code = (uint16_t)(((w & 0xFF) - '0') * 100 + ((w >> 8 & 0xFF) - '0') * 10
+                         + ((w >> 16 & 0xFF) - '0'));
+    r->pad_ = 0;
+    r->flags = s->flags;
+    r->enhanced = unpack_enh(enh);
+    enhanced_text_of(r->enhanced_text, enh, &r->enhanced);
+    r->encoding = !s->has_high ? SMTPREPLY_TEXT_ASCII
+                : s->u8_bad ? SMTPREPLY_TEXT_OTHER : SMTPREPLY_TEXT_UTF8;
+    r->line_count = 1;
+    r->lines_stored = s->lines_stored + 1;
+    r->first_line = s->line_no;
+    r->text = s->text;
+    r->text_len = s->used + len;
+    r->offset = s->offset;
+    r->length = cr + 2;
+    reset_reply(s);
+    s->offset += cr + 2;
+    s->line_start = s->offset;
+    s->reply_start = s->offset;
+    s->line_no++;
+    s->reply_first_line = s->line_no;
+    *consumed = cr + 2;
+    return 1;
+}
+
 typedef int (*fast_fn)(struct state *s, const unsigned char *d, size_t n,
                        size_t *consumed, struct smtpreply_reply *r);
+
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+/*
+ * The entry. A reply whose first line is also its last ("250 2.1.5 Ok\r\n", most
+ * replies of a session) is settled by one_line_reply_with() in a function of its
+ * own, whose setup is small; anything else, or a one-line reply it declines, goes
+ * on to the general path as a tail call. The entry itself only routes.
+ */
+static NOINLINE int fast_general_base(struct state *s, const unsigned char *d, size_t n,
+                                      size_t *consumed, struct smtpreply_reply *r)
+{
+    return fast_lines_with(s, d, n, consumed, r, 0, 1);
+}
+
+static NOINLINE int fast_one_base(struct state *s, const unsigned char *d, size_t n,
+                                  size_t *consumed, struct smtpreply_reply *r)
+{
+    if (one_line_reply_with(s, d, n, consumed, r, 0))
+        return SMTPREPLY_REPLY;
+    return fast_general_base(s, d, n, consumed, r);
+}
 
 static int fast_entry_base(struct state *s, const unsigned char *d, size_t n,
                            size_t *consumed, struct smtpreply_reply *r)
 {
-    return fast_lines_with(s, d, n, consumed, r, 0, 1);
+    if (n >= 64 + 16 && d[3] == ' ')
+        return fast_one_base(s, d, n, consumed, r);
+    return fast_general_base(s, d, n, consumed, r);
 }
 
 static int fast_lines_base(struct state *s, const unsigned char *d, size_t n,
@@ -1008,10 +1118,27 @@ static int fast_lines_base(struct state *s, const unsigned char *d, size_t n,
 #if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
 #define HAVE_FAST_AVX2 1
 __attribute__((target("avx2")))
+static NOINLINE int fast_general_avx2(struct state *s, const unsigned char *d, size_t n,
+                                      size_t *consumed, struct smtpreply_reply *r)
+{
+    return fast_lines_with(s, d, n, consumed, r, 1, 1);
+}
+
+__attribute__((target("avx2")))
+static NOINLINE int fast_one_avx2(struct state *s, const unsigned char *d, size_t n,
+                                  size_t *consumed, struct smtpreply_reply *r)
+{
+    if (one_line_reply_with(s, d, n, consumed, r, 1))
+        return SMTPREPLY_REPLY;
+    return fast_general_avx2(s, d, n, consumed, r);
+}
+
 static int fast_entry_avx2(struct state *s, const unsigned char *d, size_t n,
                            size_t *consumed, struct smtpreply_reply *r)
 {
-    return fast_lines_with(s, d, n, consumed, r, 1, 1);
+    if (n >= 64 + 16 && d[3] == ' ')
+        return fast_one_avx2(s, d, n, consumed, r);
+    return fast_general_avx2(s, d, n, consumed, r);
 }
 
 __attribute__((target("avx2")))
