@@ -449,6 +449,8 @@ static int skip_line(struct state *s, int status, uint64_t position)
     s->prev_cr = 0;
     if (s->line_count > 0)
         s->flags |= SMTPREPLY_FLAG_DAMAGED;
+    else
+        reset_reply(s);     /* a would-be first line leaves nothing (its flags) behind */
     return fail(s, status, position);
 }
 

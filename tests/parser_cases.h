@@ -242,6 +242,9 @@ static const struct parser_case parser_cases[] = {
     { "no separator (PEERS 1a 250xok)", "250xok\r\n250 ok\r\n", 0, DEF, "!bad-separator@1:0\n250 - 'ok'" },
     { "tab separator", "250\tok\r\n250 ok\r\n", 0, DEF, "!bad-separator@1:0\n250 - 'ok'" },
     { "CR CR after code", "250\r\r\n250 ok\r\n", 0, DEF, "!bad-separator@1:0\n250 - 'ok'" },
+    /* A skipped would-be first line leaves nothing behind: its second digit 6 does not
+     * flag the next reply. */
+    { "skipped line's flag stays with it", "261X\r\n250 ok\r\n", 0, DEF, "!bad-separator@1:0\n250 - 'ok'" },
     { "leading space (smtplib reads 25)", " 25 hi\r\n250 ok\r\n", 0, DEF, "!bad-code@1:0\n250 - 'ok'" },
     { "underscore (smtplib reads 25)", "2_5 hi\r\n250 ok\r\n", 0, DEF, "!bad-code@1:0\n250 - 'ok'" },
     { "sign (Jakarta reads +25)", "+25 hi\r\n250 ok\r\n", 0, DEF, "!bad-code@1:0\n250 - 'ok'" },
