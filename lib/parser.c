@@ -65,6 +65,7 @@ struct state {
     uint32_t line_len;        /* bytes of the current line consumed so far */
     uint16_t line_code;       /* code of the current line, built digit by digit */
     uint8_t fast_window;      /* fast_budget leaves room for a whole window line */
+    uint8_t fast_one;         /* ... and the text buffer for a 64-byte copy and the NUL */
     uint8_t state;            /* enum line_state */
     uint8_t ndigits;          /* digits of line_code seen */
     uint8_t last_line;        /* the current line ends its reply */
@@ -192,6 +193,7 @@ int smtpreply_parser_init_ex(struct smtpreply_parser *p, char *text, size_t cap,
     s->fast_budget = (s->strict & SMTPREPLY_STRICT_LINE_512) && s->max_line > 512
                    ? 512 : s->max_line;
     s->fast_window = s->fast_budget >= SMTPREPLY_WINDOW + 1;
+    s->fast_one = s->fast_window && cap > 64 + 1;
     reset_stream(s);
     return SMTPREPLY_OK;
 }
@@ -757,11 +759,14 @@ static ALWAYS_INLINE void enhanced_text_of(char *out, uint64_t enh,
     if (!enh) {
         memset(out, 0, 12);
     } else if ((uint16_t)(enh >> 16) < 10 && (uint16_t)(enh >> 32) < 10) {
-        /* The usual "c.s.d" in one store. */
-        const char t[12] = { (char)('0' + (unsigned)(enh & 0xF)), '.',
-                             (char)('0' + (unsigned)(enh >> 16 & 0xF)), '.',
-                             (char)('0' + (unsigned)(enh >> 32 & 0xF)), 0, 0, 0, 0, 0, 0, 0 };
-        memcpy(out, t, sizeof t);
+        /* The usual "c.s.d": five characters assembled in one number, then stored
+         * byte by byte in order (any byte order), which compilers merge. */
+        uint64_t v = ((enh & 0xF) | (enh >> 16 & 0xF) << 16 | (enh >> 32 & 0xF) << 32)
+                   + 0x302E302E30ULL;  /* '0' '.' '0' '.' '0', lowest byte first */
+        unsigned i;
+        for (i = 0; i < 8; i++)
+            out[i] = (char)(v >> (8 * i));
+        memset(out + 8, 0, 4);
     } else {
         format_enhanced(out, e);
     }
@@ -1013,11 +1018,13 @@ static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned cha
     char *dst;
 
     /* A last line first (the cheapest test to fail for a longer reply); then room
-     * for the window, a 64-byte copy after t, and the line in the limit. */
+     * for the window, a 64-byte copy after t, and the line in the limit. At
+     * LINE_START with no line of the reply in, the reply block of the state is
+     * all zero (reset_reply(): after a reply, a dropped one, a skipped first line),
+     * so used, flags, lines_stored and the text verdicts are known. */
     if (n < 64 + 16 || p[3] != ' ')
         return 0;
-    if (!r || s->line_count != 0 || s->full || s->overflow || !s->fast_window
-        || s->cap - s->used <= 64)
+    if (!r || s->line_count != 0 || !s->fast_one)
         return 0;
     w = load4(p);
     if ((w & 0xFFu) - '2' > 3 || (w >> 8 & 0xFFu) - '0' > 5 || (w >> 16 & 0xFFu) - '0' > 9)
@@ -1041,7 +1048,7 @@ static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned cha
     if (cr + 1 >= SMTPREPLY_WINDOW || p[cr] != '\r' || p[cr + 1] != '\n')
         return 0;
     len = cr - (size_t)(t - p);
-    dst = s->text + s->used;
+    dst = s->text;
 #if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
     if (wide)
         smtpreply__copy64_avx2(dst, t);
@@ -1052,19 +1059,17 @@ static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned cha
     r->code = (uint16_t)(((w & 0xFF) - '0') * 100 + ((w >> 8 & 0xFF) - '0') * 10
                          + ((w >> 16 & 0xFF) - '0'));
     r->pad_ = 0;
-    r->flags = s->flags;
+    r->flags = 0;
     r->enhanced = unpack_enh(enh);
     enhanced_text_of(r->enhanced_text, enh, &r->enhanced);
-    r->encoding = !s->has_high ? SMTPREPLY_TEXT_ASCII
-                : s->u8_bad ? SMTPREPLY_TEXT_OTHER : SMTPREPLY_TEXT_UTF8;
+    r->encoding = SMTPREPLY_TEXT_ASCII;
     r->line_count = 1;
-    r->lines_stored = s->lines_stored + 1;
+    r->lines_stored = 1;
     r->first_line = s->line_no;
     r->text = s->text;
-    r->text_len = s->used + len;
+    r->text_len = len;
     r->offset = s->offset;
     r->length = cr + 2;
-    reset_reply(s);
     s->offset += cr + 2;
     s->line_start = s->offset;
     s->reply_start = s->offset;
