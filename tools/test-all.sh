@@ -15,7 +15,7 @@
 #             pkg-config (shared and --static) and with CMake find_package; man pages
 #   python    the ctypes binding's demo, from the build tree and from the prefix
 #   then, each only if its script exists: integration (real Exim), fuzz,
-#   valgrind, static (cppcheck, clang-tidy)
+#   valgrind, static (cppcheck, clang-tidy), neon (aarch64 cross build under qemu)
 #
 # The last line is "N passed, N failed, N skipped" over these steps.
 # Usage: tools/test-all.sh [STEP...]   (no STEP: all of them, in the order above)
@@ -254,7 +254,7 @@ print("binding loaded", smtpreply.LIBRARY_PATH, "version", smtpreply.version())
 sys.exit(0 if smtpreply.LIBRARY_PATH else 1)')
 }
 
-ALL=(deps gcc clang asan abi docs install python integration fuzz valgrind static)
+ALL=(deps gcc clang asan abi docs install python integration fuzz valgrind static neon)
 if [ $# -gt 0 ]; then
     STEPS=("$@")
 else
@@ -270,6 +270,7 @@ for s in "${STEPS[@]}"; do
     fuzz) FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-$OUT/build-fuzz} run_optional fuzz tests/fuzz/run.sh "$ROOT" 60 ;;
     valgrind) run_optional valgrind tests/valgrind/run.sh "$B_GCC" ;;
     static) STATIC_BUILD_DIR=${STATIC_BUILD_DIR:-$OUT/build-static} run_optional static tests/static/run.sh "$ROOT" ;;
+    neon) NEON_BUILD_DIR=${NEON_BUILD_DIR:-$OUT/build-neon} run_optional neon tests/cross/neon.sh "$ROOT" ;;
     *)
         say "unknown step '$s'; steps are: ${ALL[*]}"
         exit 2
