@@ -2,8 +2,16 @@
 /*
  * The streaming reply parser (RFC 5321 section 4.2; DESIGN.md section 3).
  *
- * One byte drives one transition, so any split of the input gives the same result;
- * the only shortcut is a bulk copy of plain text bytes found by smtpreply__scan_text().
+ * The byte machine below is the definition: one byte drives one transition, so any
+ * split of the input gives the same result. Two shortcuts give the same results
+ * faster: a bulk copy of plain text bytes found by smtpreply__scan_text(), and the
+ * whole-line fast path (one_line_reply_with(), fast_lines_with(), take_line()),
+ * which at the start of a line takes whole "ddd-text\r\n" lines that need no
+ * judgement -- valid code, plain text, CRLF, within every limit -- finding each
+ * line's end in a window of 64 bytes (lib/scan_block.h) and copying its text in
+ * one fixed-size move. It declines anything else, leaving the line to the byte
+ * machine, and is compiled once per vector width (baseline and AVX2, chosen at run
+ * time). tests/test_split.c holds both to the same logs at every chunk size.
  *
  * States of a line, and their transitions:
  *
@@ -777,9 +785,11 @@ struct fast_run {
     const unsigned char *p;     /* next line */
     char *o;                    /* where the reply's text ends so far */
     uint64_t enh;               /* the first line's enhanced code, pack_enh() */
-    uint32_t flags;             /* flags to add to the reply's */
-    uint32_t more, last;        /* first four bytes of a further and of the last line */
+    uint32_t more;              /* first four bytes of a further line; LAST_OF() the last */
 };
+
+/* The first four bytes of a reply's last line from those of a further line. */
+#define LAST_OF(more) ((more) ^ (uint32_t)('-' ^ ' ') << 24)
 
 /* Take the line at u->p if the fast path can: returns 0 when it declines (nothing
  * changed), 1 for a line that continues the reply, 2 for its last line. The
@@ -798,7 +808,7 @@ static ALWAYS_INLINE int take_line(struct state *s, struct fast_run *u, const un
         return 0;
     w = load4(p);
     if (!first) {
-        if (w != u->more && w != u->last)
+        if (w != u->more && w != LAST_OF(u->more))
             return 0;
     } else {
         if ((w & 0xFFu) - '2' > 3 || (w >> 8 & 0xFFu) - '0' > 5
@@ -867,22 +877,21 @@ static ALWAYS_INLINE int take_line(struct state *s, struct fast_run *u, const un
         || !plain_text_to_crlf(t, end, dst, dst_end, s->fast_budget - 2 - (size_t)(t - p), &len))
         return 0;
     if ((size_t)(t - p) + len + 2 > 512)
-        u->flags |= SMTPREPLY_FLAG_LINE_OVER_512;
+        s->flags |= SMTPREPLY_FLAG_LINE_OVER_512;     /* rare: straight into the state */
 take:
     /* The line is taken: what code_complete(), begin_text(), put() and end_line()
      * would have done with it. */
     if (first) {
         u->enh = e;
         u->more = (w & 0xFFFFFFu) | (uint32_t)'-' << 24;
-        u->last = (w & 0xFFFFFFu) | (uint32_t)' ' << 24;
     } else {
         if (e != u->enh)
-            u->flags |= SMTPREPLY_FLAG_ENHANCED_MISMATCH;
+            s->flags |= SMTPREPLY_FLAG_ENHANCED_MISMATCH;
         *u->o = '\n';
     }
     u->o = dst + len;
     u->p = t + len + 2;
-    return 1 + (w == u->last);
+    return 1 + (w != u->more);
 }
 
 /*
@@ -912,7 +921,7 @@ static ALWAYS_INLINE int fast_lines_with(struct state *s, const unsigned char *d
     const char *dst_end;
     char *o;
     const uint32_t count0 = s->line_count;
-    uint32_t count = count0, flags = 0, last = 0;
+    uint32_t count = count0, last = 0;
     uint64_t enh = 0;
     uint16_t code;
     struct fast_run u;
@@ -924,7 +933,6 @@ static ALWAYS_INLINE int fast_lines_with(struct state *s, const unsigned char *d
     dst_end = s->text + s->cap;
     u.p = d;
     u.o = s->text + s->used;
-    u.flags = 0;
     if (count == 0) {
         took = take_line(s, &u, end, dst_end, 1, wide);
         if (!took)
@@ -936,7 +944,6 @@ static ALWAYS_INLINE int fast_lines_with(struct state *s, const unsigned char *d
         u.enh = pack_enh(s->enh.klass, s->enh.subject, s->enh.detail);
         u.more = (uint32_t)('0' + s->code / 100) | (uint32_t)('0' + s->code / 10 % 10) << 8
                | (uint32_t)('0' + s->code % 10) << 16 | (uint32_t)'-' << 24;
-        u.last = (u.more & 0xFFFFFFu) | (uint32_t)' ' << 24;
         took = 1;
     }
     while (took == 1 && count < s->max_lines) {
@@ -946,8 +953,7 @@ static ALWAYS_INLINE int fast_lines_with(struct state *s, const unsigned char *d
     p = u.p;
     o = u.o;
     enh = u.enh;
-    flags = u.flags;
-    last = u.last;
+    last = LAST_OF(u.more);
     if (took == 2)
         goto reply_done;
     if (count > count0) {
@@ -960,7 +966,6 @@ static ALWAYS_INLINE int fast_lines_with(struct state *s, const unsigned char *d
         s->code = (uint16_t)(((last & 0xFF) - '0') * 100 + ((last >> 8 & 0xFF) - '0') * 10
                              + ((last >> 16 & 0xFF) - '0'));
         s->enh = unpack_enh(enh);
-        s->flags |= flags;
     }
 done:
     if (entry)
@@ -978,7 +983,7 @@ reply_done:
     if (r) {
         r->code = code;
         r->pad_ = 0;
-        r->flags = s->flags | flags;
+        r->flags = s->flags;
         r->enhanced = unpack_enh(enh);
         enhanced_text_of(r->enhanced_text, enh, &r->enhanced);
         r->encoding = !s->has_high ? SMTPREPLY_TEXT_ASCII
