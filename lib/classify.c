@@ -530,6 +530,36 @@ static void decide(unsigned code, unsigned digit, const struct smtpreply_enhance
         f->reason = SMTPREPLY_REASON_SENDER_REJECTED;
 }
 
+/*
+ * Most replies of a session: a 2xx or 3xx whose enhanced code (if any) agrees.
+ * The class decides and the text is not read. Writes the same verdict as the
+ * general path of smtpreply_classify_parts() and returns 1, or returns 0 having
+ * written nothing. Small on purpose: the public entry points try it before the
+ * general path's setup.
+ */
+static int class_only_verdict(unsigned code, const struct smtpreply_enhanced *enhanced,
+                              const char *text, size_t len, int command,
+                              struct smtpreply_verdict *v)
+{
+    unsigned digit = code / 100;
+
+    if (code < 200 || code > 399 || (text == NULL && len != 0)
+        || (enhanced != NULL && enhanced->klass != 0 && enhanced->klass != digit))
+        return 0;
+    v->severity = (int32_t)digit;
+    v->category = smtpreply__category(code);
+    v->reason = SMTPREPLY_REASON_NONE;
+    v->bounce = SMTPREPLY_BOUNCE_NONE;
+    v->retry = SMTPREPLY_RETRY_NOT_NEEDED;
+    v->evidence = SMTPREPLY_EVIDENCE_CLASS;
+    v->command = command;
+    v->flags = command > SMTPREPLY_CMD_UNKNOWN && command < SMTPREPLY_CMD_COUNT
+               && smtpreply_command_expects(command, code) == 0
+               ? SMTPREPLY_VERDICT_UNEXPECTED : 0;
+    v->rule = digit == 2 ? "class 2xx" : "class 3xx";
+    return 1;
+}
+
 /* documented in smtpreply.h */
 int smtpreply_classify_parts(unsigned code, const struct smtpreply_enhanced *enhanced,
                              const char *text, size_t len, int command,
@@ -541,6 +571,8 @@ int smtpreply_classify_parts(unsigned code, const struct smtpreply_enhanced *enh
 
     if (v == NULL)
         return SMTPREPLY_E_INVALID_ARG;
+    if (class_only_verdict(code, enhanced, text, len, command, v))
+        return SMTPREPLY_OK;
     memset(v, 0, sizeof *v);
     v->severity = SMTPREPLY_SEV_UNKNOWN;
     v->category = SMTPREPLY_CAT_UNKNOWN;
@@ -600,5 +632,7 @@ int smtpreply_classify(const struct smtpreply_reply *r, int command, struct smtp
             (void)smtpreply_classify_parts(0, NULL, NULL, 0, command, v);
         return SMTPREPLY_E_INVALID_ARG;
     }
+    if (v != NULL && class_only_verdict(r->code, &r->enhanced, r->text, r->text_len, command, v))
+        return SMTPREPLY_OK;
     return smtpreply_classify_parts(r->code, &r->enhanced, r->text, r->text_len, command, v);
 }
