@@ -688,11 +688,13 @@ static struct smtpreply_enhanced unpack_enh(uint64_t v)
     return e;
 }
 
-/* quick_enh() for codes with a two- or three-digit field ("5.7.26 ", "4.4.316\r"). */
+/* quick_enh() for codes with a two- or three-digit field ("5.7.26 ", "4.4.316\r"):
+ * returns pack_enh() of the code with its length in the top byte, or 0 when it is
+ * not one (by value, so no caller keeps a variable in memory for it). */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static int quick_enh_long(const unsigned char *t, size_t n, unsigned first, uint64_t *packed)
+static uint64_t quick_enh_long(const unsigned char *t, size_t n, unsigned first)
 {
     unsigned v[2] = { 0, 0 };
     size_t i = 2, part, digits;
@@ -701,17 +703,16 @@ static int quick_enh_long(const unsigned char *t, size_t n, unsigned first, uint
         for (digits = 0; i < n && t[i] >= '0' && t[i] <= '9'; i++, digits++)
             v[part] = v[part] * 10 + (unsigned)(t[i] - '0');
         if (digits < 1 || digits > 3 || i >= n)
-            return -1;
+            return 0;
         if (part == 0) {
             if (t[i] != '.')
-                return -1;
+                return 0;
             i++;
         }
     }
     if (t[i] != ' ' && t[i] != '\r')
-        return -1;
-    *packed = pack_enh(first, v[0], v[1]);
-    return (int)i;
+        return 0;
+    return pack_enh(first, v[0], v[1]) | (uint64_t)i << 56;
 }
 
 /* Quick check of an enhanced code at t[0..n): returns its length when it is valid
@@ -721,8 +722,7 @@ static int quick_enh_long(const unsigned char *t, size_t n, unsigned first, uint
 static ALWAYS_INLINE int quick_enh(const unsigned char *t, size_t n, unsigned first,
                                    uint64_t *packed)
 {
-    uint64_t slow = 0;
-    int len;
+    uint64_t slow;
 
     if (n < 2 || t[0] < '0' || t[0] > '9' || t[1] != '.')
         return 0;   /* the byte machine also keeps "8BITMIME" as plain text */
@@ -734,9 +734,11 @@ static ALWAYS_INLINE int quick_enh(const unsigned char *t, size_t n, unsigned fi
         *packed = pack_enh(first, (unsigned)(t[2] - '0'), (unsigned)(t[4] - '0'));
         return 5;
     }
-    len = quick_enh_long(t, n, first, &slow);
-    *packed = slow;
-    return len;
+    slow = quick_enh_long(t, n, first);
+    if (!slow)
+        return -1;
+    *packed = slow & 0x00FFFFFFFFFFFFFFULL;
+    return (int)(slow >> 56);
 }
 
 static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
@@ -1047,19 +1049,44 @@ static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned cha
     (void)wide;
     m = smtpreply__window(p);
 #endif
-    if (!m)
-        return 0;
-    cr = smtpreply__block_pos(m);
-    if (cr + 1 >= SMTPREPLY_WINDOW || p[cr] != '\r' || p[cr + 1] != '\n')
-        return 0;
-    len = cr - (size_t)(t - p);
     dst = s->text;
+    if (m) {
+        cr = smtpreply__block_pos(m);
+        if (cr + 1 >= SMTPREPLY_WINDOW || p[cr] != '\r' || p[cr + 1] != '\n')
+            return 0;
+        len = cr - (size_t)(t - p);
 #if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
-    if (wide)
-        smtpreply__copy64_avx2(dst, t);
-    else
+        if (wide)
+            smtpreply__copy64_avx2(dst, t);
+        else
 #endif
-        memcpy(dst, t, 64);
+            memcpy(dst, t, 64);
+    } else {
+#if SMTPREPLY_WINDOW == 64
+        /* 65 to 128 bytes ("250 2.0.0 OK  1700000000 ... - gsmtp"): the next window,
+         * as in take_line(). */
+        if (n < 128 + 16 || s->cap <= 128 + 1)
+            return 0;
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2)
+        m = wide ? smtpreply__window_avx2(p + 64) : smtpreply__window(p + 64);
+#else
+        m = smtpreply__window(p + 64);
+#endif
+        cr = 64 + (m ? smtpreply__block_pos(m) : 64);
+        if (cr + 1 >= 128 || cr + 2 > s->fast_budget || p[cr] != '\r' || p[cr + 1] != '\n')
+            return 0;
+        len = cr - (size_t)(t - p);
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2)
+        if (wide) {
+            smtpreply__copy64_avx2(dst, t);
+            smtpreply__copy64_avx2(dst + 64, t + 64);
+        } else
+#endif
+            memcpy(dst, t, 128);
+#else
+        return 0;
+#endif
+    }
     dst[len] = '\0';
     r->code = (uint16_t)(((w & 0xFF) - '0') * 100 + ((w >> 8 & 0xFF) - '0') * 10
                          + ((w >> 16 & 0xFF) - '0'));

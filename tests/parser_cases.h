@@ -242,6 +242,15 @@ static const struct parser_case parser_cases[] = {
     { "no separator (PEERS 1a 250xok)", "250xok\r\n250 ok\r\n", 0, DEF, "!bad-separator@1:0\n250 - 'ok'" },
     { "tab separator", "250\tok\r\n250 ok\r\n", 0, DEF, "!bad-separator@1:0\n250 - 'ok'" },
     { "CR CR after code", "250\r\r\n250 ok\r\n", 0, DEF, "!bad-separator@1:0\n250 - 'ok'" },
+    /* One-line replies of 65 to 128 bytes, whole in the buffer with more after them:
+     * the fast path's second window. */
+    { "long one-line replies (Gmail accept, quit)",
+      "250 2.0.0 OK  1732800000 a640c23a62f3a-a9a1b2c3d4e5f.123 - gsmtp for <someone@example.org>\r\n"
+      "221 2.0.0 closing connection a640c23a62f3a-a9a1b2c3d4e5f.123 - gsmtp, see you later\r\n"
+      "250 ok\r\n", 0, DEF,
+      "250 2.0.0 'OK  1732800000 a640c23a62f3a-a9a1b2c3d4e5f.123 - gsmtp for <someone@example.org>'\n"
+      "221 2.0.0 'closing connection a640c23a62f3a-a9a1b2c3d4e5f.123 - gsmtp, see you later'\n"
+      "250 - 'ok'" },
     /* A skipped would-be first line leaves nothing behind: its second digit 6 does not
      * flag the next reply. */
     { "skipped line's flag stays with it", "261X\r\n250 ok\r\n", 0, DEF, "!bad-separator@1:0\n250 - 'ok'" },
