@@ -744,24 +744,6 @@ static ALWAYS_INLINE int quick_enh(const unsigned char *t, size_t n, unsigned fi
 static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
                       size_t *consumed, struct smtpreply_reply *reply, int refused);
 
-/*
- * The common case, many lines in one go: whole lines "ddd-text\r\n" or
- * "ddd text\r\n" in the buffer, each with a valid code that starts a reply or
- * repeats the reply's code, an optional valid enhanced code, plain text, a CRLF
- * end, within every limit and with room in the text buffer. The reply's fields stay
- * in locals while its lines go by and are stored once at the end.
- *
- * Called at LINE_START with the arguments of smtpreply_parser_feed(). Takes whole
- * lines and leaves the state exactly as the byte machine would after them, at
- * LINE_START of the next one. Returns SMTPREPLY_REPLY when a line completed a reply
- * (filled into *r, *consumed set). Otherwise: as the entry from
- * smtpreply_parser_feed() (entry set), hands over to the byte machine at the first
- * line it cannot take; inside the byte machine (entry 0), returns
- * SMTPREPLY_NEED_MORE with the bytes taken in *consumed.
- *
- * Written once and compiled per window implementation (wide: AVX2) and role;
- * fast_entry() and fast_lines() below choose.
- */
 /* "c.s.d" of a packed enhanced code into a reply's enhanced_text, "" for none. */
 static ALWAYS_INLINE void enhanced_text_of(char *out, uint64_t enh,
                                            const struct smtpreply_enhanced *e)
