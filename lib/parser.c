@@ -744,7 +744,8 @@ static ALWAYS_INLINE int quick_enh(const unsigned char *t, size_t n, unsigned fi
 static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
                       size_t *consumed, struct smtpreply_reply *reply, int refused);
 
-/* "c.s.d" of a packed enhanced code into a reply's enhanced_text, "" for none. */
+/* "c.s.d" of a packed enhanced code into a reply's enhanced_text, "" for none. A
+ * field of two or three digits needs e, the same code unpacked (format_enhanced()). */
 static ALWAYS_INLINE void enhanced_text_of(char *out, uint64_t enh,
                                            const struct smtpreply_enhanced *e)
 {
@@ -1018,12 +1019,14 @@ static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned cha
     w = load4(p);
     if ((w & 0xFFu) - '2' > 3 || (w >> 8 & 0xFFu) - '0' > 5 || (w >> 16 & 0xFFu) - '0' > 9)
         return 0;
-    if ((unsigned)(*t - '0') <= 9) {
-        int enh_len = quick_enh(t, n - 4, (w & 0xFFu) - '0', &enh);
-        if (enh_len < 0)
+    /* An enhanced code here is of the one-digit form ("2.1.5 "); any other goes to
+     * the general path, which keeps this function free of calls. */
+    if ((unsigned)(*t - '0') <= 9 && t[1] == '.') {
+        if (t[0] != (w & 0xFFu) || t[0] == '3' || (unsigned)(t[2] - '0') > 9 || t[3] != '.'
+            || (unsigned)(t[4] - '0') > 9 || (t[5] != ' ' && t[5] != '\r'))
             return 0;
-        if (enh_len > 0)
-            t += enh_len + (t[enh_len] == ' ');
+        enh = pack_enh(t[0] - '0', (unsigned)(t[2] - '0'), (unsigned)(t[4] - '0'));
+        t += 5 + (t[5] == ' ');
     }
 #if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
     m = wide ? smtpreply__window_avx2(p) : smtpreply__window(p);
@@ -1075,7 +1078,7 @@ static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned cha
     r->pad_ = 0;
     r->flags = 0;
     r->enhanced = unpack_enh(enh);
-    enhanced_text_of(r->enhanced_text, enh, &r->enhanced);
+    enhanced_text_of(r->enhanced_text, enh, NULL);  /* one-digit fields: no call */
     r->encoding = SMTPREPLY_TEXT_ASCII;
     r->line_count = 1;
     r->lines_stored = 1;
