@@ -744,25 +744,33 @@ static ALWAYS_INLINE int quick_enh(const unsigned char *t, size_t n, unsigned fi
 static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
                       size_t *consumed, struct smtpreply_reply *reply, int refused);
 
-/* "c.s.d" of a packed enhanced code into a reply's enhanced_text, "" for none. A
- * field of two or three digits needs e, the same code unpacked (format_enhanced()). */
+/* enhanced_text for no code (enh 0) or one whose fields have one digit each:
+ * "c.s.d" assembled in one number, then stored byte by byte in order (any byte
+ * order), which compilers merge; the other bytes zero. */
+static ALWAYS_INLINE void enhanced_text_short(char *out, uint64_t enh)
+{
+    uint64_t v = ((enh & 0xF) | (enh >> 16 & 0xF) << 16 | (enh >> 32 & 0xF) << 32)
+               + 0x302E302E30ULL;   /* '0' '.' '0' '.' '0', lowest byte first */
+    unsigned i;
+
+    if (!enh) {
+        memset(out, 0, 12);
+        return;
+    }
+    for (i = 0; i < 8; i++)
+        out[i] = (char)(v >> (8 * i));
+    memset(out + 8, 0, 4);
+}
+
+/* "c.s.d" of a packed enhanced code into a reply's enhanced_text, "" for none; e is
+ * the same code unpacked, for fields of two or three digits (format_enhanced()). */
 static ALWAYS_INLINE void enhanced_text_of(char *out, uint64_t enh,
                                            const struct smtpreply_enhanced *e)
 {
-    if (!enh) {
-        memset(out, 0, 12);
-    } else if ((uint16_t)(enh >> 16) < 10 && (uint16_t)(enh >> 32) < 10) {
-        /* The usual "c.s.d": five characters assembled in one number, then stored
-         * byte by byte in order (any byte order), which compilers merge. */
-        uint64_t v = ((enh & 0xF) | (enh >> 16 & 0xF) << 16 | (enh >> 32 & 0xF) << 32)
-                   + 0x302E302E30ULL;  /* '0' '.' '0' '.' '0', lowest byte first */
-        unsigned i;
-        for (i = 0; i < 8; i++)
-            out[i] = (char)(v >> (8 * i));
-        memset(out + 8, 0, 4);
-    } else {
+    if (!enh || ((uint16_t)(enh >> 16) < 10 && (uint16_t)(enh >> 32) < 10))
+        enhanced_text_short(out, enh);
+    else
         format_enhanced(out, e);
-    }
 }
 
 /* The fast path's reply in progress, in locals (see fast_lines_with()). */
@@ -1078,7 +1086,7 @@ static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned cha
     r->pad_ = 0;
     r->flags = 0;
     r->enhanced = unpack_enh(enh);
-    enhanced_text_of(r->enhanced_text, enh, NULL);  /* one-digit fields: no call */
+    enhanced_text_short(r->enhanced_text, enh);     /* one-digit fields only here */
     r->encoding = SMTPREPLY_TEXT_ASCII;
     r->line_count = 1;
     r->lines_stored = 1;
