@@ -94,6 +94,39 @@ START_TEST(generated_splits)
 END_TEST
 
 /* After any bad line, a good reply parses exactly as it does on its own. */
+/* Every text capacity from 1 to 300 bytes: the fast path copies in fixed-size blocks
+ * and must leave exactly what the byte machine (fed one byte at a time) leaves,
+ * truncation flags and stored line counts included, at every edge of its room
+ * checks (64- and 128-byte copies, the NUL). */
+START_TEST(capacity_sweep)
+{
+    static const char in[] =
+        "220 mx.example.com ESMTP Postfix (Debian/GNU) ready for you, take your time\r\n"
+        "250-mx.example.com\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
+        "250-ENHANCEDSTATUSCODES\r\n250 SMTPUTF8\r\n"
+        "250 2.1.0 Ok\r\n"
+        "250 2.0.0 OK  1732800000 a640c23a62f3a-a9a1b2c3d4e5f.123 - gsmtp for <someone@example.org>\r\n"
+        "550-5.7.26 This mail has been blocked because the sender is unauthenticated. Gmail\r\n"
+        "550-5.7.26 requires all senders to authenticate with either SPF or DKIM.\r\n"
+        "550 5.7.26  https://support.google.com/mail/answer/81126 - gsmtp\r\n"
+        "354 End data with <CR><LF>.<CR><LF>\r\n221 2.0.0 Bye\r\n"
+        "250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n";
+    struct feed_opts fo = { 0, 0, 0, 0, 0, 0 };
+    size_t cap;
+    char name[48];
+
+    for (cap = 1; cap <= 300; cap++) {
+        fo.cap = cap;
+        (void)feed_log(in, sizeof in - 1, &fo, NULL, 0, LOG_FULL, whole, sizeof whole);
+        (void)feed_chunked(in, sizeof in - 1, &fo, 1, LOG_FULL, got, sizeof got);
+        if (strcmp(got, whole) != 0) {
+            snprintf(name, sizeof name, "capacity %zu", cap);
+            ck_abort_msg("%s byte by byte:\n got: %s\nwant: %s", name, got, whole);
+        }
+    }
+}
+END_TEST
+
 START_TEST(recovery)
 {
     static const char *bad[] = {
@@ -131,6 +164,7 @@ static Suite *split_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, table_splits, 0, (int)parser_case_count);
     tcase_add_loop_test(tc, generated_splits, 0, 60);
+    tcase_add_test(tc, capacity_sweep);
     tcase_add_test(tc, recovery);
     suite_add_tcase(s, tc);
     return s;
