@@ -94,10 +94,11 @@ START_TEST(generated_splits)
 END_TEST
 
 /* After any bad line, a good reply parses exactly as it does on its own. */
-/* Every text capacity from 1 to 300 bytes: the fast path copies in fixed-size blocks
- * and must leave exactly what the byte machine (fed one byte at a time) leaves,
- * truncation flags and stored line counts included, at every edge of its room
- * checks (64- and 128-byte copies, the NUL). */
+/* Every text capacity from 1 to 300 bytes, every line limit from 5 to 200 octets:
+ * the fast path copies in fixed-size blocks and must leave exactly what the byte
+ * machine (fed one byte at a time) leaves, truncation flags and stored line counts
+ * included, at every edge of its room checks (64- and 128-byte copies, the NUL,
+ * the window against the line limit). */
 START_TEST(capacity_sweep)
 {
     static const char in[] =
@@ -121,6 +122,20 @@ START_TEST(capacity_sweep)
         (void)feed_chunked(in, sizeof in - 1, &fo, 1, LOG_FULL, got, sizeof got);
         if (strcmp(got, whole) != 0) {
             snprintf(name, sizeof name, "capacity %zu", cap);
+            ck_abort_msg("%s byte by byte:\n got: %s\nwant: %s", name, got, whole);
+        }
+    }
+    /* The same for the line limit (the windows need room for a 64- or 128-byte
+     * line) and the lines-per-reply limit, strict 512 on and off. */
+    fo.cap = 0;
+    for (cap = 5; cap <= 200; cap++) {
+        fo.max_line = (uint32_t)cap;
+        fo.max_lines = (uint32_t)(cap % 9 + 1);
+        fo.strict = cap % 2 ? SMTPREPLY_STRICT_LINE_512 : 0;
+        (void)feed_log(in, sizeof in - 1, &fo, NULL, 0, LOG_FULL, whole, sizeof whole);
+        (void)feed_chunked(in, sizeof in - 1, &fo, 1, LOG_FULL, got, sizeof got);
+        if (strcmp(got, whole) != 0) {
+            snprintf(name, sizeof name, "line limit %zu, %u lines", cap, (unsigned)fo.max_lines);
             ck_abort_msg("%s byte by byte:\n got: %s\nwant: %s", name, got, whole);
         }
     }
