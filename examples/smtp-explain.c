@@ -16,6 +16,8 @@
  */
 #include <smtpreply.h>
 
+#include "json_out.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -801,33 +803,11 @@ static void print_compare(const struct item *x, const struct item *y, const stru
 /* ------------------------------------------------------------------------ */
 /* JSON output.                                                              */
 
-static void json_str(const char *s)
-{
-    const unsigned char *p;
-
-    putchar('"');
-    for (p = (const unsigned char *)s; *p != '\0'; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", stdout); break;
-        case '\\': fputs("\\\\", stdout); break;
-        case '\n': fputs("\\n", stdout); break;
-        case '\r': fputs("\\r", stdout); break;
-        case '\t': fputs("\\t", stdout); break;
-        default:
-            if (*p < 0x20)
-                printf("\\u%04x", *p);
-            else
-                putchar(*p);
-        }
-    }
-    putchar('"');
-}
-
 static void json_kv(const char *key, const char *value, int comma)
 {
-    json_str(key);
+    json_cstring(stdout, key);
     putchar(':');
-    json_str(value);
+    json_cstring(stdout, value);
     if (comma)
         putchar(',');
 }
@@ -837,7 +817,7 @@ static void json_item(const struct item *it, const struct labels *L)
     int c, first = 1;
 
     printf("{\"input\":");
-    json_str(it->label);
+    json_cstring(stdout, it->label);
     printf(",\"basic\":");
     if (it->has_basic) {
         const struct smtpreply_code_info *b = &it->bi;
@@ -859,9 +839,9 @@ static void json_item(const struct item *it, const struct labels *L)
             if (!it->command_set[c])
                 continue;
             printf("%s{\"command\":", first ? "" : ",");
-            json_str(smtpreply_command_name(c));
+            json_cstring(stdout, smtpreply_command_name(c));
             printf(",\"outcome\":");
-            json_str(it->command_set[c] == 'S' ? "success"
+            json_cstring(stdout, it->command_set[c] == 'S' ? "success"
                      : it->command_set[c] == 'I' ? "intermediate" : "error");
             putchar('}');
             first = 0;
@@ -902,7 +882,7 @@ static void json_compare(const struct item *x, const struct item *y, const struc
     int n, i;
 
     printf("{\"lang\":");
-    json_str(L->lang);
+    json_cstring(stdout, L->lang);
     printf(",\"compare\":[");
     json_item(x, L);
     putchar(',');
@@ -912,7 +892,7 @@ static void json_compare(const struct item *x, const struct item *y, const struc
     for (i = 0; i < n; i++) {
         if (i)
             putchar(',');
-        json_str(diffs[i].text);
+        json_cstring(stdout, diffs[i].text);
     }
     printf("],\"applies\":[");
     both[0] = x;
@@ -986,7 +966,7 @@ int main(int argc, char **argv)
     if (json) {
         if (ncodes == 1) {
             printf("{\"lang\":");
-            json_str(L->lang);
+            json_cstring(stdout, L->lang);
             printf(",\"entry\":");
             json_item(&items[0], L);
             printf("}\n");

@@ -15,6 +15,8 @@
 
 #include "smtpreply.h"
 
+#include "json_out.h"
+
 #define READ_SIZE 65536
 
 static void usage(FILE *to)
@@ -27,32 +29,6 @@ static void usage(FILE *to)
           "  --chunk-size N  feed the parser N bytes at a time (1 and up)\n"
           "  --command CMD   the command the replies answer (RCPT, DATA_END, AUTH, ...)\n",
           to);
-}
-
-/* JSON string: valid UTF-8 passes; control bytes and bytes of text that is not
- * UTF-8 are escaped, so the output is always valid JSON. */
-static void put_json_string(const char *s, size_t n, int utf8_ok)
-{
-    size_t i;
-    putchar('"');
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            putchar('\\');
-            putchar(c);
-        } else if (c == '\n') {
-            fputs("\\n", stdout);
-        } else if (c == '\r') {
-            fputs("\\r", stdout);
-        } else if (c == '\t') {
-            fputs("\\t", stdout);
-        } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && !utf8_ok)) {
-            printf("\\u%04x", c);
-        } else {
-            putchar(c);
-        }
-    }
-    putchar('"');
 }
 
 /* Every set bit, by the library's own names. */
@@ -85,7 +61,7 @@ static void print_reply(const struct smtpreply_reply *r, int command)
     while (smtpreply_reply_line(r, &pos, &line, &len)) {
         if (!first)
             putchar(',');
-        put_json_string(line, len, r->encoding != SMTPREPLY_TEXT_OTHER);
+        json_string(stdout, line, len, r->encoding != SMTPREPLY_TEXT_OTHER);
         first = 0;
     }
     printf("],\"severity\":\"%s\",\"category\":\"%s\",\"reason\":\"%s\",\"bounce\":\"%s\","
@@ -93,7 +69,7 @@ static void print_reply(const struct smtpreply_reply *r, int command)
            smtpreply_severity_name(v.severity), smtpreply_category_name(v.category),
            smtpreply_reason_name(v.reason), smtpreply_bounce_name(v.bounce),
            smtpreply_retry_name(v.retry), smtpreply_evidence_name(v.evidence));
-    put_json_string(v.rule, strlen(v.rule), 1);
+    json_string(stdout, v.rule, strlen(v.rule), 1);
     if (command != SMTPREPLY_CMD_UNKNOWN)
         printf(",\"command\":\"%s\"", smtpreply_command_name(command));
     printf(",\"encoding\":\"%s\",\"flags\":[", encodings[r->encoding <= 2 ? r->encoding : 2]);
@@ -109,7 +85,7 @@ static void print_error(const struct smtpreply_parser *p)
     smtpreply_parser_error(p, &e);
     printf("{\"offset\":%llu,\"error\":\"%s\",\"line\":%u,\"position\":%llu,\"message\":",
            (unsigned long long)e.offset, e.name, e.line, (unsigned long long)e.position);
-    put_json_string(e.message, strlen(e.message), 1);
+    json_string(stdout, e.message, strlen(e.message), 1);
     fputs("}\n", stdout);
 }
 

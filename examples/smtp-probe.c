@@ -40,6 +40,8 @@
 
 #include "smtpreply.h"
 
+#include "json_out.h"
+
 #ifdef HAVE_OPENSSL
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -128,35 +130,6 @@ static void put_safe(FILE *f, const char *p, size_t n, int utf8)
     }
 }
 
-static void json_string(FILE *f, const char *p, size_t n, int utf8)
-{
-    size_t i;
-
-    fputc('"', f);
-    for (i = 0; i < n; i++) {
-        unsigned char b = (unsigned char)p[i];
-
-        if (b == '"' || b == '\\')
-            fprintf(f, "\\%c", b);
-        else if (b == '\n')
-            fputs("\\n", f);
-        else if (b == '\r')
-            fputs("\\r", f);
-        else if (b == '\t')
-            fputs("\\t", f);
-        else if (b < 0x20 || b == 0x7f || (b >= 0x80 && !utf8))
-            fprintf(f, "\\u%04x", (unsigned)b);   /* invalid UTF-8 shown as U+0080..U+00FF */
-        else
-            fputc(b, f);
-    }
-    fputc('"', f);
-}
-
-static void json_cstr(FILE *f, const char *s)
-{
-    json_string(f, s, strlen(s), 1);
-}
-
 /* Notes for people: on stdout in the readable view, on stderr with --json. */
 static void note(const struct session *s, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -221,7 +194,7 @@ static void json_capabilities(const struct smtpreply_reply *r, const struct smtp
         bit = (uint32_t)1u << i;
         if (e->extensions & bit) {
             printf("%s", first ? "" : ",");
-            json_cstr(stdout, smtpreply_extension_name(bit));
+            json_cstring(stdout, smtpreply_extension_name(bit));
             first = 0;
         }
     }
@@ -231,7 +204,7 @@ static void json_capabilities(const struct smtpreply_reply *r, const struct smtp
         bit = (uint32_t)1u << i;
         if (e->auth & bit) {
             printf("%s", first ? "" : ",");
-            json_cstr(stdout, smtpreply_auth_mech_name(bit));
+            json_cstring(stdout, smtpreply_auth_mech_name(bit));
             first = 0;
         }
     }
@@ -271,7 +244,7 @@ static void print_json(const char *shown, const struct smtpreply_reply *r,
     printf("{\"offset\":%llu,\"code\":%u,\"enhanced\":", (unsigned long long)r->offset,
            (unsigned)r->code);
     if (r->enhanced_text[0] != '\0')
-        json_cstr(stdout, r->enhanced_text);
+        json_cstring(stdout, r->enhanced_text);
     else
         fputs("null", stdout);
     fputs(",\"lines\":[", stdout);
@@ -285,9 +258,9 @@ static void print_json(const char *shown, const struct smtpreply_reply *r,
            smtpreply_severity_name(v->severity), smtpreply_category_name(v->category),
            smtpreply_reason_name(v->reason), smtpreply_bounce_name(v->bounce),
            smtpreply_retry_name(v->retry), smtpreply_evidence_name(v->evidence));
-    json_cstr(stdout, v->rule);
+    json_cstring(stdout, v->rule);
     fputs(",\"command\":", stdout);
-    json_cstr(stdout, shown);
+    json_cstring(stdout, shown);
     printf(",\"encoding\":\"%s\",\"flags\":[", encodings[r->encoding <= 2 ? r->encoding : 2]);
     first = 1;
     put_flags(stdout, r->flags, smtpreply_flag_name, "\"", ",",
@@ -652,9 +625,9 @@ static int read_reply(struct session *s, const char *shown, struct smtpreply_rep
                     printf("{\"offset\":%llu,\"error\":\"%s\",\"line\":%lu,\"position\":%llu,"
                            "\"message\":", (unsigned long long)e.offset, e.name,
                            (unsigned long)e.line, (unsigned long long)e.position);
-                    json_cstr(stdout, e.message);
+                    json_cstring(stdout, e.message);
                     fputs(",\"command\":", stdout);
-                    json_cstr(stdout, shown);
+                    json_cstring(stdout, shown);
                     fputs("}\n", stdout);
                 } else {
                     printf("%sS: (malformed line %lu: %s: %s)%s\n", col(s, C_RED),
