@@ -343,39 +343,89 @@ static int utf8_interrupted(struct state *s)
     return 0;
 }
 
-/* "c.sss.ddd" with its NUL: at most 10 of the 12 bytes; "" when there is no code. */
-static void format_enhanced(char *out, const struct smtpreply_enhanced *e)
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+/* An enhanced code in one number, klass | subject << 16 | detail << 32: the fast
+ * path keeps it in a register and compares lines with one test. */
+static uint64_t pack_enh(unsigned klass, unsigned subject, unsigned detail)
 {
-    if (e->klass && e->subject < 10 && e->detail < 10) {
-        /* Most codes ("2.1.5"): one store of a fixed shape. */
-        const char t[6] = { (char)('0' + e->klass), '.', (char)('0' + e->subject), '.',
-                            (char)('0' + e->detail), '\0' };
-        memcpy(out, t, sizeof t);
-    } else if (e->klass) {
-        unsigned parts[2], i;
-        parts[0] = e->subject;
-        parts[1] = e->detail;
-        *out++ = (char)('0' + e->klass);
-        for (i = 0; i < 2; i++) {
-            unsigned v = parts[i];
-            *out++ = '.';
-            if (v >= 100)
-                *out++ = (char)('0' + v / 100);
-            if (v >= 10)
-                *out++ = (char)('0' + (v / 10) % 10);
-            *out++ = (char)('0' + v % 10);
-        }
-        *out = '\0';
-    } else {
-        out[0] = '\0';
+    return (uint64_t)klass | (uint64_t)subject << 16 | (uint64_t)detail << 32;
+}
+
+static struct smtpreply_enhanced unpack_enh(uint64_t v)
+{
+    struct smtpreply_enhanced e;
+    e.klass = (uint16_t)v;
+    e.subject = (uint16_t)(v >> 16);
+    e.detail = (uint16_t)(v >> 32);
+    e.pad_ = 0;
+    return e;
+}
+
+/* enhanced_text for no code (enh 0) or one whose fields have one digit each:
+ * "c.s.d" assembled in one number, then stored byte by byte in order (any byte
+ * order), which compilers merge; the other bytes zero. */
+static ALWAYS_INLINE void enhanced_text_short(char *out, uint64_t enh)
+{
+    uint64_t v = ((enh & 0xF) | (enh >> 16 & 0xF) << 16 | (enh >> 32 & 0xF) << 32)
+               + 0x302E302E30ULL;   /* '0' '.' '0' '.' '0', lowest byte first */
+    unsigned i;
+
+    if (!enh) {
+        memset(out, 0, 12);
+        return;
+    }
+    for (i = 0; i < 8; i++)
+        out[i] = (char)(v >> (8 * i));
+    memset(out + 8, 0, 4);
+}
+
+/* format_enhanced() for a field of two or three digits. */
+static NOINLINE void format_enhanced_long(char *out, const struct smtpreply_enhanced *e)
+{
+    unsigned parts[2], i;
+
+    memset(out, 0, 12);
+    parts[0] = e->subject;
+    parts[1] = e->detail;
+    *out++ = (char)('0' + e->klass);
+    for (i = 0; i < 2; i++) {
+        unsigned v = parts[i];
+        *out++ = '.';
+        if (v >= 100)
+            *out++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *out++ = (char)('0' + (v / 10) % 10);
+        *out++ = (char)('0' + v % 10);
     }
 }
 
-static void fill_reply(const struct state *s, struct smtpreply_reply *r, uint64_t end)
+/* enhanced_text of a reply: "c.sss.ddd" and its NUL, the rest of the 12 bytes zero;
+ * "" when there is no code. */
+static ALWAYS_INLINE void format_enhanced(char *out, const struct smtpreply_enhanced *e)
+{
+    if (!e->klass || (e->subject < 10 && e->detail < 10))
+        enhanced_text_short(out, pack_enh(e->klass, e->subject, e->detail));
+    else
+        format_enhanced_long(out, e);
+}
+
+static ALWAYS_INLINE void fill_reply(const struct state *s, struct smtpreply_reply *r, uint64_t end)
 {
     static const char empty[1] = "";
 
     r->code = s->code;
+    r->pad_ = 0;
     r->flags = s->flags;
     r->enhanced = s->enh;
     format_enhanced(r->enhanced_text, &s->enh);
@@ -406,7 +456,7 @@ static void note_line_enh(struct state *s, const struct smtpreply_enhanced *e)
 }
 
 /* The last line is in: hand the reply out and start the next one here. */
-static void finish_reply(struct state *s, struct smtpreply_reply *r)
+static ALWAYS_INLINE void finish_reply(struct state *s, struct smtpreply_reply *r)
 {
     if (r)
         fill_reply(s, r, s->offset);
@@ -665,29 +715,6 @@ static uint32_t load4(const unsigned char *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-#if defined(__GNUC__)
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define ALWAYS_INLINE inline
-#endif
-
-/* An enhanced code in one number, klass | subject << 16 | detail << 32: the fast
- * path keeps it in a register and compares lines with one test. */
-static uint64_t pack_enh(unsigned klass, unsigned subject, unsigned detail)
-{
-    return (uint64_t)klass | (uint64_t)subject << 16 | (uint64_t)detail << 32;
-}
-
-static struct smtpreply_enhanced unpack_enh(uint64_t v)
-{
-    struct smtpreply_enhanced e;
-    e.klass = (uint16_t)v;
-    e.subject = (uint16_t)(v >> 16);
-    e.detail = (uint16_t)(v >> 32);
-    e.pad_ = 0;
-    return e;
-}
-
 /* quick_enh() for codes with a two- or three-digit field ("5.7.26 ", "4.4.316\r"):
  * returns pack_enh() of the code with its length in the top byte, or 0 when it is
  * not one (by value, so no caller keeps a variable in memory for it). */
@@ -744,33 +771,78 @@ static ALWAYS_INLINE int quick_enh(const unsigned char *t, size_t n, unsigned fi
 static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
                       size_t *consumed, struct smtpreply_reply *reply, int refused);
 
-/* enhanced_text for no code (enh 0) or one whose fields have one digit each:
- * "c.s.d" assembled in one number, then stored byte by byte in order (any byte
- * order), which compilers merge; the other bytes zero. */
-static ALWAYS_INLINE void enhanced_text_short(char *out, uint64_t enh)
+/* The window at p, by the variant's vector width (wide: AVX2). */
+static ALWAYS_INLINE uint64_t window_of(const unsigned char *p, int wide)
 {
-    uint64_t v = ((enh & 0xF) | (enh >> 16 & 0xF) << 16 | (enh >> 32 & 0xF) << 32)
-               + 0x302E302E30ULL;   /* '0' '.' '0' '.' '0', lowest byte first */
-    unsigned i;
-
-    if (!enh) {
-        memset(out, 0, 12);
-        return;
-    }
-    for (i = 0; i < 8; i++)
-        out[i] = (char)(v >> (8 * i));
-    memset(out + 8, 0, 4);
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
+    if (wide)
+        return smtpreply__window_avx2(p);
+#endif
+    (void)wide;
+    return smtpreply__window(p);
 }
 
-/* "c.s.d" of a packed enhanced code into a reply's enhanced_text, "" for none; e is
- * the same code unpacked, for fields of two or three digits (format_enhanced()). */
-static ALWAYS_INLINE void enhanced_text_of(char *out, uint64_t enh,
-                                           const struct smtpreply_enhanced *e)
+/* 64 bytes from t to dst, by the variant's vector width. */
+static ALWAYS_INLINE void copy64_of(char *dst, const unsigned char *t, int wide)
 {
-    if (!enh || ((uint16_t)(enh >> 16) < 10 && (uint16_t)(enh >> 32) < 10))
-        enhanced_text_short(out, enh);
-    else
-        format_enhanced(out, e);
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
+    if (wide) {
+        smtpreply__copy64_avx2(dst, t);
+        return;
+    }
+#endif
+    (void)wide;
+    memcpy(dst, t, 64);     /* fixed size: a few vector moves */
+}
+
+/*
+ * The end of the line at p, whose text starts at t, from the window at p: when the
+ * first candidate byte is the CR of a CRLF within 64 bytes -- or within 128 bytes,
+ * when the window has no candidate and the input and dst_end leave room for a
+ * 128-byte copy and budget for the line -- copies the text to dst in fixed-size
+ * moves, sets *len and returns 1. Returns 0 otherwise, having decided nothing.
+ * The caller has checked that 80 bytes are readable at p, 65 writable at dst, and
+ * that a 64-byte line is within the line limit; code, separator and enhanced code
+ * hold no candidate, so a CR found is at or after t.
+ */
+static ALWAYS_INLINE int window_line(const unsigned char *p, const unsigned char *t,
+                                     const unsigned char *end, char *dst,
+                                     const char *dst_end, size_t budget, int wide,
+                                     size_t *len)
+{
+    uint64_t m = window_of(p, wide);
+    size_t cr = m ? smtpreply__block_pos(m) : SMTPREPLY_WINDOW;
+
+    if (cr + 1 < SMTPREPLY_WINDOW && p[cr] == '\r' && p[cr + 1] == '\n') {
+        copy64_of(dst, t, wide);
+        *len = cr - (size_t)(t - p);
+        return 1;
+    }
+#if SMTPREPLY_WINDOW == 64
+    /* A line of 65 to 128 bytes (a Gmail refusal, a long greeting or acceptance). */
+    if (!m && (size_t)(end - p) >= 128 + 16 && (size_t)(dst_end - dst) > 128) {
+        m = window_of(p + 64, wide);
+        cr = 64 + (m ? smtpreply__block_pos(m) : 64);
+        if (cr + 1 < 128 && cr + 2 <= budget && p[cr] == '\r' && p[cr + 1] == '\n') {
+            copy64_of(dst, t, wide);
+            copy64_of(dst + 64, t + 64, wide);
+            *len = cr - (size_t)(t - p);
+            return 1;
+        }
+    }
+#else
+    (void)end;
+    (void)dst_end;
+    (void)budget;
+#endif
+    return 0;
+}
+
+/* The reply code from the first three bytes of a line, byte 0 lowest. */
+static uint16_t code_of(uint32_t w)
+{
+    return (uint16_t)(((w & 0xFF) - '0') * 100 + ((w >> 8 & 0xFF) - '0') * 10
+                      + ((w >> 16 & 0xFF) - '0'));
 }
 
 /* The fast path's reply in progress, in locals (see fast_lines_with()). */
@@ -816,56 +888,12 @@ static ALWAYS_INLINE int take_line(struct state *s, struct fast_run *u, const un
             t += enh_len + (t[enh_len] == ' ');
     }
     dst = u->o + !first;
-    /* Most lines end inside the window at their start: then the first candidate
-     * byte is the CR of the line's CRLF, and one fixed-size copy moves the text.
-     * The window path needs the copy's 64 bytes readable after t (which is at
-     * most p + 14) and writable at dst, and a line limit the window fits in
-     * (SMTPREPLY_WINDOW is at most 64, so the copy covers the text). */
-    if (s->fast_window && (size_t)(end - p) >= 64 + 16 && (size_t)(dst_end - dst) > 64) {
-        uint64_t m;
-        size_t cr;
-#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
-        m = wide ? smtpreply__window_avx2(p) : smtpreply__window(p);
-#else
-        (void)wide;
-        m = smtpreply__window(p);
-#endif
-        cr = m ? smtpreply__block_pos(m) : SMTPREPLY_WINDOW;
-        if (cr + 1 < SMTPREPLY_WINDOW && p[cr] == '\r' && p[cr + 1] == '\n') {
-            /* Code, separator and enhanced code hold no candidate: cr >= t - p. */
-            len = cr - (size_t)(t - p);
-#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
-            if (wide)
-                smtpreply__copy64_avx2(dst, t);
-            else
-#endif
-                memcpy(dst, t, 64);     /* fixed size: a few vector moves */
-            goto take;
-        }
-#if SMTPREPLY_WINDOW == 64
-        /* A line of 65 to 128 bytes (a Gmail refusal, a long greeting): the next
-         * window, when the input and the buffer have room for a 128-byte copy. */
-        if (!m && (size_t)(end - p) >= 128 + 16 && (size_t)(dst_end - dst) > 128) {
-#if defined(SMTPREPLY_HAVE_WINDOW_AVX2)
-            m = wide ? smtpreply__window_avx2(p + 64) : smtpreply__window(p + 64);
-#else
-            m = smtpreply__window(p + 64);
-#endif
-            cr = 64 + (m ? smtpreply__block_pos(m) : 64);
-            if (cr + 1 < 128 && cr + 2 <= s->fast_budget && p[cr] == '\r' && p[cr + 1] == '\n') {
-                len = cr - (size_t)(t - p);
-#if defined(SMTPREPLY_HAVE_WINDOW_AVX2)
-                if (wide) {
-                    smtpreply__copy64_avx2(dst, t);
-                    smtpreply__copy64_avx2(dst + 64, t + 64);
-                } else
-#endif
-                    memcpy(dst, t, 128);
-                goto take;
-            }
-        }
-#endif
-    }
+    /* Most lines end inside the window at their start: the window path needs 80
+     * bytes readable at p (the copy's 64 after t, which is at most p + 14), 65
+     * writable at dst, and a line limit the window fits in. */
+    if (s->fast_window && (size_t)(end - p) >= 64 + 16 && (size_t)(dst_end - dst) > 64
+        && window_line(p, t, end, dst, dst_end, s->fast_budget, wide, &len))
+        goto take;
     if ((size_t)(t - p) + 2 > s->fast_budget
         || !plain_text_to_crlf(t, end, dst, dst_end, s->fast_budget - 2 - (size_t)(t - p), &len))
         return 0;
@@ -912,11 +940,8 @@ static ALWAYS_INLINE int fast_lines_with(struct state *s, const unsigned char *d
 {
     const unsigned char *p = d, *const end = d + n;
     const char *dst_end;
-    char *o;
     const uint32_t count0 = s->line_count;
-    uint32_t count = count0, last = 0;
-    uint64_t enh = 0;
-    uint16_t code;
+    uint32_t count = count0;
     struct fast_run u;
     int took;
 
@@ -944,57 +969,28 @@ static ALWAYS_INLINE int fast_lines_with(struct state *s, const unsigned char *d
         count += took != 0;
     }
     p = u.p;
-    o = u.o;
-    enh = u.enh;
-    last = LAST_OF(u.more);
-    if (took == 2)
-        goto reply_done;
     if (count > count0) {
+        /* What end_line() leaves after the lines taken; finish_reply() then hands a
+         * completed reply out from the state, as the byte machine does. */
         s->offset += (uint64_t)(p - d);
         s->line_start = s->offset;
         s->line_no += count - count0;
-        s->used = (size_t)(o - s->text);
+        s->used = (size_t)(u.o - s->text);
         s->lines_stored += count - count0;
         s->line_count = count;
-        s->code = (uint16_t)(((last & 0xFF) - '0') * 100 + ((last >> 8 & 0xFF) - '0') * 10
-                             + ((last >> 16 & 0xFF) - '0'));
-        s->enh = unpack_enh(enh);
+        s->code = code_of(u.more);
+        s->enh = unpack_enh(u.enh);
+        if (took == 2) {
+            finish_reply(s, r);
+            *consumed = (size_t)(p - d);
+            return SMTPREPLY_REPLY;
+        }
     }
 done:
     if (entry)
         return feed_bytes(s, (const char *)d, n, (size_t)(p - d), consumed, r, 1);
     *consumed = (size_t)(p - d);
     return SMTPREPLY_NEED_MORE;
-
-reply_done:
-    /* What end_line() and finish_reply() do, from the locals. */
-    code = (uint16_t)(((last & 0xFF) - '0') * 100 + ((last >> 8 & 0xFF) - '0') * 10
-                      + ((last >> 16 & 0xFF) - '0'));
-    s->offset += (uint64_t)(p - d);
-    s->line_start = s->offset;
-    s->line_no += count - count0;
-    if (r) {
-        r->code = code;
-        r->pad_ = 0;
-        r->flags = s->flags;
-        r->enhanced = unpack_enh(enh);
-        enhanced_text_of(r->enhanced_text, enh, &r->enhanced);
-        r->encoding = !s->has_high ? SMTPREPLY_TEXT_ASCII
-                    : s->u8_bad ? SMTPREPLY_TEXT_OTHER : SMTPREPLY_TEXT_UTF8;
-        r->line_count = count;
-        r->lines_stored = s->lines_stored + (count - count0);
-        r->first_line = s->reply_first_line;
-        *o = '\0';
-        r->text = s->text;
-        r->text_len = (size_t)(o - s->text);
-        r->offset = s->reply_start;
-        r->length = s->offset - s->reply_start;
-    }
-    reset_reply(s);
-    s->reply_start = s->offset;
-    s->reply_first_line = s->line_no;
-    *consumed = (size_t)(p - d);
-    return SMTPREPLY_REPLY;
 }
 
 /*
@@ -1010,9 +1006,9 @@ static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned cha
                                              int wide)
 {
     const unsigned char *t = p + 4;
-    uint64_t enh = 0, m;
+    uint64_t enh = 0;
     uint32_t w;
-    size_t cr, len;
+    size_t len, total;
     char *dst;
 
     /* A last line first (the cheapest test to fail for a longer reply); then room
@@ -1036,53 +1032,12 @@ static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned cha
         enh = pack_enh(t[0] - '0', (unsigned)(t[2] - '0'), (unsigned)(t[4] - '0'));
         t += 5 + (t[5] == ' ');
     }
-#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
-    m = wide ? smtpreply__window_avx2(p) : smtpreply__window(p);
-#else
-    (void)wide;
-    m = smtpreply__window(p);
-#endif
     dst = s->text;
-    if (m) {
-        cr = smtpreply__block_pos(m);
-        if (cr + 1 >= SMTPREPLY_WINDOW || p[cr] != '\r' || p[cr + 1] != '\n')
-            return 0;
-        len = cr - (size_t)(t - p);
-#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
-        if (wide)
-            smtpreply__copy64_avx2(dst, t);
-        else
-#endif
-            memcpy(dst, t, 64);
-    } else {
-#if SMTPREPLY_WINDOW == 64
-        /* 65 to 128 bytes ("250 2.0.0 OK  1700000000 ... - gsmtp"): the next window,
-         * as in take_line(). */
-        if (n < 128 + 16 || s->cap <= 128 + 1)
-            return 0;
-#if defined(SMTPREPLY_HAVE_WINDOW_AVX2)
-        m = wide ? smtpreply__window_avx2(p + 64) : smtpreply__window(p + 64);
-#else
-        m = smtpreply__window(p + 64);
-#endif
-        cr = 64 + (m ? smtpreply__block_pos(m) : 64);
-        if (cr + 1 >= 128 || cr + 2 > s->fast_budget || p[cr] != '\r' || p[cr + 1] != '\n')
-            return 0;
-        len = cr - (size_t)(t - p);
-#if defined(SMTPREPLY_HAVE_WINDOW_AVX2)
-        if (wide) {
-            smtpreply__copy64_avx2(dst, t);
-            smtpreply__copy64_avx2(dst + 64, t + 64);
-        } else
-#endif
-            memcpy(dst, t, 128);
-#else
+    if (!window_line(p, t, p + n, dst, dst + s->cap, s->fast_budget, wide, &len))
         return 0;
-#endif
-    }
+    total = (size_t)(t - p) + len + 2;
     dst[len] = '\0';
-    r->code = (uint16_t)(((w & 0xFF) - '0') * 100 + ((w >> 8 & 0xFF) - '0') * 10
-                         + ((w >> 16 & 0xFF) - '0'));
+    r->code = code_of(w);
     r->pad_ = 0;
     r->flags = 0;
     r->enhanced = unpack_enh(enh);
@@ -1094,24 +1049,18 @@ static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned cha
     r->text = s->text;
     r->text_len = len;
     r->offset = s->offset;
-    r->length = cr + 2;
-    s->offset += cr + 2;
+    r->length = total;
+    s->offset += total;
     s->line_start = s->offset;
     s->reply_start = s->offset;
     s->line_no++;
     s->reply_first_line = s->line_no;
-    *consumed = cr + 2;
+    *consumed = total;
     return 1;
 }
 
 typedef int (*fast_fn)(struct state *s, const unsigned char *d, size_t n,
                        size_t *consumed, struct smtpreply_reply *r);
-
-#if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
-#else
-#define NOINLINE
-#endif
 
 /*
  * The entry. A reply whose first line is also its last ("250 2.1.5 Ok\r\n", most
