@@ -91,17 +91,17 @@ extern "C" {
 /** Major version; changes with the soname. @since 0.1 */
 #define SMTPREPLY_VERSION_MAJOR 0
 /** Minor version: additions that keep the ABI. @since 0.1 */
-#define SMTPREPLY_VERSION_MINOR 1
+#define SMTPREPLY_VERSION_MINOR 2
 /** Patch version: fixes only. @since 0.1 */
 #define SMTPREPLY_VERSION_PATCH 0
 /** The version as a string literal. @since 0.1 */
-#define SMTPREPLY_VERSION_STRING "0.1.0"
+#define SMTPREPLY_VERSION_STRING "0.2.0"
 /** The version as one comparable number: major * 10000 + minor * 100 + patch. @since 0.1 */
 #define SMTPREPLY_VERSION_NUMBER \
     (SMTPREPLY_VERSION_MAJOR * 10000 + SMTPREPLY_VERSION_MINOR * 100 + SMTPREPLY_VERSION_PATCH)
 
 /**
- * @brief The version of the library actually loaded, e.g. "0.1.0".
+ * @brief The version of the library actually loaded, e.g. "0.2.0".
  * @return Static storage; do not free. Bindings compare it with what they expect.
  * @since 0.1
  */
@@ -263,8 +263,9 @@ struct smtpreply_enhanced {
  * @brief One complete reply, as filled by smtpreply_parser_feed().
  *
  * The text lives in the buffer the caller gave to smtpreply_parser_init(); it stays
- * valid until the next call of smtpreply_parser_feed(), smtpreply_parser_finish() or
- * smtpreply_parser_reset() on the same parser, or until the caller reuses the buffer.
+ * valid until the next call of smtpreply_parser_feed(), smtpreply_parser_feed_many(),
+ * smtpreply_parser_finish() or smtpreply_parser_reset() on the same parser, or until
+ * the caller reuses the buffer.
  * @since 0.1
  */
 struct smtpreply_reply {
@@ -342,6 +343,55 @@ SMTPREPLY_API int smtpreply_parser_init_ex(struct smtpreply_parser *p, char *tex
  */
 SMTPREPLY_API int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t len,
                                         size_t *consumed, struct smtpreply_reply *reply);
+
+/**
+ * @brief Feed received bytes; return every complete reply they hold, up to @p max.
+ *
+ * The same replies as smtpreply_parser_feed() called again after each reply, from
+ * one call: for a read buffer holding many pipelined replies, or a log. The first
+ * reply is parsed exactly as smtpreply_parser_feed() parses it. Further replies are
+ * taken only while each one is complete in @p data and in the parser's common form:
+ * every line a valid code, an enhanced code of at most 8 characters or none,
+ * printable ASCII text ending in CRLF, within the limits, with at least 80 bytes of
+ * @p data from its start (144 for a line over 64 bytes), and room for its text in
+ * the rest of the text buffer. The call stops before the first reply it does not
+ * take that way, so that reply, and any error in it, comes from the next call. A
+ * loop that calls again with the rest of the data sees every reply and every error,
+ * as with smtpreply_parser_feed(); the replies are the same in every field but
+ * the text's address.
+ *
+ * @code
+ * struct smtpreply_reply r[32]; size_t used, n, i;
+ * while (len > 0) {
+ *     int rc = smtpreply_parser_feed_many(&p, data, len, &used, r, 32, &n);
+ *     data += used; len -= used;
+ *     for (i = 0; i < n; i++) handle(&r[i]);
+ *     if (rc == SMTPREPLY_NEED_MORE) break;
+ *     if (rc < 0) handle_error(&p);
+ * }
+ * @endcode
+ * @param p        Parser from smtpreply_parser_init(). Caller-owned; not retained.
+ * @param data     Received bytes, borrowed for this call only. NULL allowed if @p len is 0.
+ * @param len      Number of bytes at @p data.
+ * @param[out] consumed  Always set, also on error: the bytes used, up to the end of
+ *                 the last reply returned (or as smtpreply_parser_feed() sets it when
+ *                 none is).
+ * @param[out] replies  Array of @p max replies, caller-owned. replies[0] is written on
+ *                 every path (zeroed when no reply); replies[1] to replies[*count - 1]
+ *                 are filled, the rest untouched. Reply i's text follows reply
+ *                 i - 1's NUL in the caller's text buffer; all of them stay valid until
+ *                 the next call on the same parser (see struct smtpreply_reply).
+ * @param max      Entries in @p replies; at least 1.
+ * @param[out] count  Always set: the replies filled, 0 unless SMTPREPLY_REPLY is returned.
+ * @return SMTPREPLY_REPLY with *count at least 1; otherwise what smtpreply_parser_feed()
+ *         returns, with *count 0. SMTPREPLY_E_INVALID_ARG also for NULL @p replies or
+ *         @p count, or @p max 0.
+ * @since 0.2
+ */
+SMTPREPLY_API int smtpreply_parser_feed_many(struct smtpreply_parser *p, const char *data,
+                                             size_t len, size_t *consumed,
+                                             struct smtpreply_reply *replies, size_t max,
+                                             size_t *count);
 
 /**
  * @brief Tell the parser the stream has ended (the server closed the connection).

@@ -390,6 +390,74 @@ static ALWAYS_INLINE void enhanced_text_short(char *out, uint64_t enh)
     memset(out + 8, 0, 4);
 }
 
+/* The fields of an enhanced code kept as text by whole_replies_with(), in
+ * pack_enh() form: the low four bits of each digit for "c.s.d", otherwise read. */
+static ALWAYS_INLINE uint64_t enh_fields_of_text(uint64_t e)
+{
+    uint64_t v[2] = { 0, 0 };
+    unsigned i, part = 0;
+
+    if (!(e >> 40))
+        return e & 0x0F000F000FULL;
+    for (i = 2; i < 8 && (e >> (8 * i) & 0xFF); i++) {
+        unsigned c = (unsigned)(e >> (8 * i) & 0xFF);
+        if (c == '.')
+            part = 1;
+        else
+            v[part] = v[part] * 10 + (c - '0');
+    }
+    return pack_enh((unsigned)(e & 0xF), (unsigned)v[0], (unsigned)v[1]);
+}
+
+/*
+ * The fields of a reply whole_replies_with() took that do not depend on where it
+ * is: code, flags, the enhanced code from its text (see there), the ASCII verdict
+ * and the line counts. Where the byte order allows, in four 8-byte stores.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+typedef char reply_head_layout_[offsetof(struct smtpreply_reply, flags) == 4
+                                && offsetof(struct smtpreply_reply, enhanced) == 8
+                                && offsetof(struct smtpreply_reply, enhanced_text) == 16
+                                && offsetof(struct smtpreply_reply, encoding) == 28
+                                && offsetof(struct smtpreply_reply, line_count) == 32
+                                && offsetof(struct smtpreply_reply, lines_stored) == 36
+                                && sizeof(struct smtpreply_enhanced) == 8 ? 1 : -1];
+
+static ALWAYS_INLINE void fill_whole_reply(struct smtpreply_reply *r, unsigned code,
+                                           uint32_t flags, uint64_t enh, uint32_t count)
+{
+    unsigned char *b = (unsigned char *)r;
+    uint64_t v;
+
+    v = code | (uint64_t)flags << 32;                   /* code, pad_, flags */
+    memcpy(b, &v, 8);
+    v = enh_fields_of_text(enh);                        /* klass, subject, detail, pad_ */
+    memcpy(b + 8, &v, 8);
+    memcpy(b + 16, &enh, 8);                            /* enhanced_text[0..7] */
+    v = (uint64_t)SMTPREPLY_TEXT_ASCII << 32;           /* enhanced_text[8..11], encoding */
+    memcpy(b + 24, &v, 8);
+    v = count | (uint64_t)count << 32;                  /* line_count, lines_stored */
+    memcpy(b + 32, &v, 8);
+}
+#else
+static ALWAYS_INLINE void fill_whole_reply(struct smtpreply_reply *r, unsigned code,
+                                           uint32_t flags, uint64_t enh, uint32_t count)
+{
+    unsigned i;
+
+    r->code = (uint16_t)code;
+    r->pad_ = 0;
+    r->flags = flags;
+    r->enhanced = unpack_enh(enh_fields_of_text(enh));
+    for (i = 0; i < 8; i++)
+        r->enhanced_text[i] = (char)(enh >> (8 * i));
+    memset(r->enhanced_text + 8, 0, 4);
+    r->encoding = SMTPREPLY_TEXT_ASCII;
+    r->line_count = count;
+    r->lines_stored = count;
+}
+#endif
+
 /* format_enhanced() for a field of two or three digits. */
 static NOINLINE void format_enhanced_long(char *out, const struct smtpreply_enhanced *e)
 {
@@ -1059,14 +1127,205 @@ static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned cha
     return 1;
 }
 
+/*
+ * An enhanced code at t with a field of two or three digits ("5.7.26 "), the
+ * class checked, as whole_replies_with() keeps it: its text in the low bytes of
+ * *e. Returns its length, or 0 when it is not valid, is longer than 8 bytes, or
+ * has a field with a leading zero ("5.7.026", which lines may write differently
+ * for the same code, so comparing text would not do). t has 16 bytes readable.
+ */
+static NOINLINE unsigned enh_text_long(const unsigned char *t, uint64_t *e)
+{
+    uint64_t q = quick_enh_long(t, 16, (unsigned)(t[0] - '0'));
+    unsigned len = (unsigned)(q >> 56), i;
+
+    if (!q || len > 8)
+        return 0;
+    for (i = 1; i + 2 < len; i++) {
+        if (t[i] == '.' && t[i + 1] == '0' && t[i + 2] != '.' && t[i + 2] != ' '
+            && t[i + 2] != '\r')
+            return 0;
+    }
+    *e = 0;
+    for (i = 0; i < len; i++)
+        *e |= (uint64_t)t[i] << (8 * i);
+    return len;
+}
+
+/*
+ * One line for whole_replies_with(), at *pp (its first four bytes w checked; 80
+ * bytes readable): an optional enhanced code of one-digit fields, then plain text
+ * to a CRLF found by the window *mp (taken at *pp when empty; see
+ * smtpreply__window_after()) within 64 bytes of the line's start, or within 128
+ * when the first 64 have no candidate. The text goes to *op + join (join: after
+ * an LF that joins it to the line before). Returns 1 with *pp, *op, *mp and the
+ * enhanced code *ep (as text, see whole_replies_with()) moved past the line, or
+ * 0 for a line the byte machine must see.
+ */
+static ALWAYS_INLINE int whole_line(const unsigned char **pp, uint32_t w, uint64_t *mp,
+                                    char **op, int join, uint64_t *ep,
+                                    const unsigned char *last_start, const char *dst_end,
+                                    size_t budget, int wide)
+{
+    const unsigned char *p = *pp, *t = p + 4;
+    char *dst = *op + join;
+    uint64_t m = *mp, e = 0;
+    unsigned pos;
+
+    if ((unsigned)(*t - '0') <= 9 && t[1] == '.') {
+        unsigned len = 5;
+
+        if (t[0] != (w & 0xFFu) || t[0] == '3')
+            return 0;       /* not valid for this code: the byte machine's */
+        if ((unsigned)(t[2] - '0') <= 9 && t[3] == '.' && (unsigned)(t[4] - '0') <= 9
+            && (t[5] == ' ' || t[5] == '\r'))
+            e = (uint64_t)load4(t) | (uint64_t)t[4] << 32;
+        else if (!(len = enh_text_long(t, &e)))
+            return 0;
+        t += len + (t[len] == ' ');
+    }
+    if (join)
+        **op = '\n';
+    if (!m)
+        m = window_of(p, wide);
+    if (m) {
+        pos = smtpreply__block_pos(m);
+        if (p[pos] != '\r' || p[pos + 1] != '\n')
+            return 0;
+        copy64_of(dst, t, wide);
+    } else {
+#if SMTPREPLY_WINDOW == 64
+        /* A line of 65 to 128 bytes (a Gmail refusal, a long greeting). */
+        if ((size_t)(last_start - p) < 64 || dst_end - dst <= 128)
+            return 0;
+        m = window_of(p + 64, wide);
+        if (!m)
+            return 0;
+        pos = smtpreply__block_pos(m);
+        if (64 + pos + 2 > budget || p[64 + pos] != '\r' || p[64 + pos + 1] != '\n')
+            return 0;
+        copy64_of(dst, t, wide);
+        copy64_of(dst + 64, t + 64, wide);
+        p += 64;
+#else
+        (void)last_start;
+        (void)dst_end;
+        (void)budget;
+        return 0;
+#endif
+    }
+    *mp = smtpreply__window_after(m, pos);
+    *op = dst + (p + pos - t);
+    *pp = p + pos + 2;
+    *ep = e;
+    return 1;
+}
+
+/*
+ * Whole replies, one after another from a reply boundary: the common case of a
+ * session ("250 2.1.5 Ok\r\n", an EHLO list) and of a pipelined batch. Every line
+ * must be one whole_line() takes, with a valid code on a reply's first line and
+ * that code repeated on the others; 80 bytes readable from each line's start,
+ * room in the text buffer for a 64-byte copy, and at most max_lines lines in a
+ * reply.
+ *
+ * Takes up to max replies into rs[], the first one's text at text (below
+ * dst_end), each next one's after the last one's NUL; returns how many, with
+ * *consumed the bytes up to the end of the last. It stops at the first line it
+ * declines, and what it had of that line's reply counts for nothing: the state
+ * is as if the bytes after *consumed were never seen (bytes may have been stored
+ * in the text buffer past the last reply's NUL).
+ *
+ * One window often covers several lines: the bits left above a line's end give
+ * the next line's (smtpreply__window_after()). A reply's fields stay in locals and
+ * go straight into rs[]. At LINE_START with no line of the reply in, the reply
+ * block of the state is all zero (reset_reply(): after a reply, a dropped one, a
+ * skipped first line), and replies taken whole leave it so.
+ * An enhanced code is kept as its text, up to 8 bytes ("5.1.1", "5.7.26"; lowest
+ * byte first; no leading zeros): lines agree when the bytes do, and the text goes
+ * to enhanced_text as it is (enh_fields_of_text() gives the fields).
+ */
+static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned char *d, size_t n,
+                                               size_t *consumed, struct smtpreply_reply *rs,
+                                               size_t max, char *text, const char *dst_end,
+                                               int wide)
+{
+    const unsigned char *p = d, *start = d;
+    const unsigned char *last_start;    /* the last line start with 80 bytes after it */
+    const char *o_limit;                /* o stays below: LF, a 64-byte copy, NUL */
+    struct smtpreply_reply *r = rs, *const r_end = rs + max;
+    char *o = text, *rtext;
+    uint64_t m = 0, enh, e, mismatch;
+    uint32_t w, more, count;
+
+    if (!s->fast_window || s->line_count != 0 || n < 64 + 16 || dst_end - text <= 64 + 1)
+        goto out;
+    last_start = d + n - (64 + 16);
+    o_limit = dst_end - (64 + 1);
+    while (p <= last_start && o < o_limit) {
+        /* The first line of a reply. */
+        w = load4(p);
+        if ((w & 0xFFu) - '2' > 3 || (w >> 8 & 0xFFu) - '0' > 5
+            || (w >> 16 & 0xFFu) - '0' > 9 || ((w >> 24) != ' ' && (w >> 24) != '-'))
+            break;
+        more = (w & 0xFFFFFFu) | (uint32_t)'-' << 24;
+        rtext = o;
+        if (!whole_line(&p, w, &m, &o, 0, &enh, last_start, dst_end, s->fast_budget, wide))
+            break;
+        count = 1;
+        mismatch = 0;
+        /* Its further lines. */
+        while (w == more) {
+            if (p > last_start || o >= o_limit)
+                goto stop;
+            w = load4(p);
+            if (w != more && w != LAST_OF(more))
+                goto stop;
+            if (!whole_line(&p, w, &m, &o, 1, &e, last_start, dst_end, s->fast_budget, wide))
+                goto stop;
+            mismatch |= e ^ enh;
+            count++;
+        }
+        /* What the byte machine would hand out, unless the reply has more lines
+         * than allowed (the byte machine reports that). */
+        if (count > s->max_lines)
+            break;
+        *o = '\0';
+        fill_whole_reply(r, code_of(more), mismatch ? SMTPREPLY_FLAG_ENHANCED_MISMATCH : 0,
+                         enh, count);
+        r->first_line = s->line_no;
+        r->text = rtext;
+        r->text_len = (size_t)(o - rtext);
+        r->offset = s->offset;
+        r->length = (uint64_t)(p - start);
+        /* The state the byte machine leaves after it. */
+        s->offset += (uint64_t)(p - start);
+        s->line_no += count;
+        o++;
+        start = p;
+        if (++r == r_end)
+            break;
+    }
+stop:
+    if (r != rs) {
+        s->line_start = s->offset;
+        s->reply_start = s->offset;
+        s->reply_first_line = s->line_no;
+    }
+out:
+    *consumed = (size_t)(start - d);
+    return (size_t)(r - rs);
+}
+
 typedef int (*fast_fn)(struct state *s, const unsigned char *d, size_t n,
                        size_t *consumed, struct smtpreply_reply *r);
 
 /*
- * The entry. A reply whose first line is also its last ("250 2.1.5 Ok\r\n", most
- * replies of a session) is settled by one_line_reply_with() in a function of its
- * own, whose setup is small; anything else, or a one-line reply it declines, goes
- * on to the general path as a tail call. The entry itself only routes.
+ * The entry only routes. A reply whose first line is also its last ("250 2.1.5
+ * Ok\r\n", most replies of a session) goes to one_line_reply_with(), whose
+ * setup is small; one whose first line continues ("250-...") to
+ * whole_replies_with(). Either, when it declines, goes on to the general path as a
+ * tail call.
  */
 static NOINLINE int fast_general_base(struct state *s, const unsigned char *d, size_t n,
                                       size_t *consumed, struct smtpreply_reply *r)
@@ -1082,12 +1341,31 @@ static NOINLINE int fast_one_base(struct state *s, const unsigned char *d, size_
     return fast_general_base(s, d, n, consumed, r);
 }
 
+static NOINLINE int fast_multi_base(struct state *s, const unsigned char *d, size_t n,
+                                    size_t *consumed, struct smtpreply_reply *r)
+{
+    if (r && s->fast_one && whole_replies_with(s, d, n, consumed, r, 1, s->text, s->text + s->cap, 0))
+        return SMTPREPLY_REPLY;
+    return fast_general_base(s, d, n, consumed, r);
+}
+
 static int fast_entry_base(struct state *s, const unsigned char *d, size_t n,
                            size_t *consumed, struct smtpreply_reply *r)
 {
-    if (n >= 64 + 16 && d[3] == ' ')
-        return fast_one_base(s, d, n, consumed, r);
+    if (n >= 64 + 16)
+        return d[3] == ' ' ? fast_one_base(s, d, n, consumed, r)
+                           : fast_multi_base(s, d, n, consumed, r);
     return fast_general_base(s, d, n, consumed, r);
+}
+
+typedef size_t (*batch_fn)(struct state *s, const unsigned char *d, size_t n, size_t *consumed,
+                           struct smtpreply_reply *rs, size_t max, char *text);
+
+static size_t more_replies_base(struct state *s, const unsigned char *d, size_t n,
+                                size_t *consumed, struct smtpreply_reply *rs, size_t max,
+                                char *text)
+{
+    return whole_replies_with(s, d, n, consumed, rs, max, text, s->text + s->cap, 0);
 }
 
 static int fast_lines_base(struct state *s, const unsigned char *d, size_t n,
@@ -1114,12 +1392,30 @@ static NOINLINE int fast_one_avx2(struct state *s, const unsigned char *d, size_
     return fast_general_avx2(s, d, n, consumed, r);
 }
 
+__attribute__((target("avx2")))
+static NOINLINE int fast_multi_avx2(struct state *s, const unsigned char *d, size_t n,
+                                    size_t *consumed, struct smtpreply_reply *r)
+{
+    if (r && s->fast_one && whole_replies_with(s, d, n, consumed, r, 1, s->text, s->text + s->cap, 1))
+        return SMTPREPLY_REPLY;
+    return fast_general_avx2(s, d, n, consumed, r);
+}
+
 static int fast_entry_avx2(struct state *s, const unsigned char *d, size_t n,
                            size_t *consumed, struct smtpreply_reply *r)
 {
-    if (n >= 64 + 16 && d[3] == ' ')
-        return fast_one_avx2(s, d, n, consumed, r);
+    if (n >= 64 + 16)
+        return d[3] == ' ' ? fast_one_avx2(s, d, n, consumed, r)
+                           : fast_multi_avx2(s, d, n, consumed, r);
     return fast_general_avx2(s, d, n, consumed, r);
+}
+
+__attribute__((target("avx2")))
+static size_t more_replies_avx2(struct state *s, const unsigned char *d, size_t n,
+                                size_t *consumed, struct smtpreply_reply *rs, size_t max,
+                                char *text)
+{
+    return whole_replies_with(s, d, n, consumed, rs, max, text, s->text + s->cap, 1);
 }
 
 __attribute__((target("avx2")))
@@ -1134,10 +1430,11 @@ static int fast_lines_avx2(struct state *s, const unsigned char *d, size_t n,
 static const struct fast_variant {
     const char *name;
     fast_fn entry, lines;
+    batch_fn more;
 } fast_variants[] = {
-    { SMTPREPLY_BLOCK_IMPL, fast_entry_base, fast_lines_base },
+    { SMTPREPLY_BLOCK_IMPL, fast_entry_base, fast_lines_base, more_replies_base },
 #if defined(HAVE_FAST_AVX2)
-    { "avx2", fast_entry_avx2, fast_lines_avx2 },
+    { "avx2", fast_entry_avx2, fast_lines_avx2, more_replies_avx2 },
 #endif
 };
 
@@ -1160,10 +1457,12 @@ static int fast_entry_first(struct state *s, const unsigned char *d, size_t n,
  * and cost a plain load. */
 static fast_fn fast_entry_current = fast_entry_first;
 static fast_fn fast_lines_current = fast_lines_base;
+static batch_fn fast_more_current = more_replies_base;
 
 static void fast_select(size_t i)
 {
     __atomic_store_n(&fast_lines_current, fast_variants[i].lines, __ATOMIC_RELAXED);
+    __atomic_store_n(&fast_more_current, fast_variants[i].more, __ATOMIC_RELAXED);
     __atomic_store_n(&fast_entry_current, fast_variants[i].entry, __ATOMIC_RELAXED);
 }
 
@@ -1209,6 +1508,44 @@ int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t l
         return __atomic_load_n(&fast_entry_current, __ATOMIC_RELAXED)(
             s, (const unsigned char *)data, len, consumed, reply);
     return feed_bytes(s, data, len, 0, consumed, reply, 0);
+}
+
+/* documented in smtpreply.h */
+int smtpreply_parser_feed_many(struct smtpreply_parser *p, const char *data, size_t len,
+                               size_t *consumed, struct smtpreply_reply *replies, size_t max,
+                               size_t *count)
+{
+    struct state *s;
+    size_t used, more, text_used;
+    int rc;
+
+    if (count)
+        *count = 0;
+    if (!p || !consumed || !count || !replies || max == 0 || (!data && len)) {
+        if (consumed)
+            *consumed = 0;
+        if (replies && max > 0)
+            memset(replies, 0, sizeof *replies);
+        return SMTPREPLY_E_INVALID_ARG;
+    }
+    rc = smtpreply_parser_feed(p, data, len, &used, replies);
+    *consumed = used;
+    if (rc != SMTPREPLY_REPLY)
+        return rc;
+    *count = 1;
+    s = st(p);
+    /* The first reply's text and NUL are at the buffer's start; the next goes after.
+     * A reply hands the parser back at a line start with nothing pending. */
+    text_used = replies[0].text_len + 1;
+    if (max > 1 && s->cap > text_used && s->state == LINE_START && !s->lf_checked) {
+        /* Before the first fast-path entry has chosen a variant this is the
+         * baseline one, which is right on every CPU. */
+        *count += __atomic_load_n(&fast_more_current, __ATOMIC_RELAXED)(
+            s, (const unsigned char *)data + used, len - used, &more, replies + 1, max - 1,
+            s->text + text_used);
+        *consumed += more;
+    }
+    return SMTPREPLY_REPLY;
 }
 
 /* The byte machine, from byte i of data on (the fast path took the bytes before;

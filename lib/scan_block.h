@@ -21,6 +21,11 @@
  * Masks may mark a byte that is not a candidate only above a real candidate (the
  * scalar version's borrow), never below; the lowest marked byte is always exact.
  * Clearing the lowest set bit (m &= m - 1) moves to the next marked byte.
+ * smtpreply__window_after(m, pos) turns the window m into the window at the byte
+ * after a CRLF whose CR is at pos: exact where m was (vector compares), with the
+ * bytes m did not cover unmarked, so an empty result means "look again there";
+ * the x86 window leaves its upper half unmarked when the lower one has a
+ * candidate. The scalar one returns 0: its marks above a candidate are not exact.
  * With -Dsimd=false (SMTPREPLY_NO_SIMD) the scalar version is used everywhere;
  * tests/test_scan.c compares this block with a byte-by-byte definition.
  */
@@ -73,6 +78,13 @@ static inline uint64_t smtpreply__window(const unsigned char *p)
 {
     uint64_t m = smtpreply__half_window(p);
     return m ? m : smtpreply__half_window(p + 32) << 32;
+}
+
+/* The window at the byte after a CRLF whose CR is byte pos of the window m:
+ * what m says of the bytes after the LF, unknown bytes unmarked. */
+static inline uint64_t smtpreply__window_after(uint64_t m, unsigned pos)
+{
+    return (m >> pos) >> 2;
 }
 
 #if defined(__GNUC__) && !defined(__INTEL_COMPILER)
@@ -148,6 +160,11 @@ static inline unsigned smtpreply__block_pos(uint64_t m)
     return (unsigned)__builtin_ctzll(m) >> 2;
 }
 
+static inline uint64_t smtpreply__window_after(uint64_t m, unsigned pos)
+{
+    return (m >> (4 * pos)) >> 8;
+}
+
 #else
 
 #define SMTPREPLY_BLOCK 8
@@ -188,6 +205,14 @@ static inline unsigned smtpreply__block_pos(uint64_t m)
         m >>= 8, i++;
     return i;
 #endif
+}
+
+/* Not exact above the first candidate: nothing is known after a line end. */
+static inline uint64_t smtpreply__window_after(uint64_t m, unsigned pos)
+{
+    (void)m;
+    (void)pos;
+    return 0;
 }
 
 #endif

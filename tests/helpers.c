@@ -124,6 +124,35 @@ static char *guarded(const char *in, size_t len, void **map, size_t *maplen)
     return base + body - len;
 }
 
+static struct smtpreply_reply batch[FEED_MANY_MAX];
+
+/* One smtpreply_parser_feed_many() call into batch[], every reply logged after the
+ * call, so a later reply's text overwriting an earlier one's would show. */
+static int feed_many_logged(struct smtpreply_parser *p, const char *data, size_t len,
+                            size_t *used, size_t many, struct sink *k, enum log_detail detail)
+{
+    size_t count = 99999, i;
+    uint64_t end;
+    int rc;
+
+    if (many > FEED_MANY_MAX)
+        ck_abort_msg("many %zu over %d", many, FEED_MANY_MAX);
+    rc = smtpreply_parser_feed_many(p, data, len, used, batch, many, &count);
+    if (rc == SMTPREPLY_REPLY ? count < 1 || count > many : count != 0)
+        ck_abort_msg("feed_many returned %d with count %zu of %zu", rc, count, many);
+    end = count ? batch[0].offset : 0;
+    for (i = 0; i < count; i++) {
+        if (batch[i].offset != end)
+            ck_abort_msg("reply %zu of a batch at %llu, expected %llu", i,
+                         (unsigned long long)batch[i].offset, (unsigned long long)end);
+        end += batch[i].length;
+        if (i > 0 && batch[i].text <= batch[i - 1].text + batch[i - 1].text_len)
+            ck_abort_msg("reply %zu of a batch has its text inside the one before", i);
+        log_reply(k, &batch[i], detail);
+    }
+    return rc;
+}
+
 int feed_log(const char *in, size_t len, const struct feed_opts *fo,
              const size_t *cuts, size_t ncuts, enum log_detail detail,
              char *out, size_t outcap)
@@ -133,7 +162,7 @@ int feed_log(const char *in, size_t len, const struct feed_opts *fo,
     struct smtpreply_reply r;
     struct sink k = { out, outcap, 0 };
     static char text[1 << 20];
-    size_t cap = fo && fo->cap ? fo->cap : 4096, at = 0, ci = 0;
+    size_t cap = fo && fo->cap ? fo->cap : 4096, at = 0, ci = 0, many = fo ? fo->many : 0;
     void *map;
     size_t maplen;
     char *data = guarded(in, len, &map, &maplen);
@@ -160,13 +189,20 @@ int feed_log(const char *in, size_t len, const struct feed_opts *fo,
             continue;
         while (at < end) {
             size_t used = 99999;
-            rc = smtpreply_parser_feed(&p, data + at, end - at, &used, &r);
+            if (many) {
+                rc = feed_many_logged(&p, data + at, end - at, &used, many, &k, detail);
+                r = batch[0];
+            } else {
+                rc = smtpreply_parser_feed(&p, data + at, end - at, &used, &r);
+                if (rc == SMTPREPLY_REPLY)
+                    log_reply(&k, &r, detail);
+            }
             /* Plain tests, Check only on failure: every ck_assert records its
              * location with a write, and this loop runs millions of times. */
             if (used > end - at)
                 ck_abort_msg("consumed %zu of %zu", used, end - at);
             if (rc == SMTPREPLY_REPLY) {
-                log_reply(&k, &r, detail);
+                /* logged above */
             } else if (rc < 0) {
                 log_error(&k, &p, rc, detail);
                 errors++;

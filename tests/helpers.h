@@ -22,7 +22,11 @@ struct feed_opts {
     uint32_t max_lines;
     size_t cap;
     int no_text;        /* give the parser a zero-capacity buffer */
+    size_t many;        /* 0: smtpreply_parser_feed(); else smtpreply_parser_feed_many()
+                         * with up to this many replies (at most FEED_MANY_MAX) a call */
 };
+
+#define FEED_MANY_MAX 64
 
 /* Log detail: BRIEF is what tables are written in; FULL adds offsets, lengths,
  * line numbers, encoding and the exact consumed counts, for split comparisons. */

@@ -29,13 +29,13 @@ struct hostile_case {
     const char *want;         /* BRIEF log of input + OK_LINE */
 };
 
-#define DEF { 0, 0, 0, 0, 0, 0 }
-#define STRICT(f) { (f), 0, 0, 0, 0, 0 }
-#define UTF8STRICT { SMTPREPLY_STRICT_ALL, 1, 0, 0, 0, 0 }
-#define CAP(n) { 0, 0, 0, 0, (n), 0 }
-#define NOTEXT { 0, 0, 0, 0, 0, 1 }
-#define MAXLINE(n) { 0, 0, (n), 0, 0, 0 }
-#define MAXLINES(n) { 0, 0, 0, (n), 0, 0 }
+#define DEF { 0, 0, 0, 0, 0, 0, 0 }
+#define STRICT(f) { (f), 0, 0, 0, 0, 0, 0 }
+#define UTF8STRICT { SMTPREPLY_STRICT_ALL, 1, 0, 0, 0, 0, 0 }
+#define CAP(n) { 0, 0, 0, 0, (n), 0, 0 }
+#define NOTEXT { 0, 0, 0, 0, 0, 1, 0 }
+#define MAXLINE(n) { 0, 0, (n), 0, 0, 0, 0 }
+#define MAXLINES(n) { 0, 0, 0, (n), 0, 0, 0 }
 #define SA SMTPREPLY_STRICT_ALL
 #define OKR "\n250 - 'ok'"
 
@@ -425,7 +425,7 @@ START_TEST(one_mib_line_allowed)
 {
     /* A limit above the line: no error, the text kept up to the buffer (1 MiB). */
     const size_t n = 1 << 20;
-    struct feed_opts fo = { 0, 0, (1 << 20) + 16, 0, 1 << 20, 0 };
+    struct feed_opts fo = { 0, 0, (1 << 20) + 16, 0, 1 << 20, 0, 0 };
     size_t len;
 
     memcpy(big_in, "250 ", 4);
@@ -472,7 +472,7 @@ START_TEST(reply_of_100000_lines_allowed)
 {
     /* With the limit raised, every line is stored: text is 100,000 "l" joined by LF. */
     const unsigned lines = 100000;
-    struct feed_opts fo = { 0, 0, 0, lines, 1 << 20, 0 };
+    struct feed_opts fo = { 0, 0, 0, lines, 1 << 20, 0, 0 };
     size_t len = 0;
     unsigned i;
 
@@ -518,7 +518,7 @@ START_TEST(ten_thousand_strict_errors)
 {
     /* Strict mode, bare LF on every line of one long reply: one error per line and
      * one reply that keeps every line. */
-    struct feed_opts fo = { SMTPREPLY_STRICT_BARE_LF, 0, 0, 20000, 1 << 20, 0 };
+    struct feed_opts fo = { SMTPREPLY_STRICT_BARE_LF, 0, 0, 20000, 1 << 20, 0, 0 };
     size_t len = 0, w = 0, i;
 
     for (i = 0; i < 10000; i++) {

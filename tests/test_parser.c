@@ -94,8 +94,8 @@ END_TEST
 START_TEST(line_lengths)
 {
     static char in[70000], want[70200], text[60000];
-    struct feed_opts strict = { SMTPREPLY_STRICT_LINE_512, 0, 0, 0, 0, 0 };
-    struct feed_opts big = { 0, 0, 0, 0, 1 << 16, 0 };
+    struct feed_opts strict = { SMTPREPLY_STRICT_LINE_512, 0, 0, 0, 0, 0, 0 };
+    struct feed_opts big = { 0, 0, 0, 0, 1 << 16, 0, 0 };
     size_t n;
 
     /* 512 octets exactly (4 + 506 + CRLF): no flag. */
@@ -182,6 +182,108 @@ START_TEST(one_reply_per_call)
     ck_assert_int_eq(smtpreply_parser_feed(&p, "", 0, &used, &r), SMTPREPLY_NEED_MORE);
     ck_assert_uint_eq(used, 0);
     ck_assert_int_eq(smtpreply_parser_finish(&p, &r), SMTPREPLY_OK);
+}
+END_TEST
+
+/* smtpreply_parser_feed_many(): a pipelined batch in one call, each reply's text
+ * kept apart in the buffer; it stops before what it cannot take whole, so errors
+ * come from the next call; bad arguments. */
+START_TEST(many_per_call)
+{
+    struct smtpreply_parser p;
+    struct smtpreply_reply r[8];
+    char text[512];
+    static const char batch[] =
+        "250-mx.example.com Hello client.example.org [192.0.2.1]\r\n250-PIPELINING\r\n"
+        "250 8BITMIME\r\n"
+        "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n550 5.1.1 <nobody@example.org>: Recipient unknown\r\n"
+        "354 End data with <CR><LF>.<CR><LF>\r\n"
+        "250 2.0.0 Ok: queued as 4Xk2Lq1Zp3z9vB and the rest of this line is long enough\r\n"
+        "221 2.0.0 Bye\r\n";
+    const char *in = batch;
+    size_t len = sizeof batch - 1, used = 7, count = 7, total = 0, i;
+
+    ck_assert_int_eq(smtpreply_parser_init(&p, text, sizeof text), SMTPREPLY_OK);
+    ck_assert_int_eq(smtpreply_parser_feed_many(&p, in, len, &used, r, 8, &count), SMTPREPLY_REPLY);
+    /* A line over 64 bytes needs 144 after its start (two windows and a 128-byte
+     * copy), so the long 250 starts the next call; then the last reply has fewer
+     * than 80 bytes after it, and comes in a call of its own. */
+    ck_assert_uint_eq(count, 5);
+    ck_assert_uint_eq(r[0].code, 250);
+    ck_assert_uint_eq(r[0].line_count, 3);
+    ck_assert_str_eq(r[0].text, "mx.example.com Hello client.example.org [192.0.2.1]\nPIPELINING\n8BITMIME");
+    ck_assert_str_eq(r[1].enhanced_text, "2.1.0");
+    ck_assert_str_eq(r[1].text, "Ok");
+    ck_assert_str_eq(r[2].enhanced_text, "2.1.5");
+    ck_assert_uint_eq(r[3].code, 550);
+    ck_assert_uint_eq(r[3].enhanced.klass, 5);
+    ck_assert_uint_eq(r[3].enhanced.subject, 1);
+    ck_assert_uint_eq(r[3].enhanced.detail, 1);
+    ck_assert_str_eq(r[3].text, "<nobody@example.org>: Recipient unknown");
+    ck_assert_str_eq(r[4].text, "End data with <CR><LF>.<CR><LF>");
+    ck_assert_uint_eq(r[4].first_line, 7);
+    for (i = 0; i < count; i++) {
+        ck_assert_uint_eq(r[i].offset, total);
+        total += r[i].length;
+        if (i > 0)
+            ck_assert_ptr_eq(r[i].text, r[i - 1].text + r[i - 1].text_len + 1);
+    }
+    ck_assert_uint_eq(used, total);
+    for (i = 0; i < 2; i++) {
+        in += used;
+        len -= used;
+        ck_assert_int_eq(smtpreply_parser_feed_many(&p, in, len, &used, r, 8, &count),
+                         SMTPREPLY_REPLY);
+        ck_assert_uint_eq(count, 1);
+        ck_assert_uint_eq(r[0].first_line, 8 + i);
+    }
+    ck_assert_uint_eq(used, len);
+    ck_assert_uint_eq(r[0].code, 221);
+    ck_assert_int_eq(smtpreply_parser_feed_many(&p, in, 0, &used, r, 8, &count), SMTPREPLY_NEED_MORE);
+    ck_assert_uint_eq(count, 0);
+    ck_assert_uint_eq(used, 0);
+
+    /* max bounds the batch; a bad line ends it, and the next call reports it. */
+    smtpreply_parser_reset(&p);
+    in = batch;
+    len = sizeof batch - 1;
+    ck_assert_int_eq(smtpreply_parser_feed_many(&p, in, len, &used, r, 2, &count), SMTPREPLY_REPLY);
+    ck_assert_uint_eq(count, 2);
+    ck_assert_uint_eq(used, r[0].length + r[1].length);
+    {
+        static const char bad[] =
+            "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\nHELLO\r\n250 2.1.5 Ok, and a line long enough"
+            " to take the rest of the window\r\n";
+        smtpreply_parser_reset(&p);
+        in = bad;
+        len = sizeof bad - 1;
+        ck_assert_int_eq(smtpreply_parser_feed_many(&p, in, len, &used, r, 8, &count),
+                         SMTPREPLY_REPLY);
+        ck_assert_uint_eq(count, 2);
+        ck_assert_uint_eq(used, 28);
+        in += used;
+        len -= used;
+        ck_assert_int_eq(smtpreply_parser_feed_many(&p, in, len, &used, r, 8, &count),
+                         SMTPREPLY_E_BAD_CODE);
+        ck_assert_uint_eq(count, 0);
+        ck_assert_uint_eq(r[0].code, 0);
+    }
+
+    /* Arguments. */
+    ck_assert_int_eq(smtpreply_parser_feed_many(NULL, "x", 1, &used, r, 8, &count),
+                     SMTPREPLY_E_INVALID_ARG);
+    ck_assert_uint_eq(used, 0);
+    ck_assert_uint_eq(count, 0);
+    ck_assert_int_eq(smtpreply_parser_feed_many(&p, "x", 1, &used, NULL, 8, &count),
+                     SMTPREPLY_E_INVALID_ARG);
+    ck_assert_int_eq(smtpreply_parser_feed_many(&p, "x", 1, &used, r, 0, &count),
+                     SMTPREPLY_E_INVALID_ARG);
+    ck_assert_int_eq(smtpreply_parser_feed_many(&p, "x", 1, &used, r, 8, NULL),
+                     SMTPREPLY_E_INVALID_ARG);
+    ck_assert_int_eq(smtpreply_parser_feed_many(&p, "x", 1, NULL, r, 8, &count),
+                     SMTPREPLY_E_INVALID_ARG);
+    ck_assert_int_eq(smtpreply_parser_feed_many(&p, NULL, 1, &used, r, 8, &count),
+                     SMTPREPLY_E_INVALID_ARG);
 }
 END_TEST
 
@@ -334,6 +436,7 @@ static Suite *parser_suite(void)
     tcase_add_test(tc, line_lengths);
     tcase_add_test(tc, positions);
     tcase_add_test(tc, one_reply_per_call);
+    tcase_add_test(tc, many_per_call);
     tcase_add_test(tc, line_iteration);
     tcase_add_test(tc, arguments);
     tcase_add_test(tc, reset_and_finish);

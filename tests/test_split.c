@@ -3,7 +3,8 @@
  * Properties over every table case and a fixed-seed generated set:
  * - split invariance: the whole input, byte by byte, one cut at every offset and
  *   random splits all give the same FULL log (replies, errors, offsets, flags);
- * - recovery: a good reply after a bad line parses exactly as it does alone.
+ * - recovery: a good reply after a bad line parses exactly as it does alone;
+ * - smtpreply_parser_feed_many(), whole and in pieces, logs what feed() logs.
  */
 #include <check.h>
 #include <stdio.h>
@@ -14,6 +15,40 @@
 #include "parser_cases.h"
 
 static char whole[1 << 17], got[1 << 17];
+
+/* smtpreply_parser_feed_many() with several array sizes, whole and in random
+ * pieces, must log what smtpreply_parser_feed() logs (want). */
+static void check_many(const char *name, const char *in, size_t len, const struct feed_opts *fo,
+                       const char *want, uint64_t seed)
+{
+    static const size_t manys[] = { 1, 2, 3, FEED_MANY_MAX };
+    struct feed_opts m;
+    uint64_t rng = seed;
+    size_t i, round;
+
+    memset(&m, 0, sizeof m);
+    if (fo)
+        m = *fo;
+    for (i = 0; i < ARRAY_SIZE(manys); i++) {
+        m.many = manys[i];
+        (void)feed_log(in, len, &m, NULL, 0, LOG_FULL, got, sizeof got);
+        ck_assert_msg(strcmp(got, want) == 0, "%s feed_many(%zu):\n got: %s\nwant: %s", name,
+                      manys[i], got, want);
+    }
+    for (round = 0; round < 8 && len > 1; round++) {
+        size_t cuts[8], n = 0, at = 0;
+        m.many = 1 + (size_t)(test_rand(&rng) % FEED_MANY_MAX);
+        while (n < 8) {
+            at += 1 + (size_t)(test_rand(&rng) % (len / 2 + 2));
+            if (at >= len)
+                break;
+            cuts[n++] = at;
+        }
+        (void)feed_log(in, len, &m, cuts, n, LOG_FULL, got, sizeof got);
+        ck_assert_msg(strcmp(got, want) == 0, "%s feed_many(%zu) split %zu:\n got: %s\nwant: %s",
+                      name, m.many, round, got, want);
+    }
+}
 
 static void check_splits(const char *name, const char *in, size_t len, const struct feed_opts *fo,
                          uint64_t seed)
@@ -38,6 +73,7 @@ static void check_splits(const char *name, const char *in, size_t len, const str
         (void)feed_log(in, len, fo, cuts, n, LOG_FULL, got, sizeof got);
         ck_assert_msg(strcmp(got, whole) == 0, "%s random split %zu:\n got: %s\nwant: %s", name, round, got, whole);
     }
+    check_many(name, in, len, fo, whole, rng);
 }
 
 START_TEST(table_splits)
@@ -86,7 +122,7 @@ START_TEST(generated_splits)
     static char in[8192];
     size_t len = generate(&rng, in, sizeof in);
     char name[32];
-    struct feed_opts small = { 0, 0, 0, 3, 64, 0 };
+    struct feed_opts small = { 0, 0, 0, 3, 64, 0, 0 };
     snprintf(name, sizeof name, "generated %d", _i);
     check_splits(name, in, len, NULL, rng);
     check_splits(name, in, len, &small, rng);
@@ -112,7 +148,7 @@ START_TEST(capacity_sweep)
         "550 5.7.26  https://support.google.com/mail/answer/81126 - gsmtp\r\n"
         "354 End data with <CR><LF>.<CR><LF>\r\n221 2.0.0 Bye\r\n"
         "250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n";
-    struct feed_opts fo = { 0, 0, 0, 0, 0, 0 };
+    struct feed_opts fo = { 0, 0, 0, 0, 0, 0, 0 };
     size_t cap;
     char name[48];
 
@@ -124,6 +160,12 @@ START_TEST(capacity_sweep)
             snprintf(name, sizeof name, "capacity %zu", cap);
             ck_abort_msg("%s byte by byte:\n got: %s\nwant: %s", name, got, whole);
         }
+        /* Replies after the first of a batch share the rest of the buffer. */
+        fo.many = FEED_MANY_MAX;
+        (void)feed_log(in, sizeof in - 1, &fo, NULL, 0, LOG_FULL, got, sizeof got);
+        fo.many = 0;
+        if (strcmp(got, whole) != 0)
+            ck_abort_msg("capacity %zu feed_many:\n got: %s\nwant: %s", cap, got, whole);
     }
     /* The same for the line limit (the windows need room for a 64- or 128-byte
      * line) and the lines-per-reply limit, strict 512 on and off. */
@@ -138,6 +180,12 @@ START_TEST(capacity_sweep)
             snprintf(name, sizeof name, "line limit %zu, %u lines", cap, (unsigned)fo.max_lines);
             ck_abort_msg("%s byte by byte:\n got: %s\nwant: %s", name, got, whole);
         }
+        fo.many = FEED_MANY_MAX;
+        (void)feed_log(in, sizeof in - 1, &fo, NULL, 0, LOG_FULL, got, sizeof got);
+        fo.many = 0;
+        if (strcmp(got, whole) != 0)
+            ck_abort_msg("line limit %zu, %u lines, feed_many:\n got: %s\nwant: %s", cap,
+                         (unsigned)fo.max_lines, got, whole);
     }
 }
 END_TEST

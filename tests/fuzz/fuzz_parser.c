@@ -9,8 +9,9 @@
  * text, flags and offsets, every error with its position) must be byte-identical.
  * A fourth pass after smtpreply_parser_finish() on the same parser checks that
  * the reset stream parses alike, and the whole stream is parsed once more with each
- * variant of the parser's fast path (SSE2, AVX2; scalar with -Dsimd=false), which
- * must log the same. Every call is checked against the contract:
+ * variant of the parser's fast path (SSE2, AVX2; scalar with -Dsimd=false), and
+ * twice with smtpreply_parser_feed_many() (whole, and in the chunks), which must
+ * log the same. Every call is checked against the contract:
  * consumed <= len, NEED_MORE uses everything, no progress at most once in a row
  * and only with an error, every reply self-consistent.
  *
@@ -76,8 +77,10 @@ static void log_u64(struct log *l, uint64_t v)
 }
 
 /* Every field of a reply must agree with every other and with the stream. */
+/* batched: a reply after the first of one smtpreply_parser_feed_many() call,
+ * whose text follows the one before it in the buffer. */
 static void check_reply(const struct smtpreply_reply *r, const struct config *c,
-                        const char *buf, uint64_t end)
+                        const char *buf, uint64_t end, int batched)
 {
     char want[24];
     size_t pos = 0, lines = 0, total = 0, n;
@@ -98,8 +101,8 @@ static void check_reply(const struct smtpreply_reply *r, const struct config *c,
     if (c->cap == 0) {
         CHECK(r->text_len == 0);
     } else {
-        CHECK(r->text == buf);
-        CHECK(r->text_len <= c->cap - 1);
+        CHECK(batched ? r->text > buf && r->text < buf + c->cap : r->text == buf);
+        CHECK(r->text_len <= c->cap - 1 - (size_t)(r->text - buf));
         CHECK(r->text[r->text_len] == '\0');
     }
     if (r->encoding == SMTPREPLY_TEXT_ASCII)
@@ -177,7 +180,44 @@ struct run {
     struct log log;
     uint64_t pos;       /* stream offset of the next byte */
     int stalled;        /* the previous call used no byte */
+    size_t many;        /* 0: smtpreply_parser_feed(); else feed_many() with this max */
 };
+
+#define MANY_MAX 8
+
+/* One call: feed() or feed_many(), whose replies are checked and logged. */
+static int feed_call(struct run *u, const char *data, size_t len, size_t *used,
+                     struct smtpreply_reply *first)
+{
+    struct smtpreply_reply rs[MANY_MAX];
+    size_t count = (size_t)-1, i;
+    uint64_t end = 0;
+    int rc;
+
+    if (!u->many) {
+        rc = smtpreply_parser_feed(u->p, data, len, used, first);
+        if (rc == SMTPREPLY_REPLY) {
+            check_reply(first, u->c, u->buf, u->pos + *used, 0);
+            log_reply(&u->log, first);
+        }
+        return rc;
+    }
+    rc = smtpreply_parser_feed_many(u->p, data, len, used, rs, u->many, &count);
+    *first = rs[0];
+    CHECK(rc == SMTPREPLY_REPLY ? count >= 1 && count <= u->many : count == 0);
+    for (i = 0; i < count; i++) {
+        /* The first may have begun in an earlier call; the others follow it. */
+        CHECK(i == 0 || rs[i].offset == end);
+        end = rs[i].offset + rs[i].length;
+        if (i > 0)
+            CHECK(rs[i].text > rs[i - 1].text + rs[i - 1].text_len);
+        check_reply(&rs[i], u->c, u->buf, end, i > 0);
+        log_reply(&u->log, &rs[i]);
+    }
+    if (rc == SMTPREPLY_REPLY)
+        CHECK(end == u->pos + *used);
+    return rc;
+}
 
 /* Feed one piece completely, checking every call. */
 static void feed_piece(struct run *u, const char *piece, size_t len)
@@ -187,14 +227,12 @@ static void feed_piece(struct run *u, const char *piece, size_t len)
     while (at < len) {
         struct smtpreply_reply r;
         size_t used = (size_t)-1;
-        int rc = smtpreply_parser_feed(u->p, piece + at, len - at, &used, &r);
+        int rc = feed_call(u, piece + at, len - at, &used, &r);
 
         CHECK(used <= len - at);
         u->pos += used;
         if (rc == SMTPREPLY_REPLY) {
             CHECK(used > 0);
-            check_reply(&r, u->c, u->buf, u->pos);
-            log_reply(&u->log, &r);
         } else if (rc == SMTPREPLY_NEED_MORE) {
             CHECK(used == len - at);
             CHECK(r.code == 0 && r.text_len == 0);
@@ -316,6 +354,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             compare(&whole.log, &alt.log, "log differs between fast-path variants");
             free(alt.log.b);
         }
+    }
+
+    /* smtpreply_parser_feed_many() must hand out the same replies and errors,
+     * whole and in the chunks. */
+    {
+        struct run batch;
+        run_init(&batch, &p, &c, buf);
+        batch.many = MANY_MAX;
+        feed_piece(&batch, (const char *)s, n);
+        finish(&batch);
+        compare(&whole.log, &batch.log, "log differs with feed_many()");
+        free(batch.log.b);
+        run_init(&batch, &p, &c, buf);
+        batch.many = 1 + c.chunk % MANY_MAX;
+        for (at = 0; at < n; at += c.chunk)
+            feed_copy(&batch, s, at, at + c.chunk < n ? at + c.chunk : n);
+        finish(&batch);
+        compare(&whole.log, &batch.log, "log differs with feed_many() in chunks");
+        free(batch.log.b);
     }
 
     run_init(&cut, &p, &c, buf);
