@@ -1127,16 +1127,30 @@ static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned cha
     return 1;
 }
 
+/* Bytes in a text kept in a number, lowest first, with no zero byte in it. */
+static ALWAYS_INLINE unsigned bytes_in(uint64_t v)
+{
+#if defined(__GNUC__)
+    return v ? (unsigned)(71 - __builtin_clzll(v)) / 8 : 0;
+#else
+    unsigned n = 0;
+    for (; v; v >>= 8)
+        n++;
+    return n;
+#endif
+}
+
 /*
  * An enhanced code at t with a field of two or three digits ("5.7.26 "), the
  * class checked, as whole_replies_with() keeps it: its text in the low bytes of
- * *e. Returns its length, or 0 when it is not valid, is longer than 8 bytes, or
- * has a field with a leading zero ("5.7.026", which lines may write differently
- * for the same code, so comparing text would not do). t has 16 bytes readable.
+ * the result (bytes_in() gives the length). Returns 0 when it is not valid, is
+ * longer than 8 bytes, or has a field with a leading zero ("5.7.026", which
+ * lines may write differently for the same code, so comparing text would not
+ * do). t has 16 bytes readable. By value: see struct whole_at.
  */
-static NOINLINE unsigned enh_text_long(const unsigned char *t, uint64_t *e)
+static NOINLINE uint64_t enh_text_long(const unsigned char *t)
 {
-    uint64_t q = quick_enh_long(t, 16, (unsigned)(t[0] - '0'));
+    uint64_t q = quick_enh_long(t, 16, (unsigned)(t[0] - '0')), e = 0;
     unsigned len = (unsigned)(q >> 56), i;
 
     if (!q || len > 8)
@@ -1146,79 +1160,124 @@ static NOINLINE unsigned enh_text_long(const unsigned char *t, uint64_t *e)
             && t[i + 2] != '\r')
             return 0;
     }
-    *e = 0;
     for (i = 0; i < len; i++)
-        *e |= (uint64_t)t[i] << (8 * i);
-    return len;
+        e |= (uint64_t)t[i] << (8 * i);
+    return e;
+}
+
+
+/*
+ * Whether the first four bytes of a line (byte 0 lowest) can start a reply the
+ * fast path takes: a code with first digit 2-5 and second digit 0-5, then SP or
+ * '-'. All three digits at once: a byte is in range when neither byte - low nor
+ * high - byte goes below zero, which sets its top bit (a borrow into the next
+ * byte only happens when a lower byte is already out of range; a byte from 0x80
+ * up sets the top bit of byte - low).
+ */
+static ALWAYS_INLINE int reply_start_ok(uint32_t w)
+{
+    uint32_t x = w & 0xFFFFFFu, sep = w >> 24;
+
+    return !(((x - 0x303032u) | (0x393535u - x)) & 0x808080u) && (sep == ' ' || sep == '-');
 }
 
 /*
- * One line for whole_replies_with(), at *pp (its first four bytes w checked; 80
- * bytes readable): an optional enhanced code of one-digit fields, then plain text
- * to a CRLF found by the window *mp (taken at *pp when empty; see
- * smtpreply__window_after()) within 64 bytes of the line's start, or within 128
- * when the first 64 have no candidate. The text goes to *op + join (join: after
- * an LF that joins it to the line before). Returns 1 with *pp, *op, *mp and the
- * enhanced code *ep (as text, see whole_replies_with()) moved past the line, or
- * 0 for a line the byte machine must see.
+ * Where whole_replies_with() is: the next line, the end of the text so far, the
+ * window (see smtpreply__window_after()) and the enhanced code of the last line
+ * taken. Passed and returned by value: a local whose address is taken must live
+ * in memory, as any char store (the text copies) might change it.
  */
-static ALWAYS_INLINE int whole_line(const unsigned char **pp, uint32_t w, uint64_t *mp,
-                                    char **op, int join, uint64_t *ep,
-                                    const unsigned char *last_start, const char *dst_end,
-                                    size_t budget, int wide)
+struct whole_at {
+    const unsigned char *p;
+    char *o;
+    uint64_t m;
+    uint64_t e;
+};
+
+/*
+ * One line for whole_replies_with(), at a.p (its first four bytes w checked; 80
+ * bytes readable): an optional enhanced code -- want, of want_len bytes, the first
+ * line's, is tried first -- then plain text to a CRLF found by the window a.m
+ * (taken at a.p when empty) within 64 bytes of the line's start, or within 128
+ * when the first 64 have no candidate. The text goes to a.o + join (join: after
+ * an LF that joins it to the line before). Returns the position after the line,
+ * with its enhanced code in e (as text, see whole_replies_with()), or one with p
+ * NULL for a line the byte machine must see.
+ */
+static ALWAYS_INLINE struct whole_at whole_line(struct whole_at a, uint32_t w, int join,
+                                                uint64_t want, unsigned want_len,
+                                                const unsigned char *last_start,
+                                                const char *dst_end, size_t budget, int wide)
 {
-    const unsigned char *p = *pp, *t = p + 4;
-    char *dst = *op + join;
-    uint64_t m = *mp, e = 0;
+    const unsigned char *p = a.p, *t = p + 4;
+    char *dst = a.o + join;
     unsigned pos;
 
+    a.e = 0;
     if ((unsigned)(*t - '0') <= 9 && t[1] == '.') {
         unsigned len = 5;
 
-        if (t[0] != (w & 0xFFu) || t[0] == '3')
-            return 0;       /* not valid for this code: the byte machine's */
-        if ((unsigned)(t[2] - '0') <= 9 && t[3] == '.' && (unsigned)(t[4] - '0') <= 9
-            && (t[5] == ' ' || t[5] == '\r'))
-            e = (uint64_t)load4(t) | (uint64_t)t[4] << 32;
-        else if (!(len = enh_text_long(t, &e)))
-            return 0;
+        /* Most often the code of the reply's first line again: compare its text. */
+        if (want_len && (((uint64_t)load4(t) | (uint64_t)load4(t + 4) << 32)
+                         & (~0ULL >> (64 - 8 * want_len))) == want
+            && (t[want_len] == ' ' || t[want_len] == '\r')) {
+            a.e = want;
+            len = want_len;
+        } else if (t[0] != (w & 0xFFu) || t[0] == '3') {
+            goto decline;       /* not valid for this code: the byte machine's */
+        } else if ((unsigned)(t[2] - '0') <= 9 && t[3] == '.' && (unsigned)(t[4] - '0') <= 9
+                   && (t[5] == ' ' || t[5] == '\r')) {
+            a.e = (uint64_t)load4(t) | (uint64_t)t[4] << 32;
+        } else if ((a.e = enh_text_long(t)) != 0) {
+            len = bytes_in(a.e);
+        } else {
+            goto decline;
+        }
         t += len + (t[len] == ' ');
     }
     if (join)
-        **op = '\n';
-    if (!m)
-        m = window_of(p, wide);
-    if (m) {
-        pos = smtpreply__block_pos(m);
+        *a.o = '\n';
+    if (!a.m)
+        a.m = window_of(p, wide);
+    if (a.m) {
+        pos = smtpreply__block_pos(a.m);
         if (p[pos] != '\r' || p[pos + 1] != '\n')
-            return 0;
+            goto decline;
         copy64_of(dst, t, wide);
     } else {
 #if SMTPREPLY_WINDOW == 64
-        /* A line of 65 to 128 bytes (a Gmail refusal, a long greeting). */
-        if ((size_t)(last_start - p) < 64 || dst_end - dst <= 128)
-            return 0;
-        m = window_of(p + 64, wide);
-        if (!m)
-            return 0;
-        pos = smtpreply__block_pos(m);
-        if (64 + pos + 2 > budget || p[64 + pos] != '\r' || p[64 + pos + 1] != '\n')
-            return 0;
-        copy64_of(dst, t, wide);
-        copy64_of(dst + 64, t + 64, wide);
-        p += 64;
+        /* A line of 65 to 256 bytes (a Gmail refusal, a long greeting, a block
+         * list's explanation): the next windows until one has a candidate, the
+         * text copied 64 bytes at a time. Window k needs 64 * k more bytes
+         * readable and of room. */
+        size_t k = 0, i;
+
+        do {
+            if (++k == 4 || (size_t)(last_start - p) < 64 * k
+                || dst_end - dst <= (ptrdiff_t)(64 * k + 64))
+                goto decline;
+            a.m = window_of(p + 64 * k, wide);
+        } while (!a.m);
+        pos = smtpreply__block_pos(a.m);
+        if (64 * k + pos + 2 > budget || p[64 * k + pos] != '\r' || p[64 * k + pos + 1] != '\n')
+            goto decline;
+        for (i = 0; i <= k; i++)
+            copy64_of(dst + 64 * i, t + 64 * i, wide);
+        p += 64 * k;
 #else
         (void)last_start;
         (void)dst_end;
         (void)budget;
-        return 0;
+        goto decline;
 #endif
     }
-    *mp = smtpreply__window_after(m, pos);
-    *op = dst + (p + pos - t);
-    *pp = p + pos + 2;
-    *ep = e;
-    return 1;
+    a.m = smtpreply__window_after(a.m, pos);
+    a.o = dst + (p + pos - t);
+    a.p = p + pos + 2;
+    return a;
+decline:
+    a.p = NULL;
+    return a;
 }
 
 /*
@@ -1250,67 +1309,80 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
                                                size_t max, char *text, const char *dst_end,
                                                int wide)
 {
-    const unsigned char *p = d, *start = d;
+    const unsigned char *start = d;
     const unsigned char *last_start;    /* the last line start with 80 bytes after it */
     const char *o_limit;                /* o stays below: LF, a 64-byte copy, NUL */
     struct smtpreply_reply *r = rs, *const r_end = rs + max;
-    char *o = text, *rtext;
-    uint64_t m = 0, enh, e, mismatch;
-    uint32_t w, more, count;
+    struct whole_at a;
+    char *rtext;
+    uint64_t enh, mismatch, offset = s->offset;
+    uint32_t w, more, count, line_no = s->line_no, max_lines = s->max_lines;
+    size_t budget = s->fast_budget;
+    unsigned enh_len;
 
     if (!s->fast_window || s->line_count != 0 || n < 64 + 16 || dst_end - text <= 64 + 1)
         goto out;
     last_start = d + n - (64 + 16);
     o_limit = dst_end - (64 + 1);
-    while (p <= last_start && o < o_limit) {
+    a.p = d;
+    a.o = text;
+    a.m = 0;
+    while (a.p <= last_start && a.o < o_limit) {
         /* The first line of a reply. */
-        w = load4(p);
-        if ((w & 0xFFu) - '2' > 3 || (w >> 8 & 0xFFu) - '0' > 5
-            || (w >> 16 & 0xFFu) - '0' > 9 || ((w >> 24) != ' ' && (w >> 24) != '-'))
+        w = load4(a.p);
+        if (!reply_start_ok(w))
             break;
         more = (w & 0xFFFFFFu) | (uint32_t)'-' << 24;
-        rtext = o;
-        if (!whole_line(&p, w, &m, &o, 0, &enh, last_start, dst_end, s->fast_budget, wide))
+        rtext = a.o;
+        a = whole_line(a, w, 0, 0, 0, last_start, dst_end, budget, wide);
+        if (!a.p)
             break;
+        enh = a.e;
         count = 1;
         mismatch = 0;
-        /* Its further lines. */
-        while (w == more) {
-            if (p > last_start || o >= o_limit)
-                goto stop;
-            w = load4(p);
-            if (w != more && w != LAST_OF(more))
-                goto stop;
-            if (!whole_line(&p, w, &m, &o, 1, &e, last_start, dst_end, s->fast_budget, wide))
-                goto stop;
-            mismatch |= e ^ enh;
-            count++;
+        if (w == more) {
+            /* Its further lines. */
+            enh_len = bytes_in(enh);
+            do {
+                if (a.p > last_start || a.o >= o_limit)
+                    goto stop;
+                w = load4(a.p);
+                if (w != more && w != LAST_OF(more))
+                    goto stop;
+                a = whole_line(a, w, 1, enh, enh_len, last_start, dst_end, budget, wide);
+                if (!a.p)
+                    goto stop;
+                mismatch |= a.e ^ enh;
+                count++;
+            } while (w == more);
+            /* More lines than allowed: the byte machine reports that. */
+            if (count > max_lines)
+                break;
         }
-        /* What the byte machine would hand out, unless the reply has more lines
-         * than allowed (the byte machine reports that). */
-        if (count > s->max_lines)
-            break;
-        *o = '\0';
+        /* What the byte machine would hand out. */
+        *a.o = '\0';
         fill_whole_reply(r, code_of(more), mismatch ? SMTPREPLY_FLAG_ENHANCED_MISMATCH : 0,
                          enh, count);
-        r->first_line = s->line_no;
+        r->first_line = line_no;
         r->text = rtext;
-        r->text_len = (size_t)(o - rtext);
-        r->offset = s->offset;
-        r->length = (uint64_t)(p - start);
-        /* The state the byte machine leaves after it. */
-        s->offset += (uint64_t)(p - start);
-        s->line_no += count;
-        o++;
-        start = p;
+        r->text_len = (size_t)(a.o - rtext);
+        r->offset = offset;
+        r->length = (uint64_t)(a.p - start);
+        offset += (uint64_t)(a.p - start);
+        line_no += count;
+        a.o++;
+        start = a.p;
         if (++r == r_end)
             break;
     }
 stop:
     if (r != rs) {
-        s->line_start = s->offset;
-        s->reply_start = s->offset;
-        s->reply_first_line = s->line_no;
+        /* The state the byte machine leaves after these replies. */
+        s->offset = offset;
+        s->line_start = offset;
+        s->reply_start = offset;
+        s->line_no = line_no;
+        s->reply_first_line = line_no;
     }
 out:
     *consumed = (size_t)(start - d);
