@@ -850,6 +850,18 @@ static ALWAYS_INLINE uint64_t window_of(const unsigned char *p, int wide)
     return smtpreply__window(p);
 }
 
+/* The window at p with both halves looked at (the one of whole_line(), whose
+ * bits above a line's end serve the next lines). */
+static ALWAYS_INLINE uint64_t window_full_of(const unsigned char *p, int wide)
+{
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
+    if (wide)
+        return smtpreply__window_full_avx2(p);
+#endif
+    (void)wide;
+    return smtpreply__window(p);
+}
+
 /* 64 bytes from t to dst, by the variant's vector width. */
 static ALWAYS_INLINE void copy64_of(char *dst, const unsigned char *t, int wide)
 {
@@ -1238,7 +1250,7 @@ static ALWAYS_INLINE struct whole_at whole_line(struct whole_at a, uint32_t w, i
     if (join)
         *a.o = '\n';
     if (!a.m)
-        a.m = window_of(p, wide);
+        a.m = window_full_of(p, wide);
     if (a.m) {
         pos = smtpreply__block_pos(a.m);
         if (p[pos] != '\r' || p[pos + 1] != '\n')
@@ -1328,6 +1340,54 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
     a.o = text;
     a.m = 0;
     while (a.p <= last_start && a.o < o_limit) {
+        /* A run of one-line replies with a one-digit enhanced code or none, the
+         * most common kind, in a loop of its own with few values live: what
+         * whole_line() and the code after this loop do for them, in short. */
+        do {
+            const unsigned char *t = a.p + 4;
+            uint64_t e = 0;
+            unsigned pos;
+            size_t len;
+
+            w = load4(a.p);
+            if (!reply_start_ok(w) || (w >> 24) != ' ')
+                break;
+            if ((unsigned)(*t - '0') <= 9 && t[1] == '.') {
+                if (t[0] != (w & 0xFFu) || t[0] == '3' || (unsigned)(t[2] - '0') > 9
+                    || t[3] != '.' || (unsigned)(t[4] - '0') > 9 || (t[5] != ' ' && t[5] != '\r'))
+                    break;
+                e = (uint64_t)load4(t) | (uint64_t)t[4] << 32;
+                t += 5 + (t[5] == ' ');
+            }
+            if (!a.m)
+                a.m = window_full_of(a.p, wide);
+            if (!a.m)
+                break;
+            pos = smtpreply__block_pos(a.m);
+            if (a.p[pos] != '\r' || a.p[pos + 1] != '\n')
+                break;
+            copy64_of(a.o, t, wide);
+            len = (size_t)(a.p + pos - t);
+            a.o[len] = '\0';
+            fill_whole_reply(r, code_of(w), 0, e, 1);
+            r->first_line = line_no;
+            r->text = a.o;
+            r->text_len = len;
+            r->offset = offset;
+            r->length = pos + 2;
+            a.m = smtpreply__window_after(a.m, pos);
+            offset += pos + 2;
+            line_no++;
+            a.o += len + 1;
+            a.p += pos + 2;
+            if (++r == r_end) {
+                start = a.p;
+                goto stop;
+            }
+        } while (a.p <= last_start && a.o < o_limit);
+        start = a.p;
+        if (a.p > last_start || a.o >= o_limit)
+            break;
         /* The first line of a reply. */
         w = load4(a.p);
         if (!reply_start_ok(w))

@@ -109,6 +109,18 @@ static inline uint64_t smtpreply__window_avx2(const unsigned char *p)
     return ((uint64_t)~hi & 0xFFFFFFFFu) << 32;
 }
 
+/* The whole window, both halves, without a branch between them. */
+__attribute__((target("avx2")))
+static inline uint64_t smtpreply__window_full_avx2(const unsigned char *p)
+{
+    const __m256i plain = _mm256_set1_epi8(13);
+    uint32_t lo = (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(
+        _mm256_loadu_si256((const __m256i *)(const void *)p), plain));
+    uint32_t hi = (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(
+        _mm256_loadu_si256((const __m256i *)(const void *)(p + 32)), plain));
+    return ~((uint64_t)hi << 32 | lo);
+}
+
 /* 64 bytes from p to out in two 32-byte moves (a memcpy of 64 would be split into
  * 16-byte moves under generic tuning). */
 __attribute__((target("avx2")))

@@ -29,9 +29,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 # figure name in bench.c, and the function that runs it
-figures="read-bytes:run_read memchr-lines:run_memchr parse:run_parse parse+classify:run_classify parse+ehlo:run_ehlo"
+figures="read-bytes:run_read memchr-lines:run_memchr parse:run_parse parse+classify:run_classify parse+ehlo:run_ehlo parse-many:run_parse_many parse-many+classify:run_classify_many"
 
-printf '%-12s %-16s %14s %12s %10s\n' variant figure instructions replies "Ir/reply"
+printf '%-12s %-20s %14s %12s %10s\n' variant figure instructions replies "Ir/reply"
 for variant in mixed ehlo-heavy; do
     corpus=$tmp/$variant.txt
     python3 "$here/gen_corpus.py" "$corpus" --variant "$variant" \
@@ -45,7 +45,7 @@ for variant in mixed ehlo-heavy; do
                 --toggle-collect="$fn" "$bench" --only "$fig" "$corpus" \
                 >"$tmp/log" 2>&1; then
             if grep -q "no figure" "$tmp/log"; then
-                printf '%-12s %-16s %14s\n' "$variant" "$fig" "(not built)"
+                printf '%-12s %-20s %14s\n' "$variant" "$fig" "(not built)"
                 continue
             fi
             cat "$tmp/log" >&2
@@ -54,6 +54,6 @@ for variant in mixed ehlo-heavy; do
         ir=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$out" | head -n 1)
         [ -n "$ir" ] || ir=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$out" | head -n 1)
         awk -v v="$variant" -v f="$fig" -v ir="$ir" -v r="$replies" \
-            'BEGIN { printf "%-12s %-16s %14d %12d %10.1f\n", v, f, ir, r, ir / r }'
+            'BEGIN { printf "%-12s %-20s %14d %12d %10.1f\n", v, f, ir, r, ir / r }'
     done
 done
