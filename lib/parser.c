@@ -1257,31 +1257,24 @@ static ALWAYS_INLINE struct whole_at whole_line(struct whole_at a, uint32_t w, i
             goto decline;
         copy64_of(dst, t, wide);
     } else {
-#if SMTPREPLY_WINDOW == 64
-        /* A line of 65 to 256 bytes (a Gmail refusal, a long greeting, a block
-         * list's explanation): the next windows until one has a candidate, the
-         * text copied 64 bytes at a time. Window k needs 64 * k more bytes
-         * readable and of room. */
+        /* A longer line, up to 256 bytes (a Gmail refusal, a long greeting, a
+         * block list's explanation): the next windows until one has a
+         * candidate, the text copied 64 bytes at a time. The window at p + k
+         * needs k more bytes readable and of room. */
         size_t k = 0, i;
 
         do {
-            if (++k == 4 || (size_t)(last_start - p) < 64 * k
-                || dst_end - dst <= (ptrdiff_t)(64 * k + 64))
+            k += SMTPREPLY_WINDOW;
+            if (k >= 256 || (size_t)(last_start - p) < k || dst_end - dst <= (ptrdiff_t)(k + 64))
                 goto decline;
-            a.m = window_of(p + 64 * k, wide);
+            a.m = window_full_of(p + k, wide);
         } while (!a.m);
         pos = smtpreply__block_pos(a.m);
-        if (64 * k + pos + 2 > budget || p[64 * k + pos] != '\r' || p[64 * k + pos + 1] != '\n')
+        if (k + pos + 2 > budget || p[k + pos] != '\r' || p[k + pos + 1] != '\n')
             goto decline;
-        for (i = 0; i <= k; i++)
-            copy64_of(dst + 64 * i, t + 64 * i, wide);
-        p += 64 * k;
-#else
-        (void)last_start;
-        (void)dst_end;
-        (void)budget;
-        goto decline;
-#endif
+        for (i = 0; i <= k; i += 64)
+            copy64_of(dst + i, t + i, wide);
+        p += k;
     }
     a.m = smtpreply__window_after(a.m, pos);
     a.o = dst + (p + pos - t);
