@@ -1210,11 +1210,11 @@ struct whole_at {
  * One line for whole_replies_with(), at a.p (its first four bytes w checked; 80
  * bytes readable): an optional enhanced code -- want, of want_len bytes, the first
  * line's, is tried first -- then plain text to a CRLF found by the window a.m
- * (taken at a.p when empty) within 64 bytes of the line's start, or within 128
- * when the first 64 have no candidate. The text goes to a.o + join (join: after
- * an LF that joins it to the line before). Returns the position after the line,
- * with its enhanced code in e (as text, see whole_replies_with()), or one with p
- * NULL for a line the byte machine must see.
+ * (taken at a.p when empty), or by the windows after it when that one has no
+ * candidate, within 256 bytes of the line's start. The text goes to a.o + join
+ * (join: after an LF that joins it to the line before). Returns the position
+ * after the line, with its enhanced code in e (as text, see whole_replies_with()),
+ * or one with p NULL for a line the byte machine must see.
  */
 static ALWAYS_INLINE struct whole_at whole_line(struct whole_at a, uint32_t w, int join,
                                                 uint64_t want, unsigned want_len,
