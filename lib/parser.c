@@ -1629,6 +1629,8 @@ int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t l
         return SMTPREPLY_E_INVALID_ARG;
     }
     s = st(p);
+    if (!data)
+        data = "";      /* len is 0: no arithmetic on a null pointer below */
     if (s->state == LINE_START && !s->lf_checked)
         return __atomic_load_n(&fast_entry_current, __ATOMIC_RELAXED)(
             s, (const unsigned char *)data, len, consumed, reply);
