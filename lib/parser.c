@@ -1235,15 +1235,17 @@ static ALWAYS_INLINE struct whole_at whole_line(struct whole_at a, uint32_t w, i
             && (t[want_len] == ' ' || t[want_len] == '\r')) {
             a.e = want;
             len = want_len;
-        } else if (t[0] != (w & 0xFFu) || t[0] == '3') {
-            goto decline;       /* not valid for this code: the byte machine's */
-        } else if ((unsigned)(t[2] - '0') <= 9 && t[3] == '.' && (unsigned)(t[4] - '0') <= 9
-                   && (t[5] == ' ' || t[5] == '\r')) {
-            a.e = (uint64_t)load4(t) | (uint64_t)t[4] << 32;
-        } else if ((a.e = enh_text_long(t)) != 0) {
-            len = bytes_in(a.e);
         } else {
-            goto decline;
+            /* Not valid for this code, or a form the byte machine must judge. */
+            if (t[0] != (w & 0xFFu) || t[0] == '3')
+                goto decline;
+            if ((unsigned)(t[2] - '0') <= 9 && t[3] == '.' && (unsigned)(t[4] - '0') <= 9
+                && (t[5] == ' ' || t[5] == '\r'))
+                a.e = (uint64_t)load4(t) | (uint64_t)t[4] << 32;
+            else if ((a.e = enh_text_long(t)) != 0)
+                len = bytes_in(a.e);
+            else
+                goto decline;
         }
         t += len + (t[len] == ' ');
     }
@@ -1332,6 +1334,7 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
     a.p = d;
     a.o = text;
     a.m = 0;
+    a.e = 0;
     while (a.p <= last_start && a.o < o_limit) {
         /* A run of one-line replies with a one-digit enhanced code or none, the
          * most common kind, in a loop of its own with few values live: what
