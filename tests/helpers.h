@@ -28,6 +28,17 @@ struct feed_opts {
 
 #define FEED_MANY_MAX 64
 
+/* struct feed_opts initialisers for case tables (tests/parser_cases.h,
+ * tests/test_hostile.c), kept next to the struct whose field order they follow. */
+#define DEF { 0, 0, 0, 0, 0, 0, 0 }
+#define STRICT(flags) { (flags), 0, 0, 0, 0, 0, 0 }
+#define UTF8STRICT { SMTPREPLY_STRICT_ALL, 1, 0, 0, 0, 0, 0 }
+#define CAP(n) { 0, 0, 0, 0, (n), 0, 0 }
+#define NOTEXT { 0, 0, 0, 0, 0, 1, 0 }
+#define MAXLINE(n) { 0, 0, (n), 0, 0, 0, 0 }
+#define MAXLINES(n) { 0, 0, 0, (n), 0, 0, 0 }
+#define SA SMTPREPLY_STRICT_ALL
+
 /* Log detail: BRIEF is what tables are written in; FULL adds offsets, lengths,
  * line numbers, encoding and the exact consumed counts, for split comparisons. */
 enum log_detail { LOG_BRIEF = 0, LOG_FULL = 1 };

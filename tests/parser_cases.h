@@ -18,15 +18,6 @@ struct parser_case {
     const char *want;
 };
 
-#define STRICT(flags) { (flags), 0, 0, 0, 0, 0, 0 }
-#define UTF8STRICT { SMTPREPLY_STRICT_ALL, 1, 0, 0, 0, 0, 0 }
-#define CAP(n) { 0, 0, 0, 0, (n), 0, 0 }
-#define NOTEXT { 0, 0, 0, 0, 0, 1, 0 }
-#define MAXLINE(n) { 0, 0, (n), 0, 0, 0, 0 }
-#define MAXLINES(n) { 0, 0, 0, (n), 0, 0, 0 }
-#define DEF { 0, 0, 0, 0, 0, 0, 0 }
-#define SA SMTPREPLY_STRICT_ALL
-
 #define GMAIL_550 \
     "550-5.1.1 The email account that you tried to reach does not exist. Please try\r\n" \
     "550-5.1.1 double-checking the recipient's email address for typos or\r\n" \

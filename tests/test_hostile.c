@@ -29,14 +29,6 @@ struct hostile_case {
     const char *want;         /* BRIEF log of input + OK_LINE */
 };
 
-#define DEF { 0, 0, 0, 0, 0, 0, 0 }
-#define STRICT(f) { (f), 0, 0, 0, 0, 0, 0 }
-#define UTF8STRICT { SMTPREPLY_STRICT_ALL, 1, 0, 0, 0, 0, 0 }
-#define CAP(n) { 0, 0, 0, 0, (n), 0, 0 }
-#define NOTEXT { 0, 0, 0, 0, 0, 1, 0 }
-#define MAXLINE(n) { 0, 0, (n), 0, 0, 0, 0 }
-#define MAXLINES(n) { 0, 0, 0, (n), 0, 0, 0 }
-#define SA SMTPREPLY_STRICT_ALL
 #define OKR "\n250 - 'ok'"
 
 static const struct hostile_case hostile_cases[] = {
