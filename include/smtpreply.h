@@ -354,11 +354,11 @@ SMTPREPLY_API int smtpreply_parser_feed(struct smtpreply_parser *p, const char *
  * every line a valid code, an enhanced code of at most 8 characters or none,
  * printable ASCII text ending in CRLF within 256 bytes and the limits, at least 80
  * bytes of @p data from its start (more for a line over 64 bytes), and room for
- * its text in the rest of the text buffer. The call stops before the first reply it does not
- * take that way, so that reply, and any error in it, comes from the next call. A
- * loop that calls again with the rest of the data sees every reply and every error,
- * as with smtpreply_parser_feed(); the replies are the same in every field but
- * the text's address.
+ * its text in the rest of the text buffer. The call stops before the first reply
+ * it does not take that way, so that reply, and any error in it, comes from the
+ * next call. A loop that calls again with the rest of the data sees every reply
+ * and every error, as with smtpreply_parser_feed(); the replies are the same in
+ * every field but the text's address.
  *
  * @code
  * struct smtpreply_reply r[32]; size_t used, n, i;

@@ -1177,6 +1177,19 @@ static NOINLINE uint64_t enh_text_long(const unsigned char *t)
     return e;
 }
 
+/*
+ * An enhanced code of one-digit fields at t ("c.s.d" then SP or CR) valid for the
+ * reply whose first four bytes are w (c its first digit, not 3), as
+ * whole_replies_with() keeps it: its five bytes, lowest first; 0 when it is not
+ * one. t has 8 bytes readable.
+ */
+static ALWAYS_INLINE uint64_t short_enh_text(const unsigned char *t, uint32_t w)
+{
+    if (t[0] != (w & 0xFFu) || t[0] == '3' || (unsigned)(t[2] - '0') > 9 || t[3] != '.'
+        || (unsigned)(t[4] - '0') > 9 || (t[5] != ' ' && t[5] != '\r'))
+        return 0;
+    return (uint64_t)load4(t) | (uint64_t)t[4] << 32;
+}
 
 /*
  * Whether the first four bytes of a line (byte 0 lowest) can start a reply the
@@ -1239,13 +1252,11 @@ static ALWAYS_INLINE struct whole_at whole_line(struct whole_at a, uint32_t w, i
             /* Not valid for this code, or a form the byte machine must judge. */
             if (t[0] != (w & 0xFFu) || t[0] == '3')
                 goto decline;
-            if ((unsigned)(t[2] - '0') <= 9 && t[3] == '.' && (unsigned)(t[4] - '0') <= 9
-                && (t[5] == ' ' || t[5] == '\r'))
-                a.e = (uint64_t)load4(t) | (uint64_t)t[4] << 32;
-            else if ((a.e = enh_text_long(t)) != 0)
+            if ((a.e = short_enh_text(t, w)) == 0) {
+                if ((a.e = enh_text_long(t)) == 0)
+                    goto decline;
                 len = bytes_in(a.e);
-            else
-                goto decline;
+            }
         }
         t += len + (t[len] == ' ');
     }
@@ -1349,10 +1360,8 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
             if (!reply_start_ok(w) || (w >> 24) != ' ')
                 break;
             if ((unsigned)(*t - '0') <= 9 && t[1] == '.') {
-                if (t[0] != (w & 0xFFu) || t[0] == '3' || (unsigned)(t[2] - '0') > 9
-                    || t[3] != '.' || (unsigned)(t[4] - '0') > 9 || (t[5] != ' ' && t[5] != '\r'))
+                if ((e = short_enh_text(t, w)) == 0)
                     break;
-                e = (uint64_t)load4(t) | (uint64_t)t[4] << 32;
                 t += 5 + (t[5] == ' ');
             }
             if (!a.m)
@@ -1469,10 +1478,21 @@ static NOINLINE int fast_one_base(struct state *s, const unsigned char *d, size_
     return fast_general_base(s, d, n, consumed, r);
 }
 
+typedef size_t (*batch_fn)(struct state *s, const unsigned char *d, size_t n, size_t *consumed,
+                           struct smtpreply_reply *rs, size_t max, char *text);
+
+static size_t more_replies_base(struct state *s, const unsigned char *d, size_t n,
+                                size_t *consumed, struct smtpreply_reply *rs, size_t max,
+                                char *text)
+{
+    return whole_replies_with(s, d, n, consumed, rs, max, text, s->text + s->cap, 0);
+}
+
 static NOINLINE int fast_multi_base(struct state *s, const unsigned char *d, size_t n,
                                     size_t *consumed, struct smtpreply_reply *r)
 {
-    if (r && s->fast_one && whole_replies_with(s, d, n, consumed, r, 1, s->text, s->text + s->cap, 0))
+    if (r && s->fast_one
+        && whole_replies_with(s, d, n, consumed, r, 1, s->text, s->text + s->cap, 0))
         return SMTPREPLY_REPLY;
     return fast_general_base(s, d, n, consumed, r);
 }
@@ -1484,16 +1504,6 @@ static int fast_entry_base(struct state *s, const unsigned char *d, size_t n,
         return d[3] == ' ' ? fast_one_base(s, d, n, consumed, r)
                            : fast_multi_base(s, d, n, consumed, r);
     return fast_general_base(s, d, n, consumed, r);
-}
-
-typedef size_t (*batch_fn)(struct state *s, const unsigned char *d, size_t n, size_t *consumed,
-                           struct smtpreply_reply *rs, size_t max, char *text);
-
-static size_t more_replies_base(struct state *s, const unsigned char *d, size_t n,
-                                size_t *consumed, struct smtpreply_reply *rs, size_t max,
-                                char *text)
-{
-    return whole_replies_with(s, d, n, consumed, rs, max, text, s->text + s->cap, 0);
 }
 
 static int fast_lines_base(struct state *s, const unsigned char *d, size_t n,
@@ -1521,10 +1531,19 @@ static NOINLINE int fast_one_avx2(struct state *s, const unsigned char *d, size_
 }
 
 __attribute__((target("avx2")))
+static size_t more_replies_avx2(struct state *s, const unsigned char *d, size_t n,
+                                size_t *consumed, struct smtpreply_reply *rs, size_t max,
+                                char *text)
+{
+    return whole_replies_with(s, d, n, consumed, rs, max, text, s->text + s->cap, 1);
+}
+
+__attribute__((target("avx2")))
 static NOINLINE int fast_multi_avx2(struct state *s, const unsigned char *d, size_t n,
                                     size_t *consumed, struct smtpreply_reply *r)
 {
-    if (r && s->fast_one && whole_replies_with(s, d, n, consumed, r, 1, s->text, s->text + s->cap, 1))
+    if (r && s->fast_one
+        && whole_replies_with(s, d, n, consumed, r, 1, s->text, s->text + s->cap, 1))
         return SMTPREPLY_REPLY;
     return fast_general_avx2(s, d, n, consumed, r);
 }
@@ -1536,14 +1555,6 @@ static int fast_entry_avx2(struct state *s, const unsigned char *d, size_t n,
         return d[3] == ' ' ? fast_one_avx2(s, d, n, consumed, r)
                            : fast_multi_avx2(s, d, n, consumed, r);
     return fast_general_avx2(s, d, n, consumed, r);
-}
-
-__attribute__((target("avx2")))
-static size_t more_replies_avx2(struct state *s, const unsigned char *d, size_t n,
-                                size_t *consumed, struct smtpreply_reply *rs, size_t max,
-                                char *text)
-{
-    return whole_replies_with(s, d, n, consumed, rs, max, text, s->text + s->cap, 1);
 }
 
 __attribute__((target("avx2")))
