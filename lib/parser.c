@@ -783,6 +783,18 @@ static uint32_t load4(const unsigned char *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* The two bytes at p as one number, byte 0 lowest: 0x0A0D is CRLF. */
+static ALWAYS_INLINE unsigned load2(const unsigned char *p)
+{
+    return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+/* The eight bytes at p as one number, byte 0 lowest. */
+static ALWAYS_INLINE uint64_t load8(const unsigned char *p)
+{
+    return (uint64_t)load4(p) | (uint64_t)load4(p + 4) << 32;
+}
+
 /* quick_enh() for codes with a two- or three-digit field ("5.7.26 ", "4.4.316\r"):
  * returns pack_enh() of the code with its length in the top byte, or 0 when it is
  * not one (by value, so no caller keeps a variable in memory for it). */
@@ -876,6 +888,28 @@ static ALWAYS_INLINE void copy64_of(char *dst, const unsigned char *t, int wide)
 }
 
 /*
+ * The text of a line, len bytes at t (len below 64), to dst: one 32-byte move, and
+ * a second one only when the text is longer. Stores are what a line costs most
+ * after its checks, so a short line (most are) makes one.
+ */
+static ALWAYS_INLINE void copy_short_text(char *dst, const unsigned char *t, size_t len,
+                                          int wide)
+{
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
+    if (wide) {
+        smtpreply__copy32_avx2(dst, t);
+        if (len > 32)
+            smtpreply__copy32_avx2(dst + 32, t + 32);
+        return;
+    }
+#endif
+    (void)wide;
+    memcpy(dst, t, 32);
+    if (len > 32)
+        memcpy(dst + 32, t + 32, 32);
+}
+
+/*
  * The end of the line at p, whose text starts at t, from the window at p: when the
  * first candidate byte is the CR of a CRLF within 64 bytes -- or within 128 bytes,
  * when the window has no candidate and the input and dst_end leave room for a
@@ -894,8 +928,8 @@ static ALWAYS_INLINE int window_line(const unsigned char *p, const unsigned char
     size_t cr = m ? smtpreply__block_pos(m) : SMTPREPLY_WINDOW;
 
     if (cr + 1 < SMTPREPLY_WINDOW && p[cr] == '\r' && p[cr + 1] == '\n') {
-        copy64_of(dst, t, wide);
         *len = cr - (size_t)(t - p);
+        copy_short_text(dst, t, *len, wide);
         return 1;
     }
 #if SMTPREPLY_WINDOW == 64
@@ -1207,6 +1241,17 @@ static ALWAYS_INLINE int reply_start_ok(uint32_t w)
 }
 
 /*
+ * reply_start_ok() for a last line: the separator is a fourth byte with the range
+ * SP to SP. For that byte, byte - SP or SP - byte has its top bit set whenever
+ * byte is not SP: the first from 0xA0 up and below SP, the second from SP + 1 to
+ * 0xA0.
+ */
+static ALWAYS_INLINE int last_line_start_ok(uint32_t w)
+{
+    return !(((w - 0x20303032u) | (0x20393535u - w)) & 0x80808080u);
+}
+
+/*
  * Where whole_replies_with() is: the next line, the end of the text so far, the
  * window (see smtpreply__window_after()) and the enhanced code of the last line
  * taken. Passed and returned by value: a local whose address is taken must live
@@ -1243,8 +1288,7 @@ static ALWAYS_INLINE struct whole_at whole_line(struct whole_at a, uint32_t w, i
         unsigned len = 5;
 
         /* Most often the code of the reply's first line again: compare its text. */
-        if (want_len && (((uint64_t)load4(t) | (uint64_t)load4(t + 4) << 32)
-                         & (~0ULL >> (64 - 8 * want_len))) == want
+        if (want_len && (load8(t) & (~0ULL >> (64 - 8 * want_len))) == want
             && (t[want_len] == ' ' || t[want_len] == '\r')) {
             a.e = want;
             len = want_len;
@@ -1266,9 +1310,9 @@ static ALWAYS_INLINE struct whole_at whole_line(struct whole_at a, uint32_t w, i
         a.m = window_full_of(p, wide);
     if (a.m) {
         pos = smtpreply__block_pos(a.m);
-        if (p[pos] != '\r' || p[pos + 1] != '\n')
+        if (load2(p + pos) != 0x0A0Du)
             goto decline;
-        copy64_of(dst, t, wide);
+        copy_short_text(dst, t, (size_t)(p + pos - t), wide);
     } else {
         /* A longer line, up to 256 bytes (a Gmail refusal, a long greeting, a
          * block list's explanation): the next windows until one has a
@@ -1328,8 +1372,7 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
                                                int wide)
 {
     const unsigned char *start = d;
-    const unsigned char *last_start;    /* the last line start with 80 bytes after it */
-    const char *o_limit;                /* o stays below: LF, a 64-byte copy, NUL */
+    const unsigned char *last;          /* the last line start taken (see below) */
     struct smtpreply_reply *r = rs, *const r_end = rs + max;
     struct whole_at a;
     char *rtext;
@@ -1340,13 +1383,19 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
 
     if (!s->fast_window || s->line_count != 0 || n < 64 + 16 || dst_end - text <= 64 + 1)
         goto out;
-    last_start = d + n - (64 + 16);
-    o_limit = dst_end - (64 + 1);
+    /* One bound for both the input and the text: a line's text (with the LF or
+     * NUL it adds) is shorter than the line, so the text written never runs
+     * ahead of the input read, and a line start at or below last stays 80 bytes
+     * from the input's end with text below dst_end - 65 (an LF, a 64-byte copy,
+     * a NUL). */
+    last = d + n - (64 + 16);
+    if ((size_t)(last - d) >= (size_t)(dst_end - text) - (64 + 1))
+        last = d + (size_t)(dst_end - text) - (64 + 1) - 1;
     a.p = d;
     a.o = text;
     a.m = 0;
     a.e = 0;
-    while (a.p <= last_start && a.o < o_limit) {
+    while (a.p <= last) {
         /* A run of one-line replies with a one-digit enhanced code or none, the
          * most common kind, in a loop of its own with few values live: what
          * whole_line() and the code after this loop do for them, in short. */
@@ -1357,7 +1406,7 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
             size_t len;
 
             w = load4(a.p);
-            if (!reply_start_ok(w) || (w >> 24) != ' ')
+            if (!last_line_start_ok(w))
                 break;
             if ((unsigned)(*t - '0') <= 9 && t[1] == '.') {
                 if ((e = short_enh_text(t, w)) == 0)
@@ -1369,10 +1418,10 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
             if (!a.m)
                 break;
             pos = smtpreply__block_pos(a.m);
-            if (a.p[pos] != '\r' || a.p[pos + 1] != '\n')
+            if (load2(a.p + pos) != 0x0A0Du)
                 break;
-            copy64_of(a.o, t, wide);
             len = (size_t)(a.p + pos - t);
+            copy_short_text(a.o, t, len, wide);
             a.o[len] = '\0';
             fill_whole_reply(r, code_of(w), 0, e, 1);
             r->first_line = line_no;
@@ -1389,9 +1438,9 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
                 start = a.p;
                 goto stop;
             }
-        } while (a.p <= last_start && a.o < o_limit);
+        } while (a.p <= last);
         start = a.p;
-        if (a.p > last_start || a.o >= o_limit)
+        if (a.p > last)
             break;
         /* The first line of a reply. */
         w = load4(a.p);
@@ -1399,22 +1448,51 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
             break;
         more = (w & 0xFFFFFFu) | (uint32_t)'-' << 24;
         rtext = a.o;
-        a = whole_line(a, w, 0, 0, 0, last_start, dst_end, budget, wide);
+        a = whole_line(a, w, 0, 0, 0, last, dst_end, budget, wide);
         if (!a.p)
             break;
         enh = a.e;
         count = 1;
         mismatch = 0;
         if (w == more) {
-            /* Its further lines. */
+            /* Its further lines: most often plain text to a CRLF in the window
+             * with the first line's enhanced code or, like it, none, taken
+             * here; whole_line() for the rest. */
+            uint64_t enh_mask;
+
             enh_len = bytes_in(enh);
+            enh_mask = enh_len ? ~0ULL >> (64 - 8 * enh_len) : 0;
             do {
-                if (a.p > last_start || a.o >= o_limit)
+                const unsigned char *t = a.p + 4;
+                unsigned pos;
+
+                if (a.p > last)
                     goto stop;
                 w = load4(a.p);
                 if (w != more && w != LAST_OF(more))
                     goto stop;
-                a = whole_line(a, w, 1, enh, enh_len, last_start, dst_end, budget, wide);
+                if (enh) {
+                    if ((load8(t) & enh_mask) != enh
+                        || (t[enh_len] != ' ' && t[enh_len] != '\r'))
+                        goto other_line;
+                    t += enh_len + (t[enh_len] == ' ');
+                } else if ((unsigned)(*t - '0') <= 9 && t[1] == '.') {
+                    goto other_line;
+                }
+                if (!a.m && !(a.m = window_full_of(a.p, wide)))
+                    goto other_line;
+                pos = smtpreply__block_pos(a.m);
+                if (load2(a.p + pos) != 0x0A0Du)
+                    goto stop;
+                *a.o = '\n';
+                copy_short_text(a.o + 1, t, (size_t)(a.p + pos - t), wide);
+                a.o += 1 + (size_t)(a.p + pos - t);
+                a.m = smtpreply__window_after(a.m, pos);
+                a.p += pos + 2;
+                count++;
+                continue;
+            other_line:
+                a = whole_line(a, w, 1, enh, enh_len, last, dst_end, budget, wide);
                 if (!a.p)
                     goto stop;
                 mismatch |= a.e ^ enh;

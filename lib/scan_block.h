@@ -121,6 +121,14 @@ static inline uint64_t smtpreply__window_full_avx2(const unsigned char *p)
     return ~((uint64_t)hi << 32 | lo);
 }
 
+/* 32 bytes from p to out in one move. */
+__attribute__((target("avx2")))
+static inline void smtpreply__copy32_avx2(char *out, const unsigned char *p)
+{
+    _mm256_storeu_si256((__m256i *)(void *)out,
+                        _mm256_loadu_si256((const __m256i *)(const void *)p));
+}
+
 /* 64 bytes from p to out in two 32-byte moves (a memcpy of 64 would be split into
  * 16-byte moves under generic tuning). */
 __attribute__((target("avx2")))
