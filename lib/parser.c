@@ -1668,13 +1668,16 @@ static int fast_usable(size_t i)
 
 static int fast_entry_first(struct state *s, const unsigned char *d, size_t n,
                             size_t *consumed, struct smtpreply_reply *r);
+static size_t more_replies_first(struct state *s, const unsigned char *d, size_t n,
+                                 size_t *consumed, struct smtpreply_reply *rs, size_t max,
+                                 char *text);
 
-/* The variant in use: fast_entry_first() picks the best one for this CPU on first
- * use. Racing threads store the same values; relaxed atomics keep that race defined
- * and cost a plain load. */
+/* The variant in use: fast_entry_first() or more_replies_first() picks the best
+ * one for this CPU on first use. Racing threads store the same values; relaxed
+ * atomics keep that race defined and cost a plain load. */
 static fast_fn fast_entry_current = fast_entry_first;
 static fast_fn fast_lines_current = fast_lines_base;
-static batch_fn fast_more_current = more_replies_base;
+static batch_fn fast_more_current = more_replies_first;
 
 static void fast_select(size_t i)
 {
@@ -1683,8 +1686,8 @@ static void fast_select(size_t i)
     __atomic_store_n(&fast_entry_current, fast_variants[i].entry, __ATOMIC_RELAXED);
 }
 
-static int fast_entry_first(struct state *s, const unsigned char *d, size_t n,
-                            size_t *consumed, struct smtpreply_reply *r)
+/* Selects the best variant this CPU can run, and says which. */
+static size_t fast_select_best(void)
 {
     size_t i, best = 0;
 
@@ -1693,7 +1696,20 @@ static int fast_entry_first(struct state *s, const unsigned char *d, size_t n,
             best = i;
     }
     fast_select(best);
-    return fast_variants[best].entry(s, d, n, consumed, r);
+    return best;
+}
+
+static int fast_entry_first(struct state *s, const unsigned char *d, size_t n,
+                            size_t *consumed, struct smtpreply_reply *r)
+{
+    return fast_variants[fast_select_best()].entry(s, d, n, consumed, r);
+}
+
+static size_t more_replies_first(struct state *s, const unsigned char *d, size_t n,
+                                 size_t *consumed, struct smtpreply_reply *rs, size_t max,
+                                 char *text)
+{
+    return fast_variants[fast_select_best()].more(s, d, n, consumed, rs, max, text);
 }
 
 /* documented in lib/internal.h */
@@ -1747,18 +1763,24 @@ int smtpreply_parser_feed_many(struct smtpreply_parser *p, const char *data, siz
             memset(replies, 0, sizeof *replies);
         return SMTPREPLY_E_INVALID_ARG;
     }
+    s = st(p);
+    if (s->state == LINE_START && !s->lf_checked) {
+        /* Whole replies from here on, the first one included, when the fast path
+         * takes them: what feed() would hand out, without its per-call work. */
+        *count = __atomic_load_n(&fast_more_current, __ATOMIC_RELAXED)(
+            s, (const unsigned char *)data, len, consumed, replies, max, s->text);
+        if (*count > 0)
+            return SMTPREPLY_REPLY;
+    }
     rc = smtpreply_parser_feed(p, data, len, &used, replies);
     *consumed = used;
     if (rc != SMTPREPLY_REPLY)
         return rc;
     *count = 1;
-    s = st(p);
     /* The first reply's text and NUL are at the buffer's start; the next goes after.
      * A reply hands the parser back at a line start with nothing pending. */
     text_used = replies[0].text_len + 1;
     if (max > 1 && s->cap > text_used && s->state == LINE_START && !s->lf_checked) {
-        /* Before the first fast-path entry has chosen a variant this is the
-         * baseline one, which is right on every CPU. */
         *count += __atomic_load_n(&fast_more_current, __ATOMIC_RELAXED)(
             s, (const unsigned char *)data + used, len - used, &more, replies + 1, max - 1,
             s->text + text_used);
