@@ -1457,7 +1457,9 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
         if (w == more) {
             /* Its further lines: most often plain text to a CRLF in the window
              * with the first line's enhanced code or, like it, none, taken
-             * here; whole_line() for the rest. */
+             * here; whole_line() for the rest. The narrow windows (NEON,
+             * scalar) miss most lines, so there every line goes to whole_line(),
+             * which steps through the windows. */
             uint64_t enh_mask;
 
             enh_len = bytes_in(enh);
@@ -1471,6 +1473,8 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
                 w = load4(a.p);
                 if (w != more && w != LAST_OF(more))
                     goto stop;
+                if (SMTPREPLY_WINDOW < 64)
+                    goto other_line;
                 if (enh) {
                     if ((load8(t) & enh_mask) != enh
                         || (t[enh_len] != ' ' && t[enh_len] != '\r'))
