@@ -1768,9 +1768,12 @@ int smtpreply_parser_feed_many(struct smtpreply_parser *p, const char *data, siz
         return SMTPREPLY_E_INVALID_ARG;
     }
     s = st(p);
-    if (s->state == LINE_START && !s->lf_checked) {
+    if (!data)
+        data = "";      /* len is 0: no arithmetic on a null pointer below */
+    if (s->state == LINE_START && !s->lf_checked && s->fast_one) {
         /* Whole replies from here on, the first one included, when the fast path
-         * takes them: what feed() would hand out, without its per-call work. */
+         * takes them: what feed() would hand out, without its per-call work
+         * (fast_one: a text buffer with room for it, so not a NULL one). */
         *count = __atomic_load_n(&fast_more_current, __ATOMIC_RELAXED)(
             s, (const unsigned char *)data, len, consumed, replies, max, s->text);
         if (*count > 0)

@@ -285,6 +285,24 @@ START_TEST(many_per_call)
                      SMTPREPLY_E_INVALID_ARG);
     ck_assert_int_eq(smtpreply_parser_feed_many(&p, NULL, 1, &used, r, 8, &count),
                      SMTPREPLY_E_INVALID_ARG);
+    ck_assert_int_eq(smtpreply_parser_feed_many(&p, NULL, 0, &used, r, 8, &count),
+                     SMTPREPLY_NEED_MORE);
+    ck_assert_uint_eq(count, 0);
+
+    /* No text buffer (NULL, 0): one reply a call, by the byte machine, no text. */
+    {
+        struct smtpreply_parser q;
+
+        ck_assert_int_eq(smtpreply_parser_init(&q, NULL, 0), SMTPREPLY_OK);
+        ck_assert_int_eq(smtpreply_parser_feed_many(&q, batch, sizeof batch - 1, &used, r, 8,
+                                                    &count), SMTPREPLY_REPLY);
+        ck_assert_uint_eq(count, 1);
+        ck_assert_uint_eq(r[0].line_count, 3);
+        ck_assert_uint_eq(r[0].lines_stored, 0);
+        ck_assert_ptr_nonnull(r[0].text);
+        ck_assert_int_eq(smtpreply_parser_feed_many(&q, NULL, 0, &used, r, 8, &count),
+                         SMTPREPLY_NEED_MORE);
+    }
 }
 END_TEST
 
