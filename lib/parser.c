@@ -928,8 +928,8 @@ static ALWAYS_INLINE int window_line(const unsigned char *p, const unsigned char
     size_t cr = m ? smtpreply__block_pos(m) : SMTPREPLY_WINDOW;
 
     if (cr + 1 < SMTPREPLY_WINDOW && p[cr] == '\r' && p[cr + 1] == '\n') {
+        copy64_of(dst, t, wide);
         *len = cr - (size_t)(t - p);
-        copy_short_text(dst, t, *len, wide);
         return 1;
     }
 #if SMTPREPLY_WINDOW == 64
