@@ -889,8 +889,10 @@ static ALWAYS_INLINE void copy64_of(char *dst, const unsigned char *t, int wide)
 
 /*
  * The text of a line, len bytes at t (len below 64), to dst: one 32-byte move, and
- * a second one only when the text is longer. Stores are what a line costs most
- * after its checks, so a short line (most are) makes one.
+ * a second one only when the text is longer. For the further lines of a reply,
+ * which follow each other with little work between them, a 64-byte move per line
+ * measured slower (the stores pile up); for a reply's first line, where the reply
+ * is filled in between, the fixed 64-byte move without a branch measured faster.
  */
 static ALWAYS_INLINE void copy_short_text(char *dst, const unsigned char *t, size_t len,
                                           int wide)
@@ -1312,7 +1314,7 @@ static ALWAYS_INLINE struct whole_at whole_line(struct whole_at a, uint32_t w, i
         pos = smtpreply__block_pos(a.m);
         if (load2(p + pos) != 0x0A0Du)
             goto decline;
-        copy_short_text(dst, t, (size_t)(p + pos - t), wide);
+        copy64_of(dst, t, wide);
     } else {
         /* A longer line, up to 256 bytes (a Gmail refusal, a long greeting, a
          * block list's explanation): the next windows until one has a
@@ -1421,7 +1423,7 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
             if (load2(a.p + pos) != 0x0A0Du)
                 break;
             len = (size_t)(a.p + pos - t);
-            copy_short_text(a.o, t, len, wide);
+            copy64_of(a.o, t, wide);
             a.o[len] = '\0';
             fill_whole_reply(r, code_of(w), 0, e, 1);
             r->first_line = line_no;
