@@ -1344,6 +1344,79 @@ decline:
     return a;
 }
 
+/* Where further_lines() ends: after the reply's last line (a.p NULL when the
+ * reply is declined), with its line count and the enhanced codes' differences. */
+struct further {
+    struct whole_at a;
+    uint32_t count;
+    uint64_t mismatch;
+};
+
+/*
+ * The lines after a reply's first (at a.p; more: their first four bytes but the
+ * last's), for whole_replies_with(): most often plain text to a CRLF in the window
+ * with the first line's enhanced code enh or, like it, none, taken here;
+ * whole_line() for the rest. with_enh (a constant: enh != 0) makes a loop for
+ * each case. The narrow windows (NEON, scalar) miss most lines, so there every
+ * line goes to whole_line(), which steps through the windows.
+ */
+static ALWAYS_INLINE struct further further_lines(struct whole_at a, uint32_t more,
+                                                  uint64_t enh, const unsigned char *last,
+                                                  const char *dst_end, size_t budget,
+                                                  int wide, int with_enh)
+{
+    struct further f;
+    unsigned enh_len = with_enh ? bytes_in(enh) : 0;
+    uint64_t enh_mask = with_enh ? ~0ULL >> (64 - 8 * enh_len) : 0;
+    uint32_t w;
+
+    f.count = 1;
+    f.mismatch = 0;
+    do {
+        const unsigned char *t = a.p + 4;
+        unsigned pos;
+
+        if (a.p > last)
+            goto stop;
+        w = load4(a.p);
+        if (w != more && w != LAST_OF(more))
+            goto stop;
+        if (SMTPREPLY_WINDOW < 64)
+            goto other_line;
+        if (with_enh) {
+            if ((load8(t) & enh_mask) != enh || (t[enh_len] != ' ' && t[enh_len] != '\r'))
+                goto other_line;
+            t += enh_len + (t[enh_len] == ' ');
+        } else if ((unsigned)(*t - '0') <= 9 && t[1] == '.') {
+            goto other_line;
+        }
+        if (!a.m && !(a.m = window_full_of(a.p, wide)))
+            goto other_line;
+        pos = smtpreply__block_pos(a.m);
+        if (load2(a.p + pos) != 0x0A0Du)
+            goto stop;
+        *a.o = '\n';
+        copy_short_text(a.o + 1, t, (size_t)(a.p + pos - t), wide);
+        a.o += 1 + (size_t)(a.p + pos - t);
+        a.m = smtpreply__window_after(a.m, pos);
+        a.p += pos + 2;
+        f.count++;
+        continue;
+    other_line:
+        a = whole_line(a, w, 1, enh, enh_len, last, dst_end, budget, wide);
+        if (!a.p)
+            goto stop;
+        f.mismatch |= a.e ^ enh;
+        f.count++;
+    } while (w == more);
+    f.a = a;
+    return f;
+stop:
+    f.a = a;
+    f.a.p = NULL;
+    return f;
+}
+
 /*
  * Whole replies, one after another from a reply boundary: the common case of a
  * session ("250 2.1.5 Ok\r\n", an EHLO list) and of a pipelined batch. Every line
@@ -1381,7 +1454,6 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
     uint64_t enh, mismatch, offset = s->offset;
     uint32_t w, more, count, line_no = s->line_no, max_lines = s->max_lines;
     size_t budget = s->fast_budget;
-    unsigned enh_len;
 
     if (!s->fast_window || s->line_count != 0 || n < 64 + 16 || dst_end - text <= 64 + 1)
         goto out;
@@ -1457,53 +1529,17 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
         count = 1;
         mismatch = 0;
         if (w == more) {
-            /* Its further lines: most often plain text to a CRLF in the window
-             * with the first line's enhanced code or, like it, none, taken
-             * here; whole_line() for the rest. The narrow windows (NEON,
-             * scalar) miss most lines, so there every line goes to whole_line(),
-             * which steps through the windows. */
-            uint64_t enh_mask;
+            /* Its further lines (see further_lines()), in a loop made for
+             * whether the first line had an enhanced code. */
+            struct further f;
 
-            enh_len = bytes_in(enh);
-            enh_mask = enh_len ? ~0ULL >> (64 - 8 * enh_len) : 0;
-            do {
-                const unsigned char *t = a.p + 4;
-                unsigned pos;
-
-                if (a.p > last)
-                    goto stop;
-                w = load4(a.p);
-                if (w != more && w != LAST_OF(more))
-                    goto stop;
-                if (SMTPREPLY_WINDOW < 64)
-                    goto other_line;
-                if (enh) {
-                    if ((load8(t) & enh_mask) != enh
-                        || (t[enh_len] != ' ' && t[enh_len] != '\r'))
-                        goto other_line;
-                    t += enh_len + (t[enh_len] == ' ');
-                } else if ((unsigned)(*t - '0') <= 9 && t[1] == '.') {
-                    goto other_line;
-                }
-                if (!a.m && !(a.m = window_full_of(a.p, wide)))
-                    goto other_line;
-                pos = smtpreply__block_pos(a.m);
-                if (load2(a.p + pos) != 0x0A0Du)
-                    goto stop;
-                *a.o = '\n';
-                copy_short_text(a.o + 1, t, (size_t)(a.p + pos - t), wide);
-                a.o += 1 + (size_t)(a.p + pos - t);
-                a.m = smtpreply__window_after(a.m, pos);
-                a.p += pos + 2;
-                count++;
-                continue;
-            other_line:
-                a = whole_line(a, w, 1, enh, enh_len, last, dst_end, budget, wide);
-                if (!a.p)
-                    goto stop;
-                mismatch |= a.e ^ enh;
-                count++;
-            } while (w == more);
+            f = enh ? further_lines(a, more, enh, last, dst_end, budget, wide, 1)
+                    : further_lines(a, more, 0, last, dst_end, budget, wide, 0);
+            if (!f.a.p)
+                goto stop;
+            a = f.a;
+            count = f.count;
+            mismatch = f.mismatch;
             /* More lines than allowed: the byte machine reports that. */
             if (count > max_lines)
                 break;
