@@ -795,6 +795,12 @@ static ALWAYS_INLINE uint64_t load8(const unsigned char *p)
     return (uint64_t)load4(p) | (uint64_t)load4(p + 4) << 32;
 }
 
+/* Whether the text at t starts like an enhanced code: a digit, then '.'. */
+static ALWAYS_INLINE int looks_like_enh(const unsigned char *t)
+{
+    return (unsigned)(*t - '0') <= 9 && t[1] == '.';
+}
+
 /* quick_enh() for codes with a two- or three-digit field ("5.7.26 ", "4.4.316\r"):
  * returns pack_enh() of the code with its length in the top byte, or 0 when it is
  * not one (by value, so no caller keeps a variable in memory for it). */
@@ -1141,7 +1147,7 @@ static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned cha
         return 0;
     /* An enhanced code here is of the one-digit form ("2.1.5 "); any other goes to
      * the general path, which keeps this function free of calls. */
-    if ((unsigned)(*t - '0') <= 9 && t[1] == '.') {
+    if (looks_like_enh(t)) {
         if (t[0] != (w & 0xFFu) || t[0] == '3' || (unsigned)(t[2] - '0') > 9 || t[3] != '.'
             || (unsigned)(t[4] - '0') > 9 || (t[5] != ' ' && t[5] != '\r'))
             return 0;
@@ -1286,7 +1292,7 @@ static ALWAYS_INLINE struct whole_at whole_line(struct whole_at a, uint32_t w, i
     unsigned pos;
 
     a.e = 0;
-    if ((unsigned)(*t - '0') <= 9 && t[1] == '.') {
+    if (looks_like_enh(t)) {
         unsigned len = 5;
 
         /* Most often the code of the reply's first line again: compare its text. */
@@ -1387,7 +1393,7 @@ static ALWAYS_INLINE struct further further_lines(struct whole_at a, uint32_t mo
             if ((load8(t) & enh_mask) != enh || (t[enh_len] != ' ' && t[enh_len] != '\r'))
                 goto other_line;
             t += enh_len + (t[enh_len] == ' ');
-        } else if ((unsigned)(*t - '0') <= 9 && t[1] == '.') {
+        } else if (looks_like_enh(t)) {
             goto other_line;
         }
         if (!a.m && !(a.m = window_full_of(a.p, wide)))
@@ -1482,7 +1488,7 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
             w = load4(a.p);
             if (!last_line_start_ok(w))
                 break;
-            if ((unsigned)(*t - '0') <= 9 && t[1] == '.') {
+            if (looks_like_enh(t)) {
                 if ((e = short_enh_text(t, w)) == 0)
                     break;
                 t += 5 + (t[5] == ' ');
