@@ -1350,6 +1350,49 @@ decline:
     return a;
 }
 
+/*
+ * whole_line() out of line, for the lines further_lines() does not take itself
+ * (another enhanced code, a line of 128 bytes or more). Inline, its byte loads
+ * were hoisted into the loop of further_lines() and kept on the stack there,
+ * about ten instructions on every line; a call on the rare path costs less.
+ * One copy per vector width (wide: AVX2, whose copy is compiled for it).
+ */
+static NOINLINE struct whole_at whole_line_far_base(struct whole_at a, uint32_t w,
+                                                    uint64_t want, unsigned want_len,
+                                                    const unsigned char *last_start,
+                                                    const char *dst_end, size_t budget)
+{
+    return whole_line(a, w, 1, want, want_len, last_start, dst_end, budget, 0);
+}
+
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
+__attribute__((target("avx2")))
+static NOINLINE struct whole_at whole_line_far_avx2(struct whole_at a, uint32_t w,
+                                                    uint64_t want, unsigned want_len,
+                                                    const unsigned char *last_start,
+                                                    const char *dst_end, size_t budget)
+{
+    return whole_line(a, w, 1, want, want_len, last_start, dst_end, budget, 1);
+}
+#endif
+
+/* The line at a.p, which further_lines() leaves, by whole_line(): inline where
+ * the windows are narrow (every line comes here), out of line otherwise. */
+static ALWAYS_INLINE struct whole_at other_line_of(struct whole_at a, uint32_t w,
+                                                   uint64_t want, unsigned want_len,
+                                                   const unsigned char *last_start,
+                                                   const char *dst_end, size_t budget,
+                                                   int wide)
+{
+    if (SMTPREPLY_WINDOW < 64)
+        return whole_line(a, w, 1, want, want_len, last_start, dst_end, budget, wide);
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
+    if (wide)
+        return whole_line_far_avx2(a, w, want, want_len, last_start, dst_end, budget);
+#endif
+    return whole_line_far_base(a, w, want, want_len, last_start, dst_end, budget);
+}
+
 /* Where further_lines() ends: after the reply's last line (a.p NULL when the
  * reply is declined), with its line count and the enhanced codes' differences. */
 struct further {
@@ -1396,8 +1439,27 @@ static ALWAYS_INLINE struct further further_lines(struct whole_at a, uint32_t mo
         } else if (looks_like_enh(t)) {
             goto other_line;
         }
-        if (!a.m && !(a.m = window_full_of(a.p, wide)))
-            goto other_line;
+        if (!a.m && !(a.m = window_full_of(a.p, wide))) {
+            /* A line of 64 to 127 bytes with the first line's enhanced code
+             * (a Gmail refusal's): the window after this one, as whole_line()
+             * would take it, without computing this one again. */
+            uint64_t m;
+
+            if (!with_enh || (size_t)(last - a.p) < 64 || dst_end - a.o <= 64 + 64 + 1
+                || !(m = window_full_of(a.p + 64, wide)))
+                goto other_line;
+            pos = 64 + smtpreply__block_pos(m);
+            if (pos + 2 > budget || load2(a.p + pos) != 0x0A0Du)
+                goto stop;
+            *a.o = '\n';
+            copy64_of(a.o + 1, t, wide);
+            copy64_of(a.o + 65, t + 64, wide);
+            a.o += 1 + (size_t)(a.p + pos - t);
+            a.m = smtpreply__window_after(m, pos - 64);
+            a.p += pos + 2;
+            f.count++;
+            continue;
+        }
         pos = smtpreply__block_pos(a.m);
         if (load2(a.p + pos) != 0x0A0Du)
             goto stop;
@@ -1409,7 +1471,7 @@ static ALWAYS_INLINE struct further further_lines(struct whole_at a, uint32_t mo
         f.count++;
         continue;
     other_line:
-        a = whole_line(a, w, 1, enh, enh_len, last, dst_end, budget, wide);
+        a = other_line_of(a, w, enh, enh_len, last, dst_end, budget, wide);
         if (!a.p)
             goto stop;
         f.mismatch |= a.e ^ enh;

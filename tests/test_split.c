@@ -190,6 +190,40 @@ START_TEST(capacity_sweep)
 }
 END_TEST
 
+/* Multiline replies whose further lines are 40 to 200 bytes long, with the first
+ * line's enhanced code (the batch path takes lines up to 127 bytes in its own
+ * loop), another one and none, then one with a stray CR: every length meets the
+ * 64- and 128-byte window edges at another place. The whole input, byte by byte
+ * and through feed_many() must agree (all cuts would take too long here). */
+START_TEST(continuation_lengths)
+{
+    static char in[4096], fill[256];
+    struct feed_opts many = { 0, 0, 0, 0, 0, 0, 0 };
+    size_t len, n;
+
+    many.many = FEED_MANY_MAX;
+    for (len = 40; len <= 200; len++) {
+        memset(fill, 'a' + (int)(len % 26), len);
+        fill[len] = '\0';
+        n = (size_t)snprintf(in, sizeof in,
+                             "550-5.7.26 first %s\r\n550-5.7.26 %s\r\n550-5.7.26 %.*s\r\n"
+                             "550-5.7.26 %s\r\n550-5.7.1 %s\r\n550-%s\r\n550 5.7.26 %s\r\n"
+                             "550-5.7.26 %.*s\r\n550-5.7.26 %.*s\rx\r\n550 5.7.26 %s\r\n"
+                             "250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n"
+                             "250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n",
+                             fill, fill, (int)(len / 2), fill, fill + 1, fill, fill, fill,
+                             (int)(len - 30), fill, (int)len, fill, fill);
+        (void)feed_log(in, n, NULL, NULL, 0, LOG_FULL, whole, sizeof whole);
+        (void)feed_chunked(in, n, NULL, 1, LOG_FULL, got, sizeof got);
+        ck_assert_msg(strcmp(got, whole) == 0, "lines of %zu byte by byte:\n got: %s\nwant: %s",
+                      len, got, whole);
+        (void)feed_log(in, n, &many, NULL, 0, LOG_FULL, got, sizeof got);
+        ck_assert_msg(strcmp(got, whole) == 0, "lines of %zu feed_many:\n got: %s\nwant: %s",
+                      len, got, whole);
+    }
+}
+END_TEST
+
 START_TEST(recovery)
 {
     static const char *bad[] = {
@@ -228,6 +262,7 @@ static Suite *split_suite(void)
     tcase_add_loop_test(tc, table_splits, 0, (int)parser_case_count);
     tcase_add_loop_test(tc, generated_splits, 0, 60);
     tcase_add_test(tc, capacity_sweep);
+    tcase_add_test(tc, continuation_lengths);
     tcase_add_test(tc, recovery);
     suite_add_tcase(s, tc);
     return s;
