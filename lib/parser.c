@@ -960,11 +960,17 @@ static ALWAYS_INLINE int window_line(const unsigned char *p, const unsigned char
     return 0;
 }
 
-/* The reply code from the first three bytes of a line, byte 0 lowest. */
-static uint16_t code_of(uint32_t w)
+/*
+ * The reply code from the first three bytes of a line, byte 0 lowest (digits
+ * checked). One multiply does the first two digits: with the digits d0, d1, d2
+ * in bytes 0-2, x * (1 + 10 * 256) has 10 * d0 + d1 in byte 1 (at most 99, so no
+ * carry reaches it from byte 0, nor leaves it).
+ */
+static ALWAYS_INLINE uint16_t code_of(uint32_t w)
 {
-    return (uint16_t)(((w & 0xFF) - '0') * 100 + ((w >> 8 & 0xFF) - '0') * 10
-                      + ((w >> 16 & 0xFF) - '0'));
+    uint32_t x = w & 0x0F0F0Fu;
+
+    return (uint16_t)((x * (1u + 10u * 256u) >> 8 & 0xFFu) * 10u + (x >> 16));
 }
 
 /* The fast path's reply in progress, in locals (see fast_lines_with()). */
@@ -1365,8 +1371,13 @@ static NOINLINE struct whole_at whole_line_far_base(struct whole_at a, uint32_t 
     return whole_line(a, w, 1, want, want_len, last_start, dst_end, budget, 0);
 }
 
+/* The AVX2 variant is also compiled for BMI1 and BMI2 (every CPU with AVX2 in
+ * use has both, and fast_usable() checks): tzcnt gives a 64-bit position with no
+ * extension, and shrx shifts the window without the CL register. */
+#define FAST_AVX2_TARGET __attribute__((target("avx2,bmi,bmi2")))
+
 #if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
-__attribute__((target("avx2")))
+FAST_AVX2_TARGET
 static NOINLINE struct whole_at whole_line_far_avx2(struct whole_at a, uint32_t w,
                                                     uint64_t want, unsigned want_len,
                                                     const unsigned char *last_start,
@@ -1702,14 +1713,14 @@ static int fast_lines_base(struct state *s, const unsigned char *d, size_t n,
 
 #if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
 #define HAVE_FAST_AVX2 1
-__attribute__((target("avx2")))
+FAST_AVX2_TARGET
 static NOINLINE int fast_general_avx2(struct state *s, const unsigned char *d, size_t n,
                                       size_t *consumed, struct smtpreply_reply *r)
 {
     return fast_lines_with(s, d, n, consumed, r, 1, 1);
 }
 
-__attribute__((target("avx2")))
+FAST_AVX2_TARGET
 static NOINLINE int fast_one_avx2(struct state *s, const unsigned char *d, size_t n,
                                   size_t *consumed, struct smtpreply_reply *r)
 {
@@ -1718,7 +1729,7 @@ static NOINLINE int fast_one_avx2(struct state *s, const unsigned char *d, size_
     return fast_general_avx2(s, d, n, consumed, r);
 }
 
-__attribute__((target("avx2")))
+FAST_AVX2_TARGET
 static size_t more_replies_avx2(struct state *s, const unsigned char *d, size_t n,
                                 size_t *consumed, struct smtpreply_reply *rs, size_t max,
                                 char *text)
@@ -1726,7 +1737,7 @@ static size_t more_replies_avx2(struct state *s, const unsigned char *d, size_t 
     return whole_replies_with(s, d, n, consumed, rs, max, text, s->text + s->cap, 1);
 }
 
-__attribute__((target("avx2")))
+FAST_AVX2_TARGET
 static NOINLINE int fast_multi_avx2(struct state *s, const unsigned char *d, size_t n,
                                     size_t *consumed, struct smtpreply_reply *r)
 {
@@ -1745,7 +1756,7 @@ static int fast_entry_avx2(struct state *s, const unsigned char *d, size_t n,
     return fast_general_avx2(s, d, n, consumed, r);
 }
 
-__attribute__((target("avx2")))
+FAST_AVX2_TARGET
 static int fast_lines_avx2(struct state *s, const unsigned char *d, size_t n,
                            size_t *consumed, struct smtpreply_reply *r)
 {
@@ -1770,7 +1781,8 @@ static int fast_usable(size_t i)
 #if defined(HAVE_FAST_AVX2)
     if (fast_variants[i].entry == fast_entry_avx2) {
         __builtin_cpu_init();
-        return __builtin_cpu_supports("avx2") != 0;
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi")
+               && __builtin_cpu_supports("bmi2");
     }
 #endif
     return i < SMTPREPLY_ARRAY_SIZE(fast_variants);
