@@ -1240,25 +1240,15 @@ static ALWAYS_INLINE uint64_t short_enh_text(const unsigned char *t, uint32_t w)
 }
 
 /*
- * Whether the first four bytes of a line (byte 0 lowest) can start a reply the
- * fast path takes: a code with first digit 2-5 and second digit 0-5, then SP or
- * '-'. All three digits at once: a byte is in range when neither byte - low nor
+ * Whether the first four bytes of a line (byte 0 lowest) can start a reply's last
+ * line the fast path takes: a code with first digit 2-5 and second digit 0-5,
+ * then SP. All four bytes at once: a byte is in range when neither byte - low nor
  * high - byte goes below zero, which sets its top bit (a borrow into the next
  * byte only happens when a lower byte is already out of range; a byte from 0x80
- * up sets the top bit of byte - low).
- */
-static ALWAYS_INLINE int reply_start_ok(uint32_t w)
-{
-    uint32_t x = w & 0xFFFFFFu, sep = w >> 24;
-
-    return !(((x - 0x303032u) | (0x393535u - x)) & 0x808080u) && (sep == ' ' || sep == '-');
-}
-
-/*
- * reply_start_ok() for a last line: the separator is a fourth byte with the range
- * SP to SP. For that byte, byte - SP or SP - byte has its top bit set whenever
- * byte is not SP: the first from 0xA0 up and below SP, the second from SP + 1 to
- * 0xA0.
+ * up sets the top bit of byte - low). The separator's range is SP to SP: for a
+ * byte other than SP, byte - SP has its top bit set below SP and from 0xA0 up,
+ * SP - byte from SP + 1 to 0xA0. A further line's start w ("250-") passes as
+ * LAST_OF(w).
  */
 static ALWAYS_INLINE int last_line_start_ok(uint32_t w)
 {
@@ -1597,7 +1587,9 @@ static ALWAYS_INLINE size_t whole_replies_with(struct state *s, const unsigned c
             break;
         /* The first line of a reply. */
         w = load4(a.p);
-        if (!reply_start_ok(w))
+        /* A further line's start ("250-", the common case here: the loop above
+         * took most last lines) or a last line's. */
+        if (!last_line_start_ok(LAST_OF(w)) && !last_line_start_ok(w))
             break;
         more = (w & 0xFFFFFFu) | (uint32_t)'-' << 24;
         rtext = a.o;
