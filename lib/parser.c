@@ -899,8 +899,10 @@ static ALWAYS_INLINE void copy64_of(char *dst, const unsigned char *t, int wide)
  * which follow each other with little work between them, a 64-byte move per line
  * measured slower (the stores pile up); for a reply's first line, where the reply
  * is filled in between, the fixed 64-byte move without a branch measured faster.
+ * len is signed: the caller's a.p + pos - t then folds into one compare of pos
+ * (unsigned, gcc had to allow for a wrap and spent four instructions).
  */
-static ALWAYS_INLINE void copy_short_text(char *dst, const unsigned char *t, size_t len,
+static ALWAYS_INLINE void copy_short_text(char *dst, const unsigned char *t, ptrdiff_t len,
                                           int wide)
 {
 #if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
@@ -1465,7 +1467,7 @@ static ALWAYS_INLINE struct further further_lines(struct whole_at a, uint32_t mo
         if (load2(a.p + pos) != 0x0A0Du)
             goto stop;
         *a.o = '\n';
-        copy_short_text(a.o + 1, t, (size_t)(a.p + pos - t), wide);
+        copy_short_text(a.o + 1, t, a.p + pos - t, wide);
         a.o += 1 + (size_t)(a.p + pos - t);
         a.m = smtpreply__window_after(a.m, pos);
         a.p += pos + 2;
