@@ -1124,6 +1124,36 @@ done:
 }
 
 /*
+ * An enhanced code of one-digit fields at t ("c.s.d" then SP or CR) valid for the
+ * reply whose first four bytes are w (c its first digit, not 3), as
+ * whole_replies_with() keeps it: its five bytes, lowest first; 0 when it is not
+ * one. t has 8 bytes readable.
+ */
+static ALWAYS_INLINE uint64_t short_enh_text(const unsigned char *t, uint32_t w)
+{
+    if (t[0] != (w & 0xFFu) || t[0] == '3' || (unsigned)(t[2] - '0') > 9 || t[3] != '.'
+        || (unsigned)(t[4] - '0') > 9 || (t[5] != ' ' && t[5] != '\r'))
+        return 0;
+    return (uint64_t)load4(t) | (uint64_t)t[4] << 32;
+}
+
+/*
+ * Whether the first four bytes of a line (byte 0 lowest) can start a reply's last
+ * line the fast path takes: a code with first digit 2-5 and second digit 0-5,
+ * then SP. All four bytes at once: a byte is in range when neither byte - low nor
+ * high - byte goes below zero, which sets its top bit (a borrow into the next
+ * byte only happens when a lower byte is already out of range; a byte from 0x80
+ * up sets the top bit of byte - low). The separator's range is SP to SP: for a
+ * byte other than SP, byte - SP has its top bit set below SP and from 0xA0 up,
+ * SP - byte from SP + 1 to 0xA0. A further line's start w ("250-") passes as
+ * LAST_OF(w).
+ */
+static ALWAYS_INLINE int last_line_start_ok(uint32_t w)
+{
+    return !(((w - 0x20303032u) | (0x20393535u - w)) & 0x80808080u);
+}
+
+/*
  * The most common reply of all in one step: one line "ddd text\r\n", with or
  * without an enhanced code, that ends inside the window at the start of a reply.
  * Returns 1 with the reply in *r and *consumed set, or 0 having changed nothing
@@ -1151,15 +1181,14 @@ static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned cha
     if (!r || s->line_count != 0 || !s->fast_one)
         return 0;
     w = load4(p);
-    if ((w & 0xFFu) - '2' > 3 || (w >> 8 & 0xFFu) - '0' > 5 || (w >> 16 & 0xFFu) - '0' > 9)
+    if (!last_line_start_ok(w))
         return 0;
-    /* An enhanced code here is of the one-digit form ("2.1.5 "); any other goes to
-     * the general path, which keeps this function free of calls. */
+    /* An enhanced code here is of the one-digit form ("2.1.5 "), kept as text as
+     * whole_replies_with() keeps it; any other goes to the general path, which
+     * keeps this function free of calls. */
     if (looks_like_enh(t)) {
-        if (t[0] != (w & 0xFFu) || t[0] == '3' || (unsigned)(t[2] - '0') > 9 || t[3] != '.'
-            || (unsigned)(t[4] - '0') > 9 || (t[5] != ' ' && t[5] != '\r'))
+        if ((enh = short_enh_text(t, w)) == 0)
             return 0;
-        enh = pack_enh(t[0] - '0', (unsigned)(t[2] - '0'), (unsigned)(t[4] - '0'));
         t += 5 + (t[5] == ' ');
     }
     dst = s->text;
@@ -1167,14 +1196,7 @@ static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned cha
         return 0;
     total = (size_t)(t - p) + len + 2;
     dst[len] = '\0';
-    r->code = code_of(w);
-    r->pad_ = 0;
-    r->flags = 0;
-    r->enhanced = unpack_enh(enh);
-    enhanced_text_short(r->enhanced_text, enh);     /* one-digit fields only here */
-    r->encoding = SMTPREPLY_TEXT_ASCII;
-    r->line_count = 1;
-    r->lines_stored = 1;
+    fill_whole_reply(r, code_of(w), 0, enh, 1);
     r->first_line = s->line_no;
     r->text = s->text;
     r->text_len = len;
@@ -1227,35 +1249,7 @@ static NOINLINE uint64_t enh_text_long(const unsigned char *t)
     return e;
 }
 
-/*
- * An enhanced code of one-digit fields at t ("c.s.d" then SP or CR) valid for the
- * reply whose first four bytes are w (c its first digit, not 3), as
- * whole_replies_with() keeps it: its five bytes, lowest first; 0 when it is not
- * one. t has 8 bytes readable.
- */
-static ALWAYS_INLINE uint64_t short_enh_text(const unsigned char *t, uint32_t w)
-{
-    if (t[0] != (w & 0xFFu) || t[0] == '3' || (unsigned)(t[2] - '0') > 9 || t[3] != '.'
-        || (unsigned)(t[4] - '0') > 9 || (t[5] != ' ' && t[5] != '\r'))
-        return 0;
-    return (uint64_t)load4(t) | (uint64_t)t[4] << 32;
-}
 
-/*
- * Whether the first four bytes of a line (byte 0 lowest) can start a reply's last
- * line the fast path takes: a code with first digit 2-5 and second digit 0-5,
- * then SP. All four bytes at once: a byte is in range when neither byte - low nor
- * high - byte goes below zero, which sets its top bit (a borrow into the next
- * byte only happens when a lower byte is already out of range; a byte from 0x80
- * up sets the top bit of byte - low). The separator's range is SP to SP: for a
- * byte other than SP, byte - SP has its top bit set below SP and from 0xA0 up,
- * SP - byte from SP + 1 to 0xA0. A further line's start w ("250-") passes as
- * LAST_OF(w).
- */
-static ALWAYS_INLINE int last_line_start_ok(uint32_t w)
-{
-    return !(((w - 0x20303032u) | (0x20393535u - w)) & 0x80808080u);
-}
 
 /*
  * Where whole_replies_with() is: the next line, the end of the text so far, the
