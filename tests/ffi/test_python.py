@@ -156,6 +156,43 @@ class Parsing(unittest.TestCase):
             got = log(smtpreply.Parser(chunk=chunk).parse(stream))
             self.assertEqual(got, whole, "chunk %d" % chunk)
 
+    def test_batches_give_the_same_replies(self):
+        # Long enough for smtpreply_parser_feed_many() to take runs of replies.
+        stream = (b"250 2.1.5 Ok\r\n" * 40 + GMAIL_550 + b"250-mx.example.test\r\n"
+                  b"250-PIPELINING\r\n250-SIZE 35882577\r\n250 SMTPUTF8\r\n"
+                  b"garbage\r\n" + b"354 Go ahead\r\n" * 20)
+        calls = []
+
+        class Counting(object):
+            """The library, counting the replies each feed_many() call returns."""
+            def __init__(self, lib):
+                self._lib = lib
+
+            def __getattr__(self, name):
+                fn = getattr(self._lib, name)
+                if name != "smtpreply_parser_feed_many":
+                    return fn
+
+                def counted(*args):
+                    rc = fn(*args)
+                    calls.append(args[-1]._obj.value)
+                    return rc
+                return counted
+
+        batched = log(smtpreply.Parser(lib=Counting(smtpreply.load())).parse(stream))
+        self.assertEqual(len(batched), 40 + 1 + 1 + 1 + 20)
+        self.assertEqual(batched, log(smtpreply.Parser(batch=1).parse(stream)))
+        self.assertEqual(batched, log(smtpreply.Parser(chunk=1).parse(stream)))
+        # Several replies came back from single calls.
+        self.assertGreater(max(calls), 1)
+        self.assertLess(len(calls), len(batched))
+        # Stopping inside a batch keeps the replies not yet taken.
+        p = smtpreply.Parser()
+        it = iter(p.feed(stream))
+        head = [next(it) for _ in range(3)]
+        it.close()
+        self.assertEqual(log(head + p.parse(b"") + p.finish()), batched)
+
     def test_error_then_recovery(self):
         items = smtpreply.Parser().parse(b"garbage\r\n250 2.0.0 Ok\r\n")
         self.assertEqual(len(items), 2)
@@ -226,6 +263,8 @@ class Parsing(unittest.TestCase):
             smtpreply.Parser(errors="ignore")
         with self.assertRaises(ValueError):
             smtpreply.Parser(chunk=0)
+        with self.assertRaises(ValueError):
+            smtpreply.Parser(batch=0)
         with self.assertRaises(ValueError):
             smtpreply.Parser(max_line_length=2)
 

@@ -234,6 +234,11 @@ def library_candidates():
     return out
 
 
+# Functions of a later minor version than ABI_MIN_MINOR; the binding works
+# without them (Parser falls back to smtpreply_parser_feed()).
+OPTIONAL = frozenset(["smtpreply_parser_feed_many"])     # since 0.2
+
+
 def _declare(lib):
     """Give every function its C signature; ctypes would otherwise pass ints."""
     P = ctypes.POINTER
@@ -248,6 +253,8 @@ def _declare(lib):
         "smtpreply_parser_init_ex": (c_int, [c_void_p, c_void_p, c_size_t, P(Options)]),
         "smtpreply_parser_feed": (c_int, [c_void_p, c_void_p, c_size_t, P(c_size_t),
                                           P(ReplyStruct)]),
+        "smtpreply_parser_feed_many": (c_int, [c_void_p, c_void_p, c_size_t, P(c_size_t),
+                                               P(ReplyStruct), c_size_t, P(c_size_t)]),
         "smtpreply_parser_finish": (c_int, [c_void_p, P(ReplyStruct)]),
         "smtpreply_parser_reset": (None, [c_void_p]),
         "smtpreply_parser_error": (c_int, [c_void_p, P(ErrorStruct)]),
@@ -273,7 +280,8 @@ def _declare(lib):
         try:
             fn = getattr(lib, name)
         except AttributeError:
-            missing.append(name)
+            if name not in OPTIONAL:
+                missing.append(name)
             continue
         fn.restype = restype
         fn.argtypes = argtypes
@@ -449,24 +457,36 @@ class Parser(object):
     """A streaming reply parser.
 
     Parser(strict=False, smtputf8=False, max_line_length=0, max_lines=0,
-           text_capacity=65536, chunk=None, errors="yield")
+           text_capacity=65536, chunk=None, errors="yield", batch=32)
 
     strict: False, True (every deviation is an error) or a mask of STRICT_* bits.
     chunk: feed the library at most this many bytes per call (to exercise splits).
     errors: "yield" gives ParseError objects among the replies; "raise" raises
             them, keeping the unparsed rest for the next feed() call.
+    batch: replies the library may return from one call. Above 1 (and without
+           chunk) smtpreply_parser_feed_many() is used, which takes runs of
+           well-formed pipelined replies in one call; 1 calls
+           smtpreply_parser_feed() once per reply. The replies are the same.
     """
 
     def __init__(self, strict=False, smtputf8=False, max_line_length=0, max_lines=0,
-                 text_capacity=65536, chunk=None, errors="yield", lib=None):
+                 text_capacity=65536, chunk=None, errors="yield", lib=None, batch=32):
         if errors not in ("yield", "raise"):
             raise ValueError("errors must be 'yield' or 'raise'")
         if chunk is not None and chunk < 1:
             raise ValueError("chunk must be at least 1")
+        if batch < 1:
+            raise ValueError("batch must be at least 1")
         self._lib = lib or load()
         self._chunk = chunk
         self._errors = errors
         self._pending = b""
+        # Replies a batch returned that the caller has not taken yet (it stopped
+        # iterating): the library has already moved past them.
+        self._ready = []
+        self._batch = None
+        if batch > 1 and chunk is None and hasattr(self._lib, "smtpreply_parser_feed_many"):
+            self._batch = (ReplyStruct * batch)()
         size = self._lib.smtpreply_parser_size()
         # ctypes buffers are allocated with malloc: aligned to at least 8.
         self._state = ctypes.create_string_buffer(size)
@@ -500,18 +520,34 @@ class Parser(object):
         base = ctypes.cast(ctypes.c_char_p(buf), ctypes.c_void_p).value
         off = 0
         used = ctypes.c_size_t(0)
+        count = ctypes.c_size_t(0)
         st = ReplyStruct()
         try:
+            while self._ready:
+                yield self._ready.pop(0)
             while off < len(buf):
                 n = len(buf) - off
                 if self._chunk is not None and n > self._chunk:
                     n = self._chunk
-                rc = self._lib.smtpreply_parser_feed(self._state, base + off, n,
-                                                     ctypes.byref(used), ctypes.byref(st))
-                off += used.value
-                if rc == REPLY:
-                    yield Reply(self._lib, st)
-                elif rc < 0:
+                if self._batch is not None:
+                    rc = self._lib.smtpreply_parser_feed_many(
+                        self._state, base + off, n, ctypes.byref(used), self._batch,
+                        len(self._batch), ctypes.byref(count))
+                    off += used.value
+                    # Copies first: the texts live in the parser's buffer until the
+                    # next call.
+                    self._ready = [Reply(self._lib, self._batch[i])
+                                   for i in range(count.value)]
+                    while self._ready:
+                        yield self._ready.pop(0)
+                else:
+                    rc = self._lib.smtpreply_parser_feed(self._state, base + off, n,
+                                                         ctypes.byref(used),
+                                                         ctypes.byref(st))
+                    off += used.value
+                    if rc == REPLY:
+                        yield Reply(self._lib, st)
+                if rc < 0:
                     err = self._error(rc)
                     if self._errors == "raise":
                         raise err
@@ -528,7 +564,7 @@ class Parser(object):
         may leave some), plus a ParseError when the stream ended inside a reply."""
         mode, self._errors = self._errors, "yield"
         try:
-            items = self.parse(b"") if self._pending else []
+            items = self.parse(b"") if self._pending or self._ready else []
         finally:
             self._errors = mode
         rc = self._lib.smtpreply_parser_finish(self._state, None)
@@ -539,6 +575,7 @@ class Parser(object):
     def reset(self):
         """Forget any partial reply; start a new stream."""
         self._pending = b""
+        self._ready = []
         self._lib.smtpreply_parser_reset(self._state)
 
 
