@@ -365,6 +365,10 @@ C("lmtp deliver died", 451, "4.3.0", "Command died with status 75: \"/usr/lib/do
 C("550 nothing known", 550, "", "Requested action not taken", "", UNCLASSIFIED, BLOCK, AFTER_FIX, CLASS),
 C("450 nothing known", 450, "", "Requested mail action not taken", "", UNCLASSIFIED, SOFT, RETRY, CLASS),
 C("554 transaction failed", 554, "", "Transaction failed", "RCPT", UNCLASSIFIED, BLOCK, AFTER_FIX, CLASS),
+/* "Service unavailable" says temporary only in a 4xx (421's own text); in a 5xx it
+ * is Sendmail's and Postfix's lead-in to a refusal, so the codes decide there. */
+C("554 service unavailable", 554, "", "Service unavailable", "", UNCLASSIFIED, BLOCK, AFTER_FIX, CLASS),
+C("sendmail log: stat=Service unavailable, dsn=5.7.1", 0, "5.7.1", "Service unavailable", "", POLICY_REJECTED, BLOCK, AFTER_FIX, ENHANCED),
 C("no code no text", 0, "", "", "", UNCLASSIFIED, SOFT, RETRY, NONE_E),
 C("no code unknown text", 0, "", "something odd happened", "", UNCLASSIFIED, SOFT, RETRY, NONE_E),
 C("599 unknown code", 599, "", "weird", "", UNCLASSIFIED, BLOCK, AFTER_FIX, CLASS),
