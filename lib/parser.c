@@ -1171,14 +1171,12 @@ static ALWAYS_INLINE int one_line_reply_with(struct state *s, const unsigned cha
     size_t len, total;
     char *dst;
 
-    /* A last line first (the cheapest test to fail for a longer reply); then room
-     * for the window, a 64-byte copy after t, and the line in the limit. At
-     * LINE_START with no line of the reply in, the reply block of the state is
-     * all zero (reset_reply(): after a reply, a dropped one, a skipped first line),
-     * so used, flags, lines_stored and the text verdicts are known. */
-    if (n < 64 + 16 || p[3] != ' ')
-        return 0;
-    if (!r || s->line_count != 0 || !s->fast_one)
+    /* Room for the window, a 64-byte copy after t, and the line in the limit; a
+     * last line (its SP checked with the code, in one test). At LINE_START with
+     * no line of the reply in, the reply block of the state is all zero
+     * (reset_reply(): after a reply, a dropped one, a skipped first line), so
+     * used, flags, lines_stored and the text verdicts are known. */
+    if (n < 64 + 16 || !r || s->line_count != 0 || !s->fast_one)
         return 0;
     w = load4(p);
     if (!last_line_start_ok(w))
