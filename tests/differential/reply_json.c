@@ -6,6 +6,8 @@
  *
  *   reply_json --cases     every case of tests/parser_cases.h, with its options
  *   reply_json FILE...     each file, parsed with the default options
+ *   reply_json --many FILE...  the same through smtpreply_parser_feed_many(), up to
+ *                          64 replies a call (the batch path, on whole files)
  *
  * Byte strings (inputs, text lines) are written as hex so the JSON stays ASCII:
  * {"name":"...","input":"<hex>","opts":{"strict":0,"smtputf8":0,"max_line":0,
@@ -64,13 +66,15 @@ static void put_reply(const struct smtpreply_reply *r, int first)
     printf("]}");
 }
 
-/* Parse the whole input in one go; print errors and replies in stream order. */
+/* Parse the whole input in one go; print errors and replies in stream order.
+ * fo->many: through smtpreply_parser_feed_many() with that many replies a call. */
 static int parse(const char *name, const char *in, size_t len, const struct feed_opts *fo)
 {
     static char text[1 << 20];
+    static struct smtpreply_reply rs[64];
     struct smtpreply_parser p;
     struct smtpreply_options o;
-    size_t cap = fo->cap ? fo->cap : 4096, at = 0;
+    size_t cap = fo->cap ? fo->cap : 4096, at = 0, k, count;
     int nrep = 0, nerr = 0, rc;
     struct smtpreply_reply r;
 
@@ -96,11 +100,21 @@ static int parse(const char *name, const char *in, size_t len, const struct feed
            (unsigned)fo->max_lines, fo->cap, fo->no_text);
     while (at < len) {
         size_t used = 0;
-        rc = smtpreply_parser_feed(&p, in + at, len - at, &used, &r);
-        if (rc == SMTPREPLY_REPLY) {
-            put_reply(&r, nrep + nerr == 0);
-            nrep++;
-        } else if (rc < 0) {
+        if (fo->many) {
+            rc = smtpreply_parser_feed_many(&p, in + at, len - at, &used, rs,
+                                            fo->many < 64 ? fo->many : 64, &count);
+            for (k = 0; k < count; k++) {
+                put_reply(&rs[k], nrep + nerr == 0);
+                nrep++;
+            }
+        } else {
+            rc = smtpreply_parser_feed(&p, in + at, len - at, &used, &r);
+            if (rc == SMTPREPLY_REPLY) {
+                put_reply(&r, nrep + nerr == 0);
+                nrep++;
+            }
+        }
+        if (rc < 0) {
             printf("%s\"%s\"", nrep + nerr == 0 ? "" : ",", smtpreply_status_name(rc));
             nerr++;
         }
@@ -115,7 +129,7 @@ static int parse(const char *name, const char *in, size_t len, const struct feed
     return nerr;
 }
 
-static int parse_file(const char *path)
+static int parse_file(const char *path, size_t many)
 {
     FILE *f = fopen(path, "rb");
     char *buf = NULL;
@@ -141,6 +155,7 @@ static int parse_file(const char *path)
     } while (n > 0);
     fclose(f);
     memset(&fo, 0, sizeof fo);
+    fo.many = many;
     (void)parse(path, buf, len, &fo);
     free(buf);
     return 0;
@@ -148,10 +163,11 @@ static int parse_file(const char *path)
 
 int main(int argc, char **argv)
 {
-    int i;
+    int i = 1;
+    size_t many = 0;
 
     if (argc < 2) {
-        fprintf(stderr, "usage: %s --cases | FILE...\n", argv[0]);
+        fprintf(stderr, "usage: %s --cases | [--many] FILE...\n", argv[0]);
         return 2;
     }
     if (strcmp(argv[1], "--cases") == 0) {
@@ -162,8 +178,12 @@ int main(int argc, char **argv)
         }
         return 0;
     }
-    for (i = 1; i < argc; i++)
-        if (parse_file(argv[i]) != 0)
+    if (strcmp(argv[1], "--many") == 0) {
+        many = 64;
+        i = 2;
+    }
+    for (; i < argc; i++)
+        if (parse_file(argv[i], many) != 0)
             return 2;
     return 0;
 }

@@ -6,8 +6,11 @@ Usage: smtplib_diff.py REPLY_JSON SRCDIR
 
 REPLY_JSON is the reply_json helper built next to this script. Inputs are every
 compliant case of tests/parser_cases.h (default options, no error, no tolerated
-deviation) and every examples/*.txt transcript. smtplib.SMTP.getreply() reads the
-same bytes from an in-memory file. For each reply the code and the text lines must
+deviation), every examples/*.txt transcript, and a 256 KiB corpus of each variant
+of tests/bench/gen_corpus.py (the benchmark's reply mix), parsed once with
+smtpreply_parser_feed() and once with smtpreply_parser_feed_many(), whose batch
+path must give the same replies. smtplib.SMTP.getreply() reads the same bytes from
+an in-memory file. For each reply the code and the text lines must
 agree; the only differences allowed are the documented ones:
 
 - we split a valid RFC 3463 enhanced code (class = first digit) out of each line's
@@ -33,6 +36,7 @@ import re
 import smtplib
 import subprocess
 import sys
+import tempfile
 
 FLAG_BARE_LF = 1 << 0
 FLAG_LINE_OVER_512 = 1 << 2
@@ -127,19 +131,46 @@ def main():
         return 2
     tool, srcdir = sys.argv[1], sys.argv[2]
     transcripts = sorted(glob.glob(os.path.join(srcdir, "examples", "*.txt")))
-    cases = []
-    for args in (["--cases"], transcripts):
-        if not args:
-            continue
+    tmp = tempfile.TemporaryDirectory()
+    corpora = []
+    for variant in ("mixed", "ehlo-heavy"):
+        path = os.path.join(tmp.name, "bench-%s.txt" % variant)
+        subprocess.run([sys.executable, os.path.join(srcdir, "tests", "bench", "gen_corpus.py"),
+                        path, "--variant", variant, "--size", str(256 * 1024), "--quiet"],
+                       check=True)
+        corpora.append(path)
+
+    def run(args):
         out = subprocess.run([tool] + args, check=True, stdout=subprocess.PIPE).stdout
-        cases += [json.loads(line) for line in out.decode("ascii").splitlines() if line]
+        return [json.loads(line) for line in out.decode("ascii").splitlines() if line]
+
+    cases = []
+    for args in (["--cases"], transcripts, corpora):
+        if args:
+            cases += run(args)
+    # The batch path on the same corpora: the same events, and so the same
+    # comparison with smtplib.
+    agreed = disagreed = 0
+    for one, many in zip(run(corpora), run(["--many"] + corpora)):
+        name = os.path.basename(one["name"])
+        if one["events"] != many["events"]:
+            disagreed += 1
+            print("FAIL %s: feed_many() gives other events than feed()" % name)
+        elif not one["events"]:
+            disagreed += 1
+            print("FAIL %s: no replies" % name)
+        else:
+            agreed += 1
+        many["name"] += " (feed_many)"
+        cases.append(many)
 
     passed = failed = skipped = 0
+
     for case in cases:
         why = compliant(case)
         if why:
             skipped += 1
-            if case["name"].endswith(".txt"):
+            if case["name"].endswith((".txt", "(feed_many)")):
                 print("skip %s: %s" % (case["name"], why))
             continue
         diffs = compare(case)
@@ -152,6 +183,10 @@ def main():
             passed += 1
     print("%d inputs: %d compared, %d skipped (non-default options, errors, cut text)"
           % (len(cases), passed + failed, skipped))
+    print("feed_many() and feed() agree on %d of %d benchmark corpora"
+          % (agreed, agreed + disagreed))
+    passed += agreed
+    failed += disagreed
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed or passed == 0 else 0
 
