@@ -1247,8 +1247,6 @@ static NOINLINE uint64_t enh_text_long(const unsigned char *t)
     return e;
 }
 
-
-
 /*
  * Where whole_replies_with() is: the next line, the end of the text so far, the
  * window (see smtpreply__window_after()) and the enhanced code of the last line
@@ -1355,12 +1353,12 @@ static NOINLINE struct whole_at whole_line_far_base(struct whole_at a, uint32_t 
     return whole_line(a, w, 1, want, want_len, last_start, dst_end, budget, 0);
 }
 
+#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
 /* The AVX2 variant is also compiled for BMI1 and BMI2 (every CPU with AVX2 in
  * use has both, and fast_usable() checks): tzcnt gives a 64-bit position with no
  * extension, and shrx shifts the window without the CL register. */
 #define FAST_AVX2_TARGET __attribute__((target("avx2,bmi,bmi2")))
 
-#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
 FAST_AVX2_TARGET
 static NOINLINE struct whole_at whole_line_far_avx2(struct whole_at a, uint32_t w,
                                                     uint64_t want, unsigned want_len,
