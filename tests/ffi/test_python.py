@@ -186,6 +186,19 @@ class Parsing(unittest.TestCase):
         # Several replies came back from single calls.
         self.assertGreater(max(calls), 1)
         self.assertLess(len(calls), len(batched))
+        # A 0.1 library has no feed_many(): it loads, and Parser calls feed().
+        class Old(object):
+            def __init__(self, lib):
+                self._lib = lib
+
+            def __getattr__(self, name):
+                if name == "smtpreply_parser_feed_many":
+                    raise AttributeError(name)
+                return getattr(self._lib, name)
+
+        old = Old(smtpreply.load())
+        self.assertEqual(smtpreply._declare(old), [])
+        self.assertEqual(log(smtpreply.Parser(lib=old).parse(stream)), batched)
         # Stopping inside a batch keeps the replies not yet taken.
         p = smtpreply.Parser()
         it = iter(p.feed(stream))
