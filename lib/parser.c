@@ -837,7 +837,7 @@ static ALWAYS_INLINE int quick_enh(const unsigned char *t, size_t n, unsigned fi
 {
     uint64_t slow;
 
-    if (n < 2 || t[0] < '0' || t[0] > '9' || t[1] != '.')
+    if (n < 2 || !looks_like_enh(t))
         return 0;   /* the byte machine also keeps "8BITMIME" as plain text */
     if (n < 6 || t[0] - '0' != (int)first || first == 3)
         return -1;
@@ -1289,11 +1289,11 @@ static ALWAYS_INLINE struct whole_at whole_line(struct whole_at a, uint32_t w, i
             a.e = want;
             len = want_len;
         } else {
-            /* Not valid for this code, or a form the byte machine must judge. */
-            if (t[0] != (w & 0xFFu) || t[0] == '3')
-                goto decline;
+            /* short_enh_text() checks the class; a longer form gets the same
+             * check here. Otherwise not valid for this code, or a form the byte
+             * machine must judge. */
             if ((a.e = short_enh_text(t, w)) == 0) {
-                if ((a.e = enh_text_long(t)) == 0)
+                if (t[0] != (w & 0xFFu) || t[0] == '3' || (a.e = enh_text_long(t)) == 0)
                     goto decline;
                 len = bytes_in(a.e);
             }
