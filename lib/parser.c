@@ -1925,6 +1925,7 @@ static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
 #define RETURN_AT(used, status) do {                   \
         size_t n_ = i + ((used) ? 1 : 0);               \
         s->offset += n_ - i;                            \
+        s->line_len += (uint32_t)(n_ - i);              \
         *consumed = n_;                                 \
         return (status);                                \
     } while (0)

@@ -119,6 +119,18 @@ START_TEST(line_lengths)
     (void)feed_chunked(in, n, &strict, 0, LOG_BRIEF, got, sizeof got);
     ck_assert_str_eq(got, want);
 
+    /* The same 513 octets on a line whose code differs from the reply's: the code
+     * mismatch starts a new reply, and every octet still counts. */
+    n = (size_t)snprintf(in, sizeof in, "250-a\r\n251 %s\r\n", text);
+    ck_assert_uint_eq(n, 7 + 513);
+    snprintf(want, sizeof want,
+             "!code-mismatch@2:7\n!line-over-512@2:7\n251 - '%s' +over_512 +damaged", text);
+    (void)feed_chunked(in, n, &strict, 0, LOG_BRIEF, got, sizeof got);
+    ck_assert_str_eq(got, want);
+    snprintf(want, sizeof want, "!code-mismatch@2:7\n251 - '%s' +over_512", text);
+    (void)feed_chunked(in, n, NULL, 0, LOG_BRIEF, got, sizeof got);
+    ck_assert_str_eq(got, want);
+
     /* Exim answers an overlong command with a 5,118-octet 501 line: accepted. */
     memset(text, 'x', 5112);
     text[5112] = '\0';
