@@ -2182,8 +2182,8 @@ int smtpreply_parser_finish(struct smtpreply_parser *p, struct smtpreply_reply *
           || (s->state != LINE_START && s->state != LINE_CR && s->state != SKIP);
     if (inside) {
         int rc = fail(s, SMTPREPLY_E_INCOMPLETE, s->offset);
-        uint64_t off = s->reply_start, end = s->offset;
-        uint32_t line = s->reply_first_line;
+        uint64_t off = s->line_count ? s->reply_start : s->line_start, end = s->offset;
+        uint32_t line = s->line_count ? s->reply_first_line : s->line_no;
         reset_stream(s);
         /* Report where the unfinished reply began; keep the error readable after
          * the reset. */

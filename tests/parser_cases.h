@@ -263,6 +263,12 @@ static const struct parser_case parser_cases[] = {
     { "unfinished multiline", "250-a\r\n250", 0, DEF, "!incomplete@1:0" },
     { "three-byte EHLO response (PEERS 2.4 curl PR #4287)", "250", 0, DEF, "!incomplete@1:0" },
     { "unfinished after a reply", "221 bye\r\n250", 0, DEF, "221 - 'bye'\n!incomplete@2:9" },
+    /* incomplete names the unfinished line, not a skipped one before it. */
+    { "unfinished after a skipped line", "xyz\r\n25", 0, DEF, "!bad-code@1:0\n!incomplete@2:5" },
+    { "unfinished after two skipped lines", "xyz\r\n\r\n250 a", 0, DEF,
+      "!bad-code@1:0\n!empty-line@2:5\n!incomplete@3:7" },
+    { "unfinished after a reply and a skipped line", "250 a\r\nxyz\r\n25", 0, DEF,
+      "250 - 'a'\n!bad-code@2:7\n!incomplete@3:12" },
     { "CR at end of stream", "250 ok\r", 0, DEF, "!incomplete@1:0" },
     { "error then mismatch", "250-a\r\nx\r\n251 b\r\n", 0, DEF, "!bad-code@2:7\n!code-mismatch@3:10\n251 - 'b'" },
     { "errors keep line numbers", "a\r\nb\r\nc\r\n250 x\r\n", 0, DEF, "!bad-code@1:0\n!bad-code@2:3\n!bad-code@3:6\n250 - 'x'" },
