@@ -667,6 +667,18 @@ static int finish_enh(struct state *s)
     return 1;
 }
 
+/* TEXT_CR with a complete d.d.d form held back before the CR: an LF makes the CR a
+ * line end, so the form is judged as an enhanced code; any other byte makes the CR
+ * a lone CR, which is text, and the form before it text too. */
+static void settle_enh(struct state *s, unsigned char c)
+{
+    if (c == '\n')
+        (void)finish_enh(s);
+    else
+        flush_enh(s);
+    s->state = TEXT_CR;
+}
+
 /* One byte in the ENH state. Returns 1 when the byte was used, 0 when it must be
  * handled again in the TEXT state. */
 static int enh_byte(struct state *s, unsigned char c)
@@ -714,8 +726,14 @@ static int enh_byte(struct state *s, unsigned char c)
             s->enh_digits++;
             return 1;
         }
-        if (s->enh_digits > 0 && (c == ' ' || c == '\r' || c == '\n')) {
-            /* The SP after a valid code goes with it; CR and LF end the line. */
+        if (s->enh_digits > 0 && c == '\r') {
+            /* Only a CR that ends the line ends the code: held with it until the
+             * next byte says (settle_enh()). */
+            s->state = TEXT_CR;
+            return 1;
+        }
+        if (s->enh_digits > 0 && (c == ' ' || c == '\n')) {
+            /* The SP after a valid code goes with it; LF ends the line. */
             return finish_enh(s) && c == ' ';
         }
         break;
@@ -1982,6 +2000,8 @@ static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
             continue;
         }
 
+        if (s->state == TEXT_CR && s->enh_len)
+            settle_enh(s, c);
         /* Every byte of a structurally valid line counts toward its length. */
         if (s->state >= ENH && s->state <= TEXT_CR && !(c == '\n' && s->lf_checked)) {
             int limit = s->line_len + 1 > s->max_line ? SMTPREPLY_E_LINE_TOO_LONG

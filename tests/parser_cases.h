@@ -113,6 +113,12 @@ static const struct parser_case parser_cases[] = {
     { "enhanced after dash separator only", "250-2.0.0 a\r\n250-2.0.0 b\r\n250 2.0.0 c\r\n", 0, DEF, "250 2.0.0 'a|b|c'" },
     { "stale-data check: code-only after enhanced reply (PEERS 2.7 Postfix)", "550 5.1.1 x\r\n550\r\n", 0, DEF,
       "550 5.1.1 'x'\n550 - '' +code_only" },
+    /* A lone CR is text, so it cannot end an enhanced code: only SP, CRLF or LF do. */
+    { "enhanced then lone CR is text", "250 2.1.1\rX\r\n", 0, DEF, "250 - '2.1.1\\x0dX' +lone_cr" },
+    { "enhanced then CR CR LF", "250 2.1.1\r\r\n", 0, DEF, "250 - '2.1.1\\x0d' +lone_cr" },
+    { "enhanced then CR LF", "250 2.1.1\r\n", 0, DEF, "250 2.1.1 ''" },
+    { "class mismatch then CR LF", "550 4.1.1\r\n", 0, DEF, "550 - '4.1.1' +enh_invalid" },
+    { "strict: enhanced then lone CR", "250 2.1.1\rX\r\n", 0, STRICT(SA), "!lone-cr@1:0\n250 - '2.1.1' +lone_cr +damaged" },
 
     /* --- real servers ----------------------------------------------------------- */
     { "Gmail multiline 550 5.1.1", GMAIL_550, 0, DEF, GMAIL_550_WANT },

@@ -114,7 +114,7 @@ static const struct hostile_case hostile_cases[] = {
     { "enhanced with huge numbers", "550 5.99999.1 x\r\n", 0, DEF, "550 - '5.99999.1 x' +enh_invalid" OKR },
     { "enhanced cut by LF", "550 5.1.\n", 0, DEF, "550 - '5.1.' +bare_lf" OKR },
     { "enhanced of many dots", "550 5.1.1.1.1 x\r\n", 0, DEF, "550 - '5.1.1.1.1 x'" OKR },
-    { "enhanced alone then CR CR", "550 5.1.1\r\r\n", 0, DEF, "550 5.1.1 '\\x0d' +lone_cr" OKR },
+    { "enhanced alone then CR CR", "550 5.1.1\r\r\n", 0, DEF, "550 - '5.1.1\\x0d' +lone_cr" OKR },
 
     /* --- the caller's buffer and the limits ------------------------------------------ */
     { "capacity zero, many lines", "250-a\r\n250-b\r\n250 c\r\n", 0, NOTEXT,
