@@ -22,8 +22,13 @@
  *   SEP --CR--> SEP_CR --LF--> end of a code-only last line
  *   SEP --LF--> end of a code-only last line (bare LF)
  *   SEP/SEP_CR --other--> (bad-separator error) SKIP
- *   ENH: collects "d.ddd.ddd" and a following SP, CR or LF; on a valid enhanced code
- *        it is removed from the text, otherwise the bytes become text -> TEXT
+ *   A valid separator makes the line a reply line (accept_line()): only then may it
+ *   be a code mismatch (the reply in progress dropped, this line starts the next)
+ *   or one line too many.
+ *   ENH: collects "d.ddd.ddd" and a following SP or LF; on a valid enhanced code
+ *        it is removed from the text, otherwise the bytes become text -> TEXT.
+ *        A CR after the form goes to TEXT_CR with the form held: LF next makes it
+ *        an enhanced code, anything else makes the CR a lone CR and both text.
  *   TEXT --plain bytes--> TEXT (bulk copy) ; --CR--> TEXT_CR ; --LF--> end of line
  *   TEXT_CR --LF--> end of line ; --other--> the CR was a lone CR, kept -> TEXT
  *   CUT: the line is valid but an error stopped its text: read up to LF, store nothing
@@ -599,11 +604,24 @@ static int code_complete(struct state *s)
 
     if (first < 2 || first > 5)
         return skip_line(s, SMTPREPLY_E_BAD_FIRST_DIGIT, s->offset);
-    if (second > 5) {
-        if (s->strict & SMTPREPLY_STRICT_SECOND_DIGIT)
-            return skip_line(s, SMTPREPLY_E_BAD_SECOND_DIGIT, s->offset);
-    }
+    if (second > 5 && (s->strict & SMTPREPLY_STRICT_SECOND_DIGIT))
+        return skip_line(s, SMTPREPLY_E_BAD_SECOND_DIGIT, s->offset);
     s->state = SEP;
+    return 0;
+}
+
+/*
+ * The separator is valid, so the line is a reply line: it joins the reply in
+ * progress or starts one. Decided here and not at the code, so that a line with a
+ * bad separator is skipped like any other bad line whatever its code, and the
+ * reply in progress stays open. Returns 0 or an error status (at the separator,
+ * or at the LF of a code-only line).
+ */
+static int accept_line(struct state *s)
+{
+    uint64_t at = s->offset;
+    int rc = 0;
+
     if (s->line_count == 0) {
         s->code = s->line_code;
         s->reply_start = s->line_start;
@@ -612,25 +630,19 @@ static int code_complete(struct state *s)
         /* RFC 5321 4.2: one code per reply. The unfinished reply is dropped and this
          * line starts the next one, so a "220-" banner cut short by a "521" block
          * still delivers the 521 (vert-x3/vertx-mail-client #81). */
-        uint16_t code = s->line_code;
         reset_reply(s);
-        s->code = code;
+        s->code = s->line_code;
         s->reply_start = s->line_start;
         s->reply_first_line = s->line_no;
-        (void)fail(s, SMTPREPLY_E_CODE_MISMATCH, s->offset);
-        if (second > 5)
-            s->flags |= SMTPREPLY_FLAG_SECOND_DIGIT;
-        return SMTPREPLY_E_CODE_MISMATCH;
+        rc = fail(s, SMTPREPLY_E_CODE_MISMATCH, at);
     } else if (s->line_count >= s->max_lines && !s->overflow) {
         s->overflow = 1;
         s->flags |= SMTPREPLY_FLAG_TRUNCATED | SMTPREPLY_FLAG_DAMAGED;
-        if (second > 5)
-            s->flags |= SMTPREPLY_FLAG_SECOND_DIGIT;
-        return fail(s, SMTPREPLY_E_TOO_MANY_LINES, s->offset);
+        rc = fail(s, SMTPREPLY_E_TOO_MANY_LINES, at);
     }
-    if (second > 5)
+    if ((s->line_code / 10) % 10 > 5)
         s->flags |= SMTPREPLY_FLAG_SECOND_DIGIT;
-    return 0;
+    return rc;
 }
 
 /* The held-back enhanced-code bytes turn out to be text. */
@@ -2051,11 +2063,8 @@ static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
         case CODE:
             if (c >= '0' && c <= '9') {
                 s->line_code = (uint16_t)(s->line_code * 10 + (c - '0'));
-                if (++s->ndigits == 3) {
-                    rc = code_complete(s);
-                    if (rc < 0)
-                        RETURN_AT(1, rc);
-                }
+                if (++s->ndigits == 3 && (rc = code_complete(s)) < 0)
+                    RETURN_AT(1, rc);
                 break;
             }
             if (c == '\n') {
@@ -2067,9 +2076,12 @@ static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
             RETURN_AT(1, rc);
         case SEP:
             if (c == '-' || c == ' ') {
+                rc = accept_line(s);
                 s->last_line = c == ' ';
                 begin_text(s);
                 s->state = ENH;
+                if (rc < 0)
+                    RETURN_AT(1, rc);
                 break;
             }
             if (c == '\r') {
@@ -2077,6 +2089,12 @@ static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
                 break;
             }
             if (c == '\n') {
+                /* A code-only line, accepted at its LF. One error per line end: a
+                 * code mismatch reported here leaves the bare LF a flag. */
+                if (!s->lf_checked && (rc = accept_line(s)) < 0) {
+                    s->lf_checked = 1;
+                    RETURN_AT(0, rc);
+                }
                 if ((s->strict & SMTPREPLY_STRICT_BARE_LF) && !s->lf_checked) {
                     s->lf_checked = 1;
                     s->flags |= SMTPREPLY_FLAG_DAMAGED;
@@ -2091,6 +2109,10 @@ static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
             RETURN_AT(1, rc);
         case SEP_CR:
             if (c == '\n') {
+                if (!s->lf_checked && (rc = accept_line(s)) < 0) {
+                    s->lf_checked = 1;
+                    RETURN_AT(0, rc);
+                }
                 code_only_line(s);
                 END_LINE_AT_LF(0);
                 continue;

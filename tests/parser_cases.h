@@ -239,6 +239,34 @@ static const struct parser_case parser_cases[] = {
     { "no separator (PEERS 1a 250xok)", "250xok\r\n250 ok\r\n", 0, DEF, "!bad-separator@1:0\n250 - 'ok'" },
     { "tab separator", "250\tok\r\n250 ok\r\n", 0, DEF, "!bad-separator@1:0\n250 - 'ok'" },
     { "CR CR after code", "250\r\r\n250 ok\r\n", 0, DEF, "!bad-separator@1:0\n250 - 'ok'" },
+    /* A line with a bad separator is skipped whatever its code: the reply in progress
+     * stays open, as for a line with the reply's own code. A code mismatch is only
+     * decided for a line that is valid otherwise. */
+    { "bad separator, same code, inside a reply", "250-a\r\n250x\r\n250 b\r\n", 0, DEF,
+      "!bad-separator@2:7\n250 - 'a|b' +damaged" },
+    { "bad separator, other code, inside a reply", "250-a\r\n251x\r\n250 b\r\n", 0, DEF,
+      "!bad-separator@2:7\n250 - 'a|b' +damaged" },
+    { "bad separator, second digit 6, inside a reply", "250-a\r\n261x\r\n250 b\r\n", 0, DEF,
+      "!bad-separator@2:7\n250 - 'a|b' +damaged" },
+    { "bad separator CR, other code, inside a reply", "250-a\r\n251\rx\r\n250 b\r\n", 0, DEF,
+      "!bad-separator@2:7\n250 - 'a|b' +damaged" },
+    { "code-only line with another code", "250-a\r\n251\r\n", 0, DEF, "!code-mismatch@2:7\n251 - '' +code_only" },
+    { "code-only bare LF line with another code", "250-a\r\n251\n", 0, DEF,
+      "!code-mismatch@2:7\n251 - '' +bare_lf +code_only" },
+    /* One error per line end: the mismatch, with the bare LF flagged. */
+    { "strict: code-only bare LF line with another code", "250-a\r\n251\n", 0, STRICT(SA),
+      "!code-mismatch@2:7\n251 - '' +bare_lf +code_only" },
+    { "bad separator on the line over the line limit", "250-a\r\n250-b\r\n250x\r\n250 c\r\n", 0, MAXLINES(2),
+      "!bad-separator@3:14\n!too-many-lines@4:20\n250 - 'a|b' +truncated +damaged lines=3/2" },
+    /* The line after a mismatch, and the line over the line limit, count every
+     * octet toward the line length limit. */
+    { "mismatching line at the length limit", "250-a\r\n251 0123456789abcdef\r\n", 0, MAXLINE(22),
+      "!code-mismatch@2:7\n251 - '0123456789abcdef'" },
+    { "mismatching line one over the length limit", "250-a\r\n251 0123456789abcdef\r\n", 0, MAXLINE(21),
+      "!code-mismatch@2:7\n!line-too-long@2:7\n251 - '0123456789abcdef' +damaged" },
+    { "line over the line limit, one over the length limit", "250-a\r\n250-b\r\n250 0123456789abcdef\r\n", 0,
+      { 0, 0, 21, 2, 0, 0, 0 },
+      "!too-many-lines@3:14\n!line-too-long@3:14\n250 - 'a|b' +truncated +damaged lines=3/2" },
     /* One-line replies of 65 to 128 bytes, whole in the buffer with more after them:
      * the fast path's second window. */
     { "long one-line replies (Gmail accept, quit)",
