@@ -174,7 +174,14 @@ struct smtpreply_error {
  * goes on; a reply in progress stays open, except when the error is a
  * code mismatch: then the reply in progress is dropped and the mismatching line
  * starts the next reply, so a "220-" banner followed by a "521" block still yields
- * the 521.
+ * the 521. A code mismatch is decided only for a line whose separator is valid: a
+ * line such as "251x" inside a 250 reply is skipped as a bad separator, whatever
+ * its code, and the reply stays open.
+ *
+ * Text is cut at a limit (the text buffer full, a line over its length limit)
+ * between characters: when the byte after the cut continues a UTF-8 character
+ * whose first bytes were stored, those bytes are taken out of the stored text
+ * too. The reply's encoding describes the stored text only.
  * @{
  */
 
@@ -227,9 +234,9 @@ enum smtpreply_reply_flags {
     SMTPREPLY_FLAG_SECOND_DIGIT = 1u << 1,       /**< The code's second digit is above 5. */
     SMTPREPLY_FLAG_LINE_OVER_512 = 1u << 2,      /**< A line is longer than RFC 5321's 512 octets. */
     SMTPREPLY_FLAG_NUL = 1u << 3,                /**< The text holds a NUL byte (kept; text is pointer plus length). */
-    SMTPREPLY_FLAG_8BIT = 1u << 4,               /**< The text holds bytes above 127. */
+    SMTPREPLY_FLAG_8BIT = 1u << 4,               /**< The text on the wire holds bytes above 127 (stored or not; see smtpreply_reply::encoding for the stored text). */
     SMTPREPLY_FLAG_LONE_CR = 1u << 5,            /**< The text holds a CR not followed by LF (kept). */
-    SMTPREPLY_FLAG_TRUNCATED = 1u << 6,          /**< The text did not fit the caller's buffer; what fit is kept. */
+    SMTPREPLY_FLAG_TRUNCATED = 1u << 6,          /**< The text did not fit the caller's buffer; what fit is kept, cut between characters (a UTF-8 character whose last bytes did not fit is left out whole). */
     SMTPREPLY_FLAG_ENHANCED_MISMATCH = 1u << 7,  /**< Lines carry different enhanced codes (or only some carry one). */
     SMTPREPLY_FLAG_ENHANCED_INVALID = 1u << 8,   /**< A line starts with a d.d.d form that is not a valid enhanced code here (kept in the text). */
     SMTPREPLY_FLAG_DAMAGED = 1u << 9,            /**< An error was reported inside this reply: a line was skipped or its text cut. */
@@ -244,7 +251,7 @@ enum smtpreply_reply_flags {
  */
 SMTPREPLY_API const char *smtpreply_flag_name(uint32_t flag);
 
-/** Verdict on the bytes of a reply's text. @since 0.1 */
+/** Verdict on the bytes of a reply's stored text (smtpreply_reply::text). @since 0.1 */
 enum smtpreply_encoding {
     SMTPREPLY_TEXT_ASCII = 0,  /**< Only bytes 0-127. */
     SMTPREPLY_TEXT_UTF8 = 1,   /**< Bytes above 127, all forming valid UTF-8 (no overlongs, surrogates). */
@@ -274,7 +281,7 @@ struct smtpreply_reply {
     uint32_t flags;                      /**< Bits of enum smtpreply_reply_flags. */
     struct smtpreply_enhanced enhanced;  /**< The first line's enhanced code; klass 0 when none. */
     char enhanced_text[12];              /**< @ref enhanced as a NUL-terminated string ("5.7.26"), "" when none. */
-    uint32_t encoding;                   /**< enum smtpreply_encoding of the whole text. */
+    uint32_t encoding;                   /**< enum smtpreply_encoding of the stored text, @ref text and @ref text_len exactly: bytes not stored (a truncated reply, a cut or skipped line) do not count. A cut never ends the stored text inside a character that the next byte would have continued, so a valid UTF-8 reply cut at a limit stays SMTPREPLY_TEXT_UTF8 (or SMTPREPLY_TEXT_ASCII). */
     uint32_t line_count;                 /**< Lines in the reply on the wire (always at least 1). */
     uint32_t lines_stored;               /**< Lines present in @ref text; fewer than line_count when the text was truncated, and 0 with a zero-capacity buffer. */
     uint32_t first_line;                 /**< 1-based stream line number of the reply's first line. */

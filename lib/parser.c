@@ -290,6 +290,85 @@ static void begin_text(struct state *s)
     s->lines_stored++;
 }
 
+/*
+ * The first byte c (>= 0x80) of a UTF-8 character (RFC 3629): returns how many
+ * continuation bytes follow it, with the range the first of them must lie in; 0
+ * for a byte that starts no character (a stray continuation byte, C0, C1, F5-FF).
+ */
+static unsigned utf8_lead(unsigned char c, uint8_t *lo, uint8_t *hi)
+{
+    *lo = 0x80;
+    *hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        return 1;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (c == 0xE0)
+            *lo = 0xA0;         /* no overlong 3-byte forms */
+        else if (c == 0xED)
+            *hi = 0x9F;         /* no UTF-16 surrogates */
+        return 2;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (c == 0xF0)
+            *lo = 0x90;         /* no overlong 4-byte forms */
+        else if (c == 0xF4)
+            *hi = 0x8F;         /* nothing above U+10FFFF */
+        return 3;
+    }
+    return 0;
+}
+
+/* enum smtpreply_encoding of the text stored so far, byte by byte: for replies
+ * whose stored text is not all their text (see fill_reply()). */
+static uint32_t stored_encoding(const struct state *s)
+{
+    const unsigned char *t = (const unsigned char *)s->text;
+    size_t i = 0, n = s->cap ? s->used : 0;
+    unsigned need;
+    uint8_t lo, hi;
+    int high = 0;
+
+    while (i < n) {
+        if (t[i] < 0x80) {
+            i++;
+            continue;
+        }
+        high = 1;
+        need = utf8_lead(t[i++], &lo, &hi);
+        if (!need)
+            return SMTPREPLY_TEXT_OTHER;
+        for (; need; need--, i++) {
+            if (i >= n || t[i] < lo || t[i] > hi)
+                return SMTPREPLY_TEXT_OTHER;
+            lo = 0x80;
+            hi = 0xBF;
+        }
+    }
+    return high ? SMTPREPLY_TEXT_UTF8 : SMTPREPLY_TEXT_ASCII;
+}
+
+/* Whether byte c continues the UTF-8 character in progress in the text. */
+static int continues_char(const struct state *s, unsigned char c)
+{
+    return s->u8_need && c >= s->u8_lo && c <= s->u8_hi;
+}
+
+/*
+ * The stored text is cut inside a character (its next byte continued it, but the
+ * buffer is full or the line over its limit): take that character's stored bytes
+ * out, so the stored text ends between characters. Called only when they are all
+ * stored: a lead byte and at most two continuation bytes at the end.
+ */
+static void drop_partial_char(struct state *s)
+{
+    size_t k = 0;
+
+    while (k < 3 && k < s->used && ((unsigned char)s->text[s->used - 1 - k] & 0xC0) == 0x80)
+        k++;
+    if (k < s->used)
+        s->used -= k + 1;
+}
+
 /* A byte >= 0x80 of the text: track whether the text is still valid UTF-8.
  * Returns 0 when the byte is acceptable, or the strict-mode error it causes. */
 static int high_byte(struct state *s, unsigned char c)
@@ -306,29 +385,9 @@ static int high_byte(struct state *s, unsigned char c)
         s->u8_bad = 1;          /* sequence broken: judge c as a lead byte */
         s->u8_need = 0;
     }
-    s->u8_lo = 0x80;
-    s->u8_hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-        s->u8_need = 1;
-    } else if (c == 0xE0) {
-        s->u8_need = 2;
-        s->u8_lo = 0xA0;        /* no overlong 3-byte forms */
-    } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
-        s->u8_need = 2;
-    } else if (c == 0xED) {
-        s->u8_need = 2;
-        s->u8_hi = 0x9F;        /* no UTF-16 surrogates */
-    } else if (c == 0xF0) {
-        s->u8_need = 3;
-        s->u8_lo = 0x90;        /* no overlong 4-byte forms */
-    } else if (c >= 0xF1 && c <= 0xF3) {
-        s->u8_need = 3;
-    } else if (c == 0xF4) {
-        s->u8_need = 3;
-        s->u8_hi = 0x8F;        /* nothing above U+10FFFF */
-    } else {
-        s->u8_bad = 1;          /* stray continuation byte, C0, C1, F5-FF */
-    }
+    s->u8_need = (uint8_t)utf8_lead(c, &s->u8_lo, &s->u8_hi);
+    if (!s->u8_need)
+        s->u8_bad = 1;
     if (s->strict & SMTPREPLY_STRICT_8BIT) {
         if (!s->smtputf8 || s->u8_bad)
             return SMTPREPLY_E_8BIT;
@@ -502,8 +561,13 @@ static ALWAYS_INLINE void fill_reply(const struct state *s, struct smtpreply_rep
     r->flags = s->flags;
     r->enhanced = s->enh;
     format_enhanced(r->enhanced_text, &s->enh);
-    r->encoding = !s->has_high ? SMTPREPLY_TEXT_ASCII
-                : s->u8_bad ? SMTPREPLY_TEXT_OTHER : SMTPREPLY_TEXT_UTF8;
+    /* encoding describes the stored text. Unless a cut or a skipped line made it
+     * less than all the text, that is what the byte machine followed. */
+    if (s->has_high && (s->flags & (SMTPREPLY_FLAG_TRUNCATED | SMTPREPLY_FLAG_DAMAGED)))
+        r->encoding = stored_encoding(s);
+    else
+        r->encoding = !s->has_high ? SMTPREPLY_TEXT_ASCII
+                    : s->u8_bad ? SMTPREPLY_TEXT_OTHER : SMTPREPLY_TEXT_UTF8;
     r->line_count = s->line_count;
     r->lines_stored = s->lines_stored;
     r->first_line = s->reply_first_line;
@@ -2023,6 +2087,8 @@ static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
                 /* A CR before this byte, or this byte if it is a CR, still pairs with
                  * the coming LF: the line end is not bare. */
                 int cr = c == '\n' ? s->state == TEXT_CR : c == '\r';
+                if (s->state == TEXT && continues_char(s, c) && !s->full && !s->overflow)
+                    drop_partial_char(s);
                 s->lf_checked = c == '\n';
                 rc = cut_line(s, limit, s->offset);
                 s->prev_cr = (uint8_t)cr;
@@ -2150,10 +2216,16 @@ static int feed_bytes(struct state *s, const char *data, size_t len, size_t i,
                     RETURN_AT(1, rc);
                 }
             } else if (c >= 0x80) {
+                int cont = continues_char(s, c);
+                uint8_t was_full = s->full;
                 if ((rc = high_byte(s, c)) != 0) {
                     rc = cut_line(s, rc, s->offset);
                     RETURN_AT(1, rc);
                 }
+                put(s, (const char *)&data[i], 1);
+                if (cont && s->full && !was_full)
+                    drop_partial_char(s);
+                break;
             } else if ((rc = utf8_interrupted(s)) != 0) {
                 rc = cut_line(s, rc, s->offset);
                 RETURN_AT(1, rc);

@@ -329,10 +329,10 @@ static const struct parser_case parser_cases[] = {
     { "stray continuation", "250 \x80\r\n", 0, DEF, "250 - '\\x80' +8bit +other" },
     { "F5 never valid", "250 \xf5\x80\x80\x80\r\n", 0, DEF, "250 - '\\xf5\\x80\\x80\\x80' +8bit +other" },
     { "UTF-8 in one reply, ASCII in the next", "550 \xc3\xa9\r\n250 ok\r\n", 0, DEF, "550 - '\\xc3\\xa9' +8bit +utf8\n250 - 'ok'" },
-    { "strict 8-bit", "250 \xc3\xa9\r\n250 ok\r\n", 0, STRICT(SA), "!8bit-byte@1:0\n250 - '' +8bit +damaged +utf8\n250 - 'ok'" },
+    { "strict 8-bit", "250 \xc3\xa9\r\n250 ok\r\n", 0, STRICT(SA), "!8bit-byte@1:0\n250 - '' +8bit +damaged\n250 - 'ok'" },
     { "strict with SMTPUTF8, valid", "250 \xc3\xa9\r\n", 0, UTF8STRICT, "250 - '\\xc3\\xa9' +8bit +utf8" },
     { "strict with SMTPUTF8, broken", "250 a\xc3(\r\n", 0, UTF8STRICT, "!8bit-byte@1:0\n250 - 'a\\xc3' +8bit +damaged +other" },
-    { "strict with SMTPUTF8, invalid lead", "250 a\xff\r\n", 0, UTF8STRICT, "!8bit-byte@1:0\n250 - 'a' +8bit +damaged +other" },
+    { "strict with SMTPUTF8, invalid lead", "250 a\xff\r\n", 0, UTF8STRICT, "!8bit-byte@1:0\n250 - 'a' +8bit +damaged" },
     { "strict with SMTPUTF8, cut at line end", "250 a\xc3\r\n", 0, UTF8STRICT, "!8bit-byte@1:0\n250 - 'a\\xc3' +8bit +damaged +other" },
 
     /* --- limits and the caller's buffer ------------------------------------------------ */
@@ -357,6 +357,16 @@ static const struct parser_case parser_cases[] = {
       "550 5.1.1 'long te' +truncated lines=2/1\n250 2.0.0 'ok'" },
     { "truncated at the line separator", "250-ab\r\n250 cd\r\n", 0, CAP(4), "250 - 'ab|' +truncated" },
     { "truncated reply then a fitting one", "250 0123456789\r\n221 bye\r\n", 0, CAP(5), "250 - '0123' +truncated\n221 - 'bye'" },
+    /* A cut inside a character takes the character's stored bytes out, when the
+     * byte left out continues it; encoding describes the stored text. */
+    { "truncated inside a character", "250 a\xe2\x82\xac\r\n", 0, CAP(3), "250 - 'a' +8bit +truncated" },
+    { "truncated after a broken character", "250 a\xe2\x82X\r\n", 0, CAP(4),
+      "250 - 'a\\xe2\\x82' +8bit +truncated +other" },
+    { "truncated before invalid bytes", "250 ab\xff\r\n", 0, CAP(3), "250 - 'ab' +8bit +truncated" },
+    { "line limit inside a character", "250-a\xe2\x82\xac\r\n250 b\r\n", 0, MAXLINE(7),
+      "!line-too-long@1:0\n250 - 'a|b' +8bit +damaged" },
+    { "line limit after a broken character", "250-a\xe2\x82X\r\n250 b\r\n", 0, MAXLINE(7),
+      "!line-too-long@1:0\n250 - 'a\\xe2\\x82|b' +8bit +damaged +other" },
 };
 
 static const size_t parser_case_count = sizeof parser_cases / sizeof parser_cases[0];

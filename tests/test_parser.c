@@ -455,6 +455,171 @@ START_TEST(enhanced_parse_agrees)
 }
 END_TEST
 
+/* The test's own UTF-8 definition (RFC 3629): the length of the valid character at
+ * t[0..n), or 0 when the bytes there are not one. */
+static size_t utf8_char_len(const unsigned char *t, size_t n)
+{
+    unsigned char c = t[0], lo = 0x80, hi = 0xBF;
+    size_t need, i;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        need = 1;
+    else if (c >= 0xE0 && c <= 0xEF)
+        need = 2;
+    else if (c >= 0xF0 && c <= 0xF4)
+        need = 3;
+    else
+        return 0;
+    if (c == 0xE0)
+        lo = 0xA0;
+    else if (c == 0xED)
+        hi = 0x9F;
+    else if (c == 0xF0)
+        lo = 0x90;
+    else if (c == 0xF4)
+        hi = 0x8F;
+    for (i = 1; i <= need; i++) {
+        if (i >= n || t[i] < lo || t[i] > hi)
+            return 0;
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    return need + 1;
+}
+
+/* The longest prefix of t[0..n) of at most k bytes that ends between characters
+ * (a byte that starts no valid character counts as one). */
+static size_t boundary_at_most(const char *t, size_t n, size_t k)
+{
+    size_t i = 0, len;
+
+    while (i < n) {
+        len = utf8_char_len((const unsigned char *)t + i, n - i);
+        if (len == 0)
+            len = 1;
+        if (i + len > k)
+            break;
+        i += len;
+    }
+    return i;
+}
+
+/* enum smtpreply_encoding of t[0..n) by the test's definition. */
+static int encoding_of(const char *t, size_t n)
+{
+    size_t i = 0, len;
+    int high = 0;
+
+    while (i < n) {
+        len = utf8_char_len((const unsigned char *)t + i, n - i);
+        if (len == 0)
+            return SMTPREPLY_TEXT_OTHER;
+        high |= len > 1;
+        i += len;
+    }
+    return high ? SMTPREPLY_TEXT_UTF8 : SMTPREPLY_TEXT_ASCII;
+}
+
+/* The last reply of in[0..n) with a text buffer of cap bytes and a line limit of
+ * max_line (0: default), fed whole (mode 0), a byte a call (1) or through
+ * smtpreply_parser_feed_many() (2); its text copied to text. Returns the errors. */
+static int last_reply(const char *in, size_t n, size_t cap, uint32_t max_line, int mode,
+                      struct smtpreply_reply *out, char *text)
+{
+    static char buf[4096];
+    struct smtpreply_parser p;
+    struct smtpreply_options o;
+    struct smtpreply_reply r[4];
+    size_t at = 0, used, count, i;
+    int rc, errors = 0;
+
+    smtpreply_options_default(&o);
+    o.max_line_length = max_line;
+    ck_assert(cap <= sizeof buf);
+    ck_assert_int_eq(smtpreply_parser_init_ex(&p, buf, cap, &o), SMTPREPLY_OK);
+    memset(out, 0, sizeof *out);
+    while (at < n) {
+        size_t len = mode == 1 ? 1 : n - at;
+        count = 0;
+        if (mode == 2) {
+            rc = smtpreply_parser_feed_many(&p, in + at, len, &used, r, 4, &count);
+        } else {
+            rc = smtpreply_parser_feed(&p, in + at, len, &used, r);
+            count = rc == SMTPREPLY_REPLY;
+        }
+        errors += rc < 0;
+        for (i = 0; i < count; i++) {
+            *out = r[i];
+            memcpy(text, r[i].text, r[i].text_len);
+            out->text = text;
+        }
+        at += used;
+    }
+    ck_assert_int_eq(smtpreply_parser_finish(&p, NULL), SMTPREPLY_OK);
+    return errors;
+}
+
+/*
+ * A cut -- the text buffer full, or the line over its limit -- never ends the
+ * stored text inside a character: when the first byte left out continues a
+ * character, that character's stored bytes go too. encoding describes exactly the
+ * stored text. Cut points swept through characters of 2, 3 and 4 bytes, at both
+ * limits; the text also holds a byte that is no UTF-8 (0xFF), so the verdict
+ * changes with the cut.
+ */
+START_TEST(utf8_cuts)
+{
+    static const char *chars[] = { "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x93\xa7" };
+    char t[64], joined[160], in[200], text[4096];
+    struct smtpreply_reply r;
+    size_t tn, jn, n, k, want, cap;
+    uint32_t m;
+    int mode, errors;
+
+    tn = (size_t)snprintf(t, sizeof t, "ab%scd%s%se\xff" "f%s", chars[_i], chars[_i], chars[_i],
+                          chars[_i]);
+    for (mode = 0; mode < 3; mode++) {
+        /* The text buffer: one line, then the cut in either line of two. */
+        for (n = 1; n <= 2; n++) {
+            size_t inlen = n == 1 ? (size_t)snprintf(in, sizeof in, "250 %s\r\n", t)
+                                  : (size_t)snprintf(in, sizeof in, "250-%s\r\n250 %s\r\n", t, t);
+            jn = n == 1 ? (size_t)snprintf(joined, sizeof joined, "%s", t)
+                        : (size_t)snprintf(joined, sizeof joined, "%s\n%s", t, t);
+            for (cap = 1; cap <= jn + 2; cap++) {
+                errors = last_reply(in, inlen, cap, 0, mode, &r, text);
+                k = cap - 1 < jn ? cap - 1 : jn;
+                want = boundary_at_most(joined, jn, k);
+                ck_assert_int_eq(errors, 0);
+                ck_assert_msg(r.text_len == want, "char %d lines %zu cap %zu mode %d: %zu bytes, want %zu",
+                              _i, n, cap, mode, r.text_len, want);
+                ck_assert(memcmp(r.text, joined, want) == 0);
+                ck_assert_msg((int)r.encoding == encoding_of(joined, want),
+                              "char %d lines %zu cap %zu mode %d: encoding %u", _i, n, cap, mode,
+                              r.encoding);
+                ck_assert_uint_eq(!!(r.flags & SMTPREPLY_FLAG_TRUNCATED), jn > cap - 1);
+                ck_assert(r.flags & SMTPREPLY_FLAG_8BIT);
+            }
+        }
+        /* The line limit, on the first line of two: the second line follows. */
+        n = (size_t)snprintf(in, sizeof in, "250-%s\r\n250 z\r\n", t);
+        for (m = 5; m <= 4 + tn + 2 + 1; m++) {
+            errors = last_reply(in, n, sizeof text, m, mode, &r, text);
+            k = m - 4 < tn ? m - 4 : tn;
+            want = boundary_at_most(t, tn, k);
+            jn = (size_t)snprintf(joined, sizeof joined, "%.*s\nz", (int)want, t);
+            ck_assert_int_eq(errors, (4 + tn + 2 > m) + (7 > m));
+            ck_assert_msg(r.text_len == jn && memcmp(r.text, joined, jn) == 0,
+                          "char %d limit %u mode %d: %zu bytes, want %zu", _i, m, mode,
+                          r.text_len, jn);
+            ck_assert_msg((int)r.encoding == encoding_of(joined, jn),
+                          "char %d limit %u mode %d: encoding %u", _i, m, mode, r.encoding);
+        }
+    }
+}
+END_TEST
+
 static Suite *parser_suite(void)
 {
     Suite *s = suite_create("parser");
@@ -473,6 +638,7 @@ static Suite *parser_suite(void)
     tcase_add_test(tc, reset_and_finish);
     tcase_add_test(tc, status_names);
     tcase_add_test(tc, enhanced_parse_agrees);
+    tcase_add_loop_test(tc, utf8_cuts, 0, 3);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -79,6 +79,37 @@ static void log_u64(struct log *l, uint64_t v)
 /* Every field of a reply must agree with every other and with the stream. */
 /* batched: a reply after the first of one smtpreply_parser_feed_many() call,
  * whose text follows the one before it in the buffer. */
+/* enum smtpreply_encoding of t[0..n), by the target's own reading of RFC 3629. */
+static int encoding_of(const char *text, size_t n)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    size_t i = 0, need, k;
+    int high = 0;
+
+    while (i < n) {
+        unsigned char c = t[i], lo = 0x80, hi = 0xBF;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        high = 1;
+        need = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
+             : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
+        if (need == 0)
+            return SMTPREPLY_TEXT_OTHER;
+        lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+        hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+        for (k = 1; k <= need; k++) {
+            if (i + k >= n || t[i + k] < lo || t[i + k] > hi)
+                return SMTPREPLY_TEXT_OTHER;
+            lo = 0x80;
+            hi = 0xBF;
+        }
+        i += need + 1;
+    }
+    return high ? SMTPREPLY_TEXT_UTF8 : SMTPREPLY_TEXT_ASCII;
+}
+
 static void check_reply(const struct smtpreply_reply *r, const struct config *c,
                         const char *buf, uint64_t end, int batched)
 {
@@ -105,9 +136,9 @@ static void check_reply(const struct smtpreply_reply *r, const struct config *c,
         CHECK(r->text_len <= c->cap - 1 - (size_t)(r->text - buf));
         CHECK(r->text[r->text_len] == '\0');
     }
-    if (r->encoding == SMTPREPLY_TEXT_ASCII)
-        CHECK(!(r->flags & SMTPREPLY_FLAG_8BIT));
-    else
+    /* encoding describes the stored text; the 8-bit flag, all of the text. */
+    CHECK((int)r->encoding == encoding_of(r->text, r->text_len));
+    if (r->encoding != SMTPREPLY_TEXT_ASCII)
         CHECK(r->flags & SMTPREPLY_FLAG_8BIT);
 
     /* The enhanced code: class of the reply, numbers in range, text in sync. */
