@@ -139,6 +139,19 @@ function toBytes(data) {
     throw new TypeError('smtpreply: expected a string, Uint8Array, ArrayBuffer or typed array');
 }
 
+/** text.split('\n'), without the general machinery split() goes through. */
+function splitLines(text) {
+    const out = [];
+    let at = 0;
+    let nl;
+    while ((nl = text.indexOf('\n', at)) >= 0) {
+        out.push(text.slice(at, nl));
+        at = nl + 1;
+    }
+    out.push(at === 0 ? text : text.slice(at));
+    return out;
+}
+
 class Lib {
     constructor(instance) {
         const x = instance.exports;
@@ -161,6 +174,30 @@ class Lib {
                 this.L[line.slice(0, eq)] = Number(line.slice(eq + 1));
             }
         }
+        // The reply's offsets as a plain object: read for every reply parsed.
+        this.R = {
+            size: this.off('reply.size'), code: this.off('reply.code'),
+            flags: this.off('reply.flags'),
+            klass: this.off('reply.enhanced') + this.off('enhanced.klass'),
+            subject: this.off('reply.enhanced') + this.off('enhanced.subject'),
+            detail: this.off('reply.enhanced') + this.off('enhanced.detail'),
+            enhancedText: this.off('reply.enhanced_text'), encoding: this.off('reply.encoding'),
+            lineCount: this.off('reply.line_count'), linesStored: this.off('reply.lines_stored'),
+            firstLine: this.off('reply.first_line'), text: this.off('reply.text'),
+            textLen: this.off('reply.text_len'), offset: this.off('reply.offset'),
+            length: this.off('reply.length'),
+        };
+        this.V = {
+            size: this.off('verdict.size'), severity: this.off('verdict.severity'),
+            category: this.off('verdict.category'), reason: this.off('verdict.reason'),
+            bounce: this.off('verdict.bounce'), retry: this.off('verdict.retry'),
+            evidence: this.off('verdict.evidence'), command: this.off('verdict.command'),
+            flags: this.off('verdict.flags'), rule: this.off('verdict.rule'),
+        };
+        this.rules = new Map();
+        this.commands = new Map();
+        this.scratchPtr = 0;
+        this.scratchSize = 0;
         this.flagNames = this.bitNames(x.smtpreply_flag_name);
         this.verdictFlagNames = this.bitNames(x.smtpreply_verdict_flag_name);
         this.extensionNames = this.bitNames(x.smtpreply_extension_name);
@@ -226,6 +263,8 @@ class Lib {
 
     bits(value, table) {
         const out = [];
+        if (value === 0)
+            return out;
         for (let i = 0; i < 32; i++) {
             if (value & (1 << i))
                 out.push(table[i] ?? `0x${((1 << i) >>> 0).toString(16)}`);
@@ -236,7 +275,9 @@ class Lib {
     u32(p) { return this.dv.getUint32(p, true); }
     i32(p) { return this.dv.getInt32(p, true); }
     u16(p) { return this.dv.getUint16(p, true); }
-    u64(p) { return Number(this.dv.getBigUint64(p, true)); }
+    u64(p) {
+        return this.dv.getUint32(p, true) + this.dv.getUint32(p + 4, true) * 4294967296;
+    }
 
     /** Copies bytes into a new block; the caller frees it. */
     copyIn(bytes) {
@@ -257,19 +298,42 @@ class Lib {
     }
 
     verdict(p) {
-        const L = this.L;
+        const V = this.V;
         const n = this.names;
+        // Rules are static strings of the library: each is decoded once.
+        const rulePtr = this.u32(p + V.rule);
+        let rule = this.rules.get(rulePtr);
+        if (rule === undefined) {
+            rule = this.cstr(rulePtr);
+            this.rules.set(rulePtr, rule);
+        }
         return new Verdict({
-            severity: n.severity[this.i32(p + L['verdict.severity'])] ?? 'unknown',
-            category: n.category[this.i32(p + L['verdict.category'])] ?? 'unknown',
-            reason: n.reason[this.i32(p + L['verdict.reason'])] ?? 'unknown',
-            bounce: n.bounce[this.i32(p + L['verdict.bounce'])] ?? 'unknown',
-            retry: n.retry[this.i32(p + L['verdict.retry'])] ?? 'unknown',
-            evidence: n.evidence[this.i32(p + L['verdict.evidence'])] ?? 'unknown',
-            command: n.command[this.i32(p + L['verdict.command'])] ?? 'UNKNOWN',
-            flags: this.bits(this.u32(p + L['verdict.flags']), this.verdictFlagNames),
-            rule: this.cstr(this.u32(p + L['verdict.rule'])),
+            severity: n.severity[this.i32(p + V.severity)] ?? 'unknown',
+            category: n.category[this.i32(p + V.category)] ?? 'unknown',
+            reason: n.reason[this.i32(p + V.reason)] ?? 'unknown',
+            bounce: n.bounce[this.i32(p + V.bounce)] ?? 'unknown',
+            retry: n.retry[this.i32(p + V.retry)] ?? 'unknown',
+            evidence: n.evidence[this.i32(p + V.evidence)] ?? 'unknown',
+            command: n.command[this.i32(p + V.command)] ?? 'UNKNOWN',
+            flags: this.bits(this.u32(p + V.flags), this.verdictFlagNames),
+            rule,
         });
+    }
+
+    /** A block of at least n bytes, kept for the next call that needs one: for the
+     *  structs of one call, which never calls another function that uses it. */
+    scratch(n) {
+        if (n > this.scratchSize) {
+            if (this.scratchPtr)
+                this.free(this.scratchPtr);
+            this.scratchPtr = 0;
+            this.scratchSize = 0;
+            const size = Math.max(n, 4096);
+            this.scratchPtr = this.alloc(size);
+            this.scratchSize = size;
+        }
+        this.refresh();
+        return this.scratchPtr;
     }
 
     command(command) {
@@ -281,29 +345,57 @@ class Lib {
                     `smtpreply: a command number must be a non-negative integer, not ${command}`);
             return command;
         }
-        const b = encoder.encode(String(command));
-        const p = this.copyIn(b);
-        try {
-            return this.x.smtpreply_command_parse(p, b.length);
-        } finally {
-            this.free(p);
+        const key = String(command);
+        let cmd = this.commands.get(key);
+        if (cmd === undefined) {
+            const b = encoder.encode(key);
+            const p = this.copyIn(b);
+            try {
+                cmd = this.x.smtpreply_command_parse(p, b.length);
+            } finally {
+                this.free(p);
+            }
+            if (this.commands.size < 256)
+                this.commands.set(key, cmd);
         }
+        return cmd;
     }
 
-    /** Runs fn(pointer) with a reply struct rebuilt in memory from a Reply. */
-    withReply(reply, fn) {
-        const size = this.off('reply.size');
+    /** Runs fn(pointer, extra) with the struct of a Reply rebuilt in scratch
+     *  memory, its text copied right after it, then `extra` free bytes (8-aligned). */
+    withReply(reply, extra, fn) {
+        const R = this.R;
         const text = reply.rawText;
-        const p = this.alloc(size + text.length + 1);
-        try {
-            this.u8.set(reply._struct, p);
-            this.u8.set(text, p + size);
-            this.u8[p + size + text.length] = 0;
-            this.dv.setUint32(p + this.off('reply.text'), p + size, true);
-            return fn(p);
-        } finally {
-            this.free(p);
+        const extraAt = (R.size + text.length + 1 + 7) & ~7;
+        const p = this.scratch(extraAt + extra);
+        {
+            const dv = this.dv;
+            this.u8.fill(0, p, p + R.size);
+            dv.setUint16(p + R.code, reply.code, true);
+            dv.setUint32(p + R.flags, reply._flags, true);
+            if (reply.enhanced !== null) {
+                dv.setUint16(p + R.klass, reply._enhanced >>> 20, true);
+                dv.setUint16(p + R.subject, (reply._enhanced >>> 10) & 1023, true);
+                dv.setUint16(p + R.detail, reply._enhanced & 1023, true);
+                this.u8.set(encoder.encode(reply.enhanced), p + R.enhancedText);
+            }
+            dv.setUint32(p + R.encoding, reply._encoding, true);
+            dv.setUint32(p + R.lineCount, reply.lineCount, true);
+            dv.setUint32(p + R.linesStored, reply.linesStored, true);
+            dv.setUint32(p + R.firstLine, reply.firstLine, true);
+            dv.setUint32(p + R.text, p + R.size, true);
+            dv.setUint32(p + R.textLen, text.length, true);
+            this.setU64(p + R.offset, reply.offset);
+            this.setU64(p + R.length, reply.length);
+            this.u8.set(text, p + R.size);
+            this.u8[p + R.size + text.length] = 0;
         }
+        return fn(p, p + extraAt);
+    }
+
+    setU64(p, v) {
+        this.dv.setUint32(p, v % 4294967296, true);
+        this.dv.setUint32(p + 4, Math.floor(v / 4294967296), true);
     }
 }
 
@@ -333,42 +425,70 @@ export class Verdict {
 
 /** One complete reply. It owns copies of its bytes, so it outlives the parser call. */
 export class Reply {
-    constructor(l, p) {
-        const L = l.L;
-        const textPtr = l.u32(p + L['reply.text']);
-        const textLen = l.u32(p + L['reply.text_len']);
+    /**
+     * @param {Lib} l
+     * @param {number} p  the C struct in the module's memory
+     * @param {string|null} span  when every reply of the batch is ASCII: their text
+     *        region decoded at once, starting at address spanAt
+     * @param {number} spanAt
+     */
+    constructor(l, p, span = null, spanAt = 0) {
+        const R = l.R;
+        const dv = l.dv;
+        const textPtr = dv.getUint32(p + R.text, true);
+        const textLen = dv.getUint32(p + R.textLen, true);
+        const klass = dv.getUint16(p + R.klass, true);
+        const subject = dv.getUint16(p + R.subject, true);
+        const detail = dv.getUint16(p + R.detail, true);
+        const stored = dv.getUint32(p + R.linesStored, true);
+        const flags = dv.getUint32(p + R.flags, true);
+        const encoding = dv.getUint32(p + R.encoding, true);
         this.kind = 'reply';
         /** The three-digit code. */
-        this.code = l.u16(p + L['reply.code']);
-        const klass = l.u16(p + L['reply.enhanced'] + L['enhanced.klass']);
+        this.code = dv.getUint16(p + R.code, true);
         /** The first line's enhanced code ("5.1.1"), or null. */
-        this.enhanced = klass ? l.cstr(p + L['reply.enhanced_text']) : null;
-        /** The text's bytes: every line's text joined by LF. */
-        this.rawText = l.u8.slice(textPtr, textPtr + textLen);
-        const stored = l.u32(p + L['reply.lines_stored']);
+        this.enhanced = klass ? `${klass}.${subject}.${detail}` : null;
+        let text;
+        if (span !== null) {
+            // ASCII: one character per byte, the bytes follow from the string.
+            text = span.substring(textPtr - spanAt, textPtr - spanAt + textLen);
+            this._raw = null;
+        } else {
+            this._raw = l.u8.slice(textPtr, textPtr + textLen);
+            text = utf8.decode(this._raw);
+        }
         /** Each line's text, decoded as UTF-8 (U+FFFD for bytes that are not). */
-        this.lines = stored === 0 ? [] : utf8.decode(this.rawText).split('\n');
+        this.lines = stored === 0 ? [] : splitLines(text);
         /** Reply flags by name ("bare-lf", "code-only", ...). */
-        this.flags = l.bits(l.u32(p + L['reply.flags']), l.flagNames);
+        this.flags = l.bits(flags, l.flagNames);
         /** "ascii", "utf8" or "other". */
-        this.encoding = ENCODINGS[l.u32(p + L['reply.encoding'])] ?? 'other';
+        this.encoding = ENCODINGS[encoding] ?? 'other';
         /** Stream offset of the reply's first byte. */
-        this.offset = l.u64(p + L['reply.offset']);
+        this.offset = l.u64(p + R.offset);
         /** Bytes the reply took on the wire. */
-        this.length = l.u64(p + L['reply.length']);
+        this.length = l.u64(p + R.length);
         /** Lines on the wire. */
-        this.lineCount = l.u32(p + L['reply.line_count']);
+        this.lineCount = dv.getUint32(p + R.lineCount, true);
         /** Lines present in the text (fewer when it was truncated). */
         this.linesStored = stored;
         /** 1-based stream line number of the first line. */
-        this.firstLine = l.u32(p + L['reply.first_line']);
-        Object.defineProperty(this, '_struct', {
-            value: l.u8.slice(p, p + L['reply.size']), enumerable: false });
+        this.firstLine = dv.getUint32(p + R.firstLine, true);
+        // What rebuilding the C struct needs beyond the fields above.
+        this._flags = flags;
+        this._encoding = encoding;
+        this._enhanced = klass << 20 | subject << 10 | detail;
     }
 
     /** The lines joined by LF. */
     get text() {
         return this.lines.join('\n');
+    }
+
+    /** The text's bytes: every line's text joined by LF. */
+    get rawText() {
+        if (this._raw === null)
+            this._raw = encoder.encode(this.lines.join('\n'));
+        return this._raw;
     }
 
     /**
@@ -380,16 +500,11 @@ export class Reply {
     classify(command) {
         const l = need();
         const cmd = l.command(command);
-        return l.withReply(this, (rp) => {
-            const v = l.alloc(l.off('verdict.size'));
-            try {
-                const rc = l.x.smtpreply_classify(rp, cmd, v);
-                if (rc !== OK)
-                    throw statusError(rc);
-                return l.verdict(v);
-            } finally {
-                l.free(v);
-            }
+        return l.withReply(this, l.V.size, (rp, v) => {
+            const rc = l.x.smtpreply_classify(rp, cmd, v);
+            if (rc !== OK)
+                throw statusError(rc);
+            return l.verdict(v);
         });
     }
 
@@ -524,7 +639,7 @@ export class Parser {
         }
         l.refresh();
         l.u8.set(bytes, this._input);
-        const replySize = l.L['reply.size'];
+        const replySize = l.R.size;
         const x = l.x;
         let at = 0;
         while (at < bytes.length) {
@@ -533,8 +648,24 @@ export class Parser {
             l.refresh();
             at += l.u32(this._out);
             const count = l.u32(this._out + 4);
+            // The batch's texts lie one after the other in the text buffer: when
+            // all are ASCII, one decoding serves them all (decoding is the
+            // costly part of making a Reply, per call more than per byte).
+            const R = l.R;
+            const first = this._replies;
+            const last = first + (count - 1) * replySize;
+            let ascii = count > 0;
+            for (let i = 0; i < count && ascii; i++)
+                ascii = l.dv.getUint32(first + i * replySize + R.encoding, true) === 0;
+            let span = null;
+            let spanAt = 0;
+            if (ascii) {
+                spanAt = l.u32(first + R.text);
+                const end = l.u32(last + R.text) + l.u32(last + R.textLen);
+                span = utf8.decode(l.u8.subarray(spanAt, end));
+            }
             for (let i = 0; i < count; i++)
-                out.push(new Reply(l, this._replies + i * replySize));
+                out.push(new Reply(l, first + i * replySize, span, spanAt));
             if (rc < 0)
                 out.push(this._error(rc));
             else if (rc === NEED_MORE)
@@ -783,15 +914,14 @@ export function ehlo(reply) {
         reply = items[0];
     }
     const text = reply.rawText;
-    return l.withReply(reply, (rp) => {
+    const es = l.off('ehlo.size');
+    const ks = l.off('ehlo_keyword.size');
+    return l.withReply(reply, es + ks + 8, (rp, p) => {
         const L = l.L;
         const base = rp + L['reply.size'];
         const slice = (ptr, len) => ptr === 0 || len === 0 ? ''
             : utf8.decode(text.subarray(ptr - base, ptr - base + len));
-        const es = l.off('ehlo.size');
-        const ks = l.off('ehlo_keyword.size');
-        const p = l.alloc(es + ks + 8);
-        try {
+        {
             const rc = l.x.smtpreply_ehlo_parse(rp, p);
             if (rc === E_NOT_EHLO)
                 throw new SmtpreplyError('not-ehlo', rc,
@@ -822,8 +952,6 @@ export function ehlo(reply) {
                 });
             }
             return out;
-        } finally {
-            l.free(p);
         }
     });
 }

@@ -131,12 +131,17 @@ describe('parse', () => {
         }
     });
 
-    it('batches of any size give the same replies', () => {
-        const stream = '250 2.1.5 Ok\r\n'.repeat(100) + GMAIL_550 + '354 Go ahead\r\n'.repeat(50);
-        const want = log(parse(stream, { batch: 1 }));
-        assert.equal(want.length, 151);
+    it('batches of any size give the same replies, bytes included', () => {
+        const latin1 = new Uint8Array([...bytes('550 caf'), 0xe9, ...bytes('\r\n')]);
+        const stream = new Uint8Array([
+            ...bytes('250 2.1.5 Ok\r\n'.repeat(100) + GMAIL_550 + '250 Hộp thư\r\n'),
+            ...latin1, ...bytes('250 tab\there\r\n354 Go ahead\r\n'.repeat(50))]);
+        const full = (items) => log(items).map((entry, i) =>
+            [...entry, items[i] instanceof Reply ? [...items[i].rawText].join() : null]);
+        const want = full(parse(stream, { batch: 1 }));
+        assert.equal(want.length, 203);
         for (const batch of [2, 5, 32, 200])
-            assert.deepEqual(log(parse(stream, { batch })), want, `batch ${batch}`);
+            assert.deepEqual(full(parse(stream, { batch })), want, `batch ${batch}`);
     });
 
     it('an error, then recovery', () => {
