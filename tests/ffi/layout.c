@@ -3,7 +3,7 @@
  * Prints the C compiler's layout of every public struct a binding mirrors, one
  * "struct field offset size" line per member and one "struct - 0 sizeof" line per
  * struct. tests/ffi/test_python.py compares it with the ctypes mirrors in
- * examples/ffi/python/smtpreply.py, so a header change that moves a field cannot
+ * python/smtpreply/__init__.py, so a header change that moves a field cannot
  * pass unnoticed.
  */
 #include <stdio.h>
@@ -89,5 +89,27 @@ int main(void)
     FIELD(smtpreply_enhanced_info, action);
     FIELD(smtpreply_enhanced_info, reference);
     FIELD(smtpreply_enhanced_info, basic_codes);
+    SIZE(smtpreply_ehlo);
+    FIELD(smtpreply_ehlo, server_name);
+    FIELD(smtpreply_ehlo, server_name_len);
+    FIELD(smtpreply_ehlo, greeting);
+    FIELD(smtpreply_ehlo, greeting_len);
+    FIELD(smtpreply_ehlo, extensions);
+    FIELD(smtpreply_ehlo, auth);
+    FIELD(smtpreply_ehlo, size_max);
+    FIELD(smtpreply_ehlo, limits_rcptmax);
+    FIELD(smtpreply_ehlo, limits_mailmax);
+    FIELD(smtpreply_ehlo, limits_rcptdomainmax);
+    FIELD(smtpreply_ehlo, keyword_count);
+    FIELD(smtpreply_ehlo, deliverby_min);
+
+    SIZE(smtpreply_ehlo_keyword);
+    FIELD(smtpreply_ehlo_keyword, keyword);
+    FIELD(smtpreply_ehlo_keyword, keyword_len);
+    FIELD(smtpreply_ehlo_keyword, params);
+    FIELD(smtpreply_ehlo_keyword, params_len);
+    FIELD(smtpreply_ehlo_keyword, extension);
+    FIELD(smtpreply_ehlo_keyword, pad_);
+
     return 0;
 }

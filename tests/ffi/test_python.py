@@ -1,7 +1,17 @@
 # SPDX-License-Identifier: MIT
-"""Tests of the ctypes binding (examples/ffi/python/smtpreply.py) against the built
-shared library. meson sets SMTPREPLY_LIB (the .so), SMTPREPLY_LAYOUT_EXE (prints the C
-layout of the public structs) and SMTPREPLY_SRCDIR."""
+"""Tests of the Python package (python/smtpreply), with unittest or pytest.
+
+Two ways to run them, both in CI:
+- meson test (tests/ffi/meson.build) against the source tree: PYTHONPATH=python,
+  SMTPREPLY_LIB the shared library of the build;
+- pytest from a fresh virtual environment where the wheel is installed, with no
+  SMTPREPLY_LIB and no build folder on the path: the package loads the library
+  it carries (tools/test-all.sh, step python).
+Either way SMTPREPLY_LAYOUT_EXE names tests/ffi/layout.c's program (the C layout
+of the public structs) and SMTPREPLY_PARSE_TOOL the smtp-parse tool, whose output
+`python3 -m smtpreply` must equal byte for byte. SMTPREPLY_SRCDIR is the source
+tree (for the header); by default the one this file is in.
+"""
 
 import ctypes
 import os
@@ -12,7 +22,6 @@ import unittest
 
 SRCDIR = os.environ.get("SMTPREPLY_SRCDIR") or os.path.normpath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-sys.path.insert(0, os.path.join(SRCDIR, "examples", "ffi", "python"))
 
 import smtpreply  # noqa: E402
 
@@ -46,13 +55,15 @@ class Layout(unittest.TestCase):
     """The ctypes mirrors must match the C compiler's layout exactly."""
 
     MIRRORS = {
-        "smtpreply_enhanced": smtpreply.Enhanced,
+        "smtpreply_enhanced": smtpreply.EnhancedStruct,
         "smtpreply_options": smtpreply.Options,
         "smtpreply_error": smtpreply.ErrorStruct,
         "smtpreply_reply": smtpreply.ReplyStruct,
         "smtpreply_verdict": smtpreply.VerdictStruct,
         "smtpreply_code_info": smtpreply.CodeInfoStruct,
         "smtpreply_enhanced_info": smtpreply.EnhancedInfoStruct,
+        "smtpreply_ehlo": smtpreply.EhloStruct,
+        "smtpreply_ehlo_keyword": smtpreply.EhloKeywordStruct,
     }
 
     def test_struct_layout_matches_c(self):
@@ -77,15 +88,22 @@ class Layout(unittest.TestCase):
                 self.assertIn((struct, name), seen, "mirror field not in C: %s.%s"
                               % (struct, name))
 
-    def test_flag_tables_follow_the_header(self):
+    def test_flag_names_come_from_the_library(self):
+        # Every flag bit of the header has a name in the library, and the binding
+        # prints that name (as smtp-parse does); an unknown bit shows as hex.
         text = header_text()
-        for prefix, table in (("SMTPREPLY_FLAG_", smtpreply.REPLY_FLAGS),
-                              ("SMTPREPLY_VERDICT_", smtpreply.VERDICT_FLAGS)):
-            found = {}
-            for name, bit in re.findall(r"\b%s(\w+)\s*=\s*1u\s*<<\s*(\d+)" % prefix, text):
-                found[int(bit)] = name
-            self.assertEqual(tuple(found[i] for i in sorted(found)), table, prefix)
-            self.assertEqual(sorted(found), list(range(len(table))), prefix)
+        lib = smtpreply.load()
+        for prefix, fn in (("SMTPREPLY_FLAG_", lib.smtpreply_flag_name),
+                           ("SMTPREPLY_VERDICT_", lib.smtpreply_verdict_flag_name)):
+            bits = [int(b) for b in
+                    re.findall(r"\b%s\w+\s*=\s*1u\s*<<\s*(\d+)" % prefix, text)]
+            self.assertTrue(bits, prefix)
+            mask = sum(1 << b for b in bits)
+            names = smtpreply._bit_names(mask, fn)
+            self.assertEqual(len(names), len(bits), prefix)
+            self.assertNotIn("unknown", names)
+            self.assertTrue(all(not n.startswith("0x") for n in names), names)
+            self.assertEqual(smtpreply._bit_names(1 << 31, fn), ["0x80000000"])
 
     def test_parser_size(self):
         lib = smtpreply.load()
@@ -98,11 +116,17 @@ class Version(unittest.TestCase):
         want = re.search(r'#define SMTPREPLY_VERSION_STRING "([^"]+)"', header_text()).group(1)
         self.assertEqual(smtpreply.version(), want)
 
-    def test_loaded_from_meson_build(self):
+    def test_loaded_library(self):
+        # meson test names the build's library; an installed package (no
+        # SMTPREPLY_LIB) loads the copy it carries beside its module.
+        smtpreply.load()
         env = os.environ.get("SMTPREPLY_LIB")
         if env:
-            smtpreply.load()
             self.assertEqual(smtpreply.LIBRARY_PATH, env)
+        else:
+            here = os.path.dirname(os.path.abspath(smtpreply.__file__))
+            self.assertEqual(smtpreply.LIBRARY_PATH, os.path.join(here, smtpreply.SONAME))
+        self.assertEqual(smtpreply.__version__, smtpreply.version())
 
     def test_wrong_version_is_refused(self):
         class Fake(object):
@@ -352,6 +376,157 @@ class Explaining(unittest.TestCase):
         self.assertTrue(smtpreply.describe_reason("mailbox-full"))
         with self.assertRaises(ValueError):
             smtpreply.describe_reason("no-such-reason")
+
+
+class Errors(unittest.TestCase):
+    def test_one_exception_per_error_status(self):
+        # Every negative status of the header has its exception class, named after
+        # the library's name for it, with the same value.
+        lib = smtpreply.load()
+        body = re.search(r"enum smtpreply_status \{(.*?)\};", header_text(), re.S).group(1)
+        statuses = {name: int(v) for name, v in
+                    re.findall(r"SMTPREPLY_(E_\w+)\s*=\s*(-\d+)", body)}
+        self.assertGreaterEqual(len(statuses), 17)
+        classes = dict(smtpreply._PARSE_ERRORS)
+        classes.update(smtpreply._OTHER_ERRORS)
+        self.assertEqual(sorted(classes), sorted(statuses.values()))
+        for const, value in statuses.items():
+            cls = classes[value]
+            self.assertEqual(cls.status, value, const)
+            self.assertEqual(cls.name, lib.smtpreply_status_name(value).decode(), const)
+            self.assertTrue(issubclass(cls, smtpreply.Error), const)
+            self.assertIn(cls.__name__, smtpreply.__all__)
+            self.assertIs(getattr(smtpreply, cls.__name__), cls)
+            if value in smtpreply._PARSE_ERRORS:
+                self.assertTrue(issubclass(cls, smtpreply.ParseError), const)
+            else:
+                self.assertTrue(issubclass(cls, ValueError), const)
+
+    def test_parse_errors_are_their_subclass(self):
+        items = smtpreply.parse(b"250-a\r\n251 b\r\nxyz\r\n25\r\n650 x\r\n250-partial\r\n")
+        self.assertEqual([type(i).__name__ for i in items],
+                         ["CodeMismatchError", "Reply", "BadCodeError", "BadCodeError",
+                          "BadFirstDigitError", "IncompleteError"])
+        self.assertTrue(all(isinstance(i, smtpreply.ParseError) for i in items
+                            if not isinstance(i, smtpreply.Reply)))
+        p = smtpreply.Parser(errors="raise", strict=True)
+        with self.assertRaises(smtpreply.BareLfError) as cm:
+            p.parse(b"250 ok\n")
+        self.assertEqual((cm.exception.status, cm.exception.name), (-9, "bare-lf"))
+        self.assertIn("bare-lf at offset 0 (line 1)", str(cm.exception))
+        import pickle
+        again = pickle.loads(pickle.dumps(cm.exception))
+        self.assertIs(type(again), smtpreply.BareLfError)
+        self.assertEqual(again.as_dict(), cm.exception.as_dict())
+
+    def test_other_errors(self):
+        with self.assertRaises(smtpreply.UnknownCodeError) as cm:
+            smtpreply.explain(999)
+        self.assertEqual((cm.exception.status, cm.exception.name), (-16, "unknown-code"))
+        with self.assertRaises(smtpreply.NotEhloError):
+            smtpreply.ehlo(b"550 no\r\n")
+        with self.assertRaises(smtpreply.InvalidArgumentError) as cm:
+            smtpreply.Parser(max_line_length=2)
+        self.assertEqual(cm.exception.name, "invalid-argument")
+
+
+class ModuleLevel(unittest.TestCase):
+    def test_parse_whole_stream(self):
+        items = smtpreply.parse(PIPELINED + b"250-unfinished")
+        self.assertEqual([type(i) for i in items], [smtpreply.Reply] * 3 +
+                         [smtpreply.IncompleteError])
+        self.assertEqual(log(smtpreply.parse(PIPELINED, batch=1)), log(items[:3]))
+
+    def test_classify_parts(self):
+        v = smtpreply.classify(550, "5.1.1", "User unknown", "RCPT")
+        self.assertEqual((v.reason, v.bounce, v.retry), ("recipient-unknown", "hard", "never"))
+        (r,) = smtpreply.parse(b"550 5.1.1 User unknown\r\n")
+        self.assertEqual(r.classify("RCPT"), v)
+        self.assertEqual(smtpreply.classify(550, (5, 1, 1), b"User unknown", "RCPT"), v)
+        # No reply at all: the text of a log line decides.
+        dns = smtpreply.classify(0, None, "Host or domain name not found")
+        self.assertEqual(dns.severity, "unknown")
+        self.assertNotEqual(dns.reason, "none")
+        for bad in (-1, "550", True):
+            with self.assertRaises(smtpreply.InvalidArgumentError, msg=repr(bad)):
+                smtpreply.classify(bad)
+        with self.assertRaises(smtpreply.InvalidArgumentError):
+            smtpreply.classify(550, "5.1")
+        with self.assertRaises(smtpreply.InvalidArgumentError):
+            smtpreply.classify(550, command=-3)
+
+    def test_parse_enhanced(self):
+        self.assertEqual(smtpreply.parse_enhanced("5.7.26"), (5, 7, 26))
+        self.assertEqual(str(smtpreply.parse_enhanced(b"4.2.2")), "4.2.2")
+        self.assertEqual(smtpreply.parse_enhanced("5.7.26").klass, 5)
+        for bad in ("5.7", "3.1.1", "5.1.1 x", "", "5.1000.1"):
+            self.assertIsNone(smtpreply.parse_enhanced(bad), bad)
+
+    def test_ehlo(self):
+        raw = (b"250-mx.example.com Hello client\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
+               b"250-AUTH PLAIN LOGIN XOAUTH2\r\n250-auth=login\r\n250-LIMITS RCPTMAX=50 MAILMAX=10\r\n"
+               b"250-X-UNKNOWN a b\r\n250 smtputf8\r\n")
+        e = smtpreply.ehlo(raw)
+        self.assertEqual((e.server_name, e.greeting), ("mx.example.com", "Hello client"))
+        for x in ("PIPELINING", "SIZE", "AUTH", "SMTPUTF8", "LIMITS"):
+            self.assertIn(x, e.extensions)
+        self.assertEqual(e.auth, ["PLAIN", "LOGIN", "XOAUTH2"])
+        self.assertEqual((e.size_max, e.limits_rcptmax, e.limits_mailmax), (10240000, 50, 10))
+        self.assertEqual(len(e.keywords), 7)
+        self.assertEqual(e.keywords[5], ("X-UNKNOWN", "a b", None))
+        self.assertEqual(e.keywords[6], ("smtputf8", "", "SMTPUTF8"))
+        (r,) = smtpreply.parse(raw)
+        self.assertEqual(r.ehlo(), e)
+        with self.assertRaises(smtpreply.InvalidArgumentError):
+            smtpreply.ehlo(b"250 a\r\n250 b\r\n")
+        with self.assertRaises(smtpreply.BadCodeError):
+            smtpreply.ehlo(b"2x0 a\r\n")
+
+
+class Cli(unittest.TestCase):
+    """python3 -m smtpreply prints what smtp-parse prints, byte for byte."""
+
+    INPUTS = [
+        ("pipelined", PIPELINED + GMAIL_550),
+        ("errors", b"garbage\r\n220-mx\r\n521 5.3.2 no\r\n250 \xe9t\xe9\r\n"
+                   b"250 caf\xc3\xa9 \x00 \x01\x7f\"\\\t\r\n250\n452 4.2.2 over quota\r\n250-cut"),
+        ("ehlo", b"250-mx.example.com\r\n250-SIZE 100\r\n250 AUTH PLAIN\r\n"),
+    ]
+    ARGS = [[], ["--strict"], ["--strict", "--smtputf8"], ["--command", "RCPT"],
+            ["--chunk-size", "3", "--command", "data_end"]]
+
+    def run_both(self, args, data):
+        tool = os.environ.get("SMTPREPLY_PARSE_TOOL")
+        if not tool:
+            self.skipTest("SMTPREPLY_PARSE_TOOL not set (the smtp-parse to compare with)")
+        want = subprocess.run([tool] + args, input=data, capture_output=True)
+        got = subprocess.run([sys.executable, "-m", "smtpreply"] + args, input=data,
+                             capture_output=True)
+        return want, got
+
+    def test_same_output_as_smtp_parse(self):
+        files = [os.path.join(SRCDIR, "examples", n) for n in ("quirks.txt", "session.txt")]
+        inputs = list(self.INPUTS)
+        for f in files:
+            if os.path.isfile(f):
+                with open(f, "rb") as fh:
+                    inputs.append((os.path.basename(f), fh.read()))
+        for name, data in inputs:
+            for args in self.ARGS:
+                want, got = self.run_both(args, data)
+                self.assertEqual(got.stderr, b"", "%s %s" % (name, args))
+                self.assertEqual(got.stdout.decode("utf-8", "replace"),
+                                 want.stdout.decode("utf-8", "replace"), "%s %s" % (name, args))
+                self.assertEqual(got.stdout, want.stdout, "%s %s" % (name, args))
+                self.assertEqual(got.returncode, want.returncode, "%s %s" % (name, args))
+
+    def test_usage_errors(self):
+        for args in (["--chunk-size", "0"], ["--command", "FROB"], ["--bogus"], ["a", "b"],
+                     ["/nonexistent/input"]):
+            want, got = self.run_both(args, b"")
+            self.assertEqual((got.returncode, want.returncode), (2, 2), args)
+            self.assertTrue(got.stderr, args)
+            self.assertEqual(got.stdout, b"", args)
 
 
 if __name__ == "__main__":

@@ -5,14 +5,20 @@ Gmail rejection, print each reply with its verdict, then explain a code.
 
     python3 examples/ffi/python/demo.py            # finds the library in build*/
     SMTPREPLY_LIB=/path/libsmtpreply.so.0 python3 examples/ffi/python/demo.py
+
+It uses the package installed with pip when there is one, else the package in
+python/ of this source tree.
 """
 
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import smtpreply  # noqa: E402
+try:
+    import smtpreply
+except ImportError:
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "..", "..", "..", "python"))
+    import smtpreply  # noqa: E402
 
 # What a server sends back to a pipelined MAIL FROM, RCPT TO, DATA (RFC 2920), and
 # then Gmail's answer to a second RCPT TO for an address that does not exist.
@@ -43,7 +49,7 @@ def main():
                   % (item.name, item.offset, item.line, item.message))
             continue
         command = next(commands, None)
-        v = item.verdict(command)
+        v = item.classify(command)
         print("%-9s -> %d %-5s %s" % (command, item.code, item.enhanced or "-",
                                       " / ".join(item.lines)[:60]))
         print("             severity=%s category=%s reason=%s bounce=%s retry=%s "
