@@ -365,30 +365,41 @@ class Lib {
      *  memory, its text copied right after it, then `extra` free bytes (8-aligned). */
     withReply(reply, extra, fn) {
         const R = this.R;
-        const text = reply.rawText;
-        const extraAt = (R.size + text.length + 1 + 7) & ~7;
+        // An ASCII reply's text is written from its string, one byte per character.
+        const ascii = reply._raw === null ? reply._ascii : null;
+        const textLen = ascii !== null ? ascii.length : reply._raw.length;
+        const extraAt = (R.size + textLen + 1 + 7) & ~7;
         const p = this.scratch(extraAt + extra);
         {
             const dv = this.dv;
             this.u8.fill(0, p, p + R.size);
             dv.setUint16(p + R.code, reply.code, true);
             dv.setUint32(p + R.flags, reply._flags, true);
+            const u8 = this.u8;
             if (reply.enhanced !== null) {
                 dv.setUint16(p + R.klass, reply._enhanced >>> 20, true);
                 dv.setUint16(p + R.subject, (reply._enhanced >>> 10) & 1023, true);
                 dv.setUint16(p + R.detail, reply._enhanced & 1023, true);
-                this.u8.set(encoder.encode(reply.enhanced), p + R.enhancedText);
+                const e = reply.enhanced;
+                for (let i = 0; i < e.length; i++)
+                    u8[p + R.enhancedText + i] = e.charCodeAt(i);
             }
             dv.setUint32(p + R.encoding, reply._encoding, true);
             dv.setUint32(p + R.lineCount, reply.lineCount, true);
             dv.setUint32(p + R.linesStored, reply.linesStored, true);
             dv.setUint32(p + R.firstLine, reply.firstLine, true);
             dv.setUint32(p + R.text, p + R.size, true);
-            dv.setUint32(p + R.textLen, text.length, true);
+            dv.setUint32(p + R.textLen, textLen, true);
             this.setU64(p + R.offset, reply.offset);
             this.setU64(p + R.length, reply.length);
-            this.u8.set(text, p + R.size);
-            this.u8[p + R.size + text.length] = 0;
+            const t = p + R.size;
+            if (ascii !== null) {
+                for (let i = 0; i < textLen; i++)
+                    u8[t + i] = ascii.charCodeAt(i);
+            } else {
+                u8.set(reply._raw, t);
+            }
+            u8[t + textLen] = 0;
         }
         return fn(p, p + extraAt);
     }
@@ -453,8 +464,10 @@ export class Reply {
             // ASCII: one character per byte, the bytes follow from the string.
             text = span.substring(textPtr - spanAt, textPtr - spanAt + textLen);
             this._raw = null;
+            this._ascii = text;
         } else {
             this._raw = l.u8.slice(textPtr, textPtr + textLen);
+            this._ascii = null;
             text = utf8.decode(this._raw);
         }
         /** Each line's text, decoded as UTF-8 (U+FFFD for bytes that are not). */
@@ -486,8 +499,13 @@ export class Reply {
 
     /** The text's bytes: every line's text joined by LF. */
     get rawText() {
-        if (this._raw === null)
-            this._raw = encoder.encode(this.lines.join('\n'));
+        if (this._raw === null) {
+            const t = this._ascii;
+            const raw = new Uint8Array(t.length);
+            for (let i = 0; i < t.length; i++)
+                raw[i] = t.charCodeAt(i);
+            this._raw = raw;
+        }
         return this._raw;
     }
 
