@@ -13,13 +13,22 @@
 #   docs      Doxygen over the public header, any warning is an error
 #   install   meson install into a scratch prefix; an outside program built with
 #             pkg-config (shared and --static) and with CMake find_package; man pages
-#   python    the ctypes binding's demo, from the build tree and from the prefix
+#   python    the Python package: its demo from the source tree, the module with a
+#             library installed in the prefix, then a wheel built by pip (Debian's
+#             meson-python, no network) installed into a fresh virtual environment
+#             and the pytest suite there, with no SMTPREPLY_LIB and no build folder
+#   wasm      the WebAssembly cross build (wasm/wasm32-wasi.ini): the parser's
+#             tables under Node's WASI, equal to the native build's; the npm
+#             package packed, installed into an empty folder and tested with
+#             node --test, and in headless Chromium
+#   jsbench   ns/reply of the npm package and of smtp-channel and nodemailer
+#             (installed from npm into a scratch folder), in one run
 #   then, each only if its script exists: integration (real Exim), fuzz,
 #   valgrind, static (cppcheck, clang-tidy), neon (aarch64 cross build under qemu)
 #
 # The last line is "N passed, N failed, N skipped" over these steps.
 # Usage: tools/test-all.sh [STEP...]   (no STEP: all of them, in the order above)
-# Build folders: build-gcc, build-clang, build-asan, build-install under the
+# Build folders: build-gcc, build-clang, build-asan, build-wasm, build-install under the
 # source tree (SMTPREPLY_BUILD_ROOT puts them elsewhere).
 
 set -uo pipefail
@@ -32,11 +41,14 @@ OUT=$(cd "$OUT" && pwd)
 B_GCC=$OUT/build-gcc
 B_CLANG=$OUT/build-clang
 B_ASAN=$OUT/build-asan
+B_WASM=$OUT/build-wasm
 SCRATCH=$OUT/build-install
 PREFIX=$SCRATCH/prefix
 
 PACKAGES=(meson ninja-build check doxygen pkg-config gcc g++ clang libclang-rt-14-dev llvm
-          valgrind cppcheck clang-tidy python3 cmake libssl-dev binutils man-db)
+          valgrind cppcheck clang-tidy python3 cmake libssl-dev binutils man-db
+          python3-venv python3-mesonpy python3-pytest
+          lld wasi-libc libclang-rt-14-dev-wasm32 nodejs chromium)
 
 passed=0
 failed=0
@@ -239,22 +251,76 @@ step_install() {
 }
 
 step_python() {
-    local libdir copy
+    local libdir copy venv fresh dist whl
     SMTPREPLY_LIB=$B_GCC/lib/libsmtpreply.so.0 python3 examples/ffi/python/demo.py
-    # From outside the source tree, found through the system search path.
+    # The module alone, from outside the source tree, finding the library
+    # installed in the prefix through the system search path.
     libdir=$(dirname "$(find "$PREFIX" -name libsmtpreply.so.0 | head -n 1)")
     copy=$SCRATCH/python
     rm -rf "$copy"
     mkdir -p "$copy"
-    cp examples/ffi/python/smtpreply.py examples/ffi/python/demo.py "$copy/"
+    cp -r python/smtpreply "$copy/"
     (cd "$copy" && env -u SMTPREPLY_LIB LD_LIBRARY_PATH="$libdir" python3 -c '
 import smtpreply, sys
 smtpreply.load()
-print("binding loaded", smtpreply.LIBRARY_PATH, "version", smtpreply.version())
+print("module loaded", smtpreply.LIBRARY_PATH, "version", smtpreply.version())
 sys.exit(0 if smtpreply.LIBRARY_PATH else 1)')
+
+    # The package as pip builds it. Debian's python3 has meson-python; PyPI is out
+    # of reach, so: no build isolation, no index.
+    venv=$SCRATCH/venv-build
+    fresh=$SCRATCH/venv-test
+    dist=$SCRATCH/dist
+    rm -rf "$venv" "$fresh" "$dist"
+    /usr/bin/python3 -m venv --system-site-packages "$venv"
+    "$venv/bin/pip" wheel --quiet --no-build-isolation --no-deps --no-index -w "$dist" "$ROOT"
+    whl=$(ls "$dist"/smtpreply-*.whl)
+    say "wheel: $(basename "$whl")"
+    /usr/bin/python3 -m zipfile -l "$whl"
+    /usr/bin/python3 -m venv --system-site-packages "$fresh"
+    "$fresh/bin/pip" install --quiet --no-index --no-deps "$whl"
+    # From a folder outside the tree, nothing on the path but the venv.
+    (cd "$SCRATCH" && env -u SMTPREPLY_LIB -u PYTHONPATH -u LD_LIBRARY_PATH \
+        "$fresh/bin/python" -c "import smtpreply; print(smtpreply.version())")
+    (cd "$SCRATCH" && env -u SMTPREPLY_LIB -u PYTHONPATH -u LD_LIBRARY_PATH "$fresh/bin/python" -c '
+import os, sys, smtpreply
+smtpreply.load()
+here = os.path.dirname(smtpreply.__file__)
+assert sys.prefix != sys.base_prefix and here.startswith(sys.prefix + os.sep), here
+assert smtpreply.LIBRARY_PATH == os.path.join(here, "libsmtpreply.so.0"), smtpreply.LIBRARY_PATH
+print("installed package", here, "loads", smtpreply.LIBRARY_PATH)')
+    printf '250 2.1.0 Ok\r\n550 5.1.1 <a@example.test>: User unknown\r\n' |
+        (cd "$SCRATCH" && env -u SMTPREPLY_LIB "$fresh/bin/python" -m smtpreply --command RCPT)
+    # The test suite, against the installed package; layout.c's program and
+    # smtp-parse come from the gcc build as comparison references only.
+    (cd "$SCRATCH" && env -u SMTPREPLY_LIB -u PYTHONPATH -u LD_LIBRARY_PATH \
+        SMTPREPLY_SRCDIR="$ROOT" SMTPREPLY_LAYOUT_EXE="$B_GCC/tests/ffi/ffi_layout" \
+        SMTPREPLY_PARSE_TOOL="$B_GCC/examples/smtp-parse" \
+        "$fresh/bin/python" -m pytest -p no:cacheprovider -rs "$ROOT/tests/ffi/test_python.py")
 }
 
-ALL=(deps gcc clang asan abi docs install python integration fuzz valgrind static neon)
+# Node's npm: Debian's nodejs package lacks it (NodeSource's has it).
+need_npm() {
+    if ! command -v npm >/dev/null; then
+        export DEBIAN_FRONTEND=noninteractive
+        as_root apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends npm
+    fi
+}
+
+step_wasm() {
+    need_npm
+    setup "$B_WASM" --cross-file "$ROOT/wasm/wasm32-wasi.ini" --buildtype=release -Dwerror=true
+    meson compile -C "$B_WASM"
+    meson test -C "$B_WASM" --print-errorlogs -v
+}
+
+step_jsbench() {
+    need_npm
+    test -f "$B_WASM/js/smtpreply.wasm" || { say "run step wasm first"; return 1; }
+    bash js/bench/run.sh "$B_WASM/js" "$SCRATCH/jsbench" 4
+}
+
+ALL=(deps gcc clang asan abi docs install python wasm jsbench integration fuzz valgrind static neon)
 if [ $# -gt 0 ]; then
     STEPS=("$@")
 else
@@ -265,7 +331,7 @@ say "smtpreply test-all: $(git -C "$ROOT" describe --always --dirty 2>/dev/null 
 say "steps: ${STEPS[*]}"
 for s in "${STEPS[@]}"; do
     case $s in
-    deps | gcc | clang | asan | abi | docs | install | python) run_step "$s" "step_$s" ;;
+    deps | gcc | clang | asan | abi | docs | install | python | wasm | jsbench) run_step "$s" "step_$s" ;;
     integration) run_optional integration tests/integration/run-exim.sh "$B_GCC" ;;
     fuzz) FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-$OUT/build-fuzz} run_optional fuzz tests/fuzz/run.sh "$ROOT" 60 ;;
     valgrind) run_optional valgrind tests/valgrind/run.sh "$B_GCC" ;;
