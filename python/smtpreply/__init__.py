@@ -45,7 +45,8 @@ from typing import (Dict, Iterator, List, NamedTuple, Optional, Sequence, Union)
 
 __all__ = [
     "Parser", "Reply", "Verdict", "Ehlo", "EhloKeyword", "Enhanced",
-    "parse", "classify", "explain", "describe_reason", "ehlo", "parse_enhanced",
+    "parse", "classify", "explain", "describe_reason", "describe_category", "ehlo",
+    "parse_enhanced", "catalog_codes", "catalog_enhanced_codes", "command_expects",
     "version", "load",
     "Error", "InvalidArgumentError", "ParseError", "BadCodeError", "BadFirstDigitError",
     "BadSeparatorError", "EmptyLineError", "CodeMismatchError", "LineTooLongError",
@@ -315,6 +316,10 @@ def _declare(lib) -> List[str]:
         "smtpreply_explain_enhanced": (c_int, [P(EnhancedStruct), c_char_p,
                                                P(EnhancedInfoStruct)]),
         "smtpreply_reason_describe": (c_char_p, [c_int, c_char_p]),
+        "smtpreply_category_describe": (c_int, [c_int, c_char_p, P(c_char_p), P(c_char_p)]),
+        "smtpreply_catalog_code_at": (ctypes.c_uint, [c_size_t]),
+        "smtpreply_catalog_enhanced_at": (c_int, [c_size_t, P(EnhancedStruct)]),
+        "smtpreply_command_expects": (c_int, [c_int, ctypes.c_uint]),
         "smtpreply_ehlo_parse": (c_int, [P(ReplyStruct), P(EhloStruct)]),
         "smtpreply_ehlo_next": (c_int, [P(ReplyStruct), P(c_size_t), P(EhloKeywordStruct)]),
         "smtpreply_extension_name": (c_char_p, [c_uint32]),
@@ -968,3 +973,58 @@ def describe_reason(reason: Union[str, int], lang: Optional[str] = "en") -> str:
         else:
             raise InvalidArgumentError("unknown reason %r" % reason)
     return _s(lib.smtpreply_reason_describe(reason, lang.encode("ascii") if lang else None))
+
+
+_CATEGORY_NUMBERS = {"syntax": 0, "information": 1, "connections": 2, "unspecified": 3,
+                     "mail-system": 5}
+
+
+def describe_category(category: Union[str, int],
+                      lang: Optional[str] = "en") -> "tuple[str, str]":
+    """(title, description) of a category ("mail-system", or its digit), localised.
+
+    Raises InvalidArgumentError for a name that is no category and
+    UnknownCodeError for a digit without an entry (4 shares 3's, "unspecified").
+    """
+    lib = load()
+    if isinstance(category, str):
+        if category not in _CATEGORY_NUMBERS:
+            raise InvalidArgumentError("unknown category %r" % category)
+        category = _CATEGORY_NUMBERS[category]
+    title = ctypes.c_char_p()
+    desc = ctypes.c_char_p()
+    rc = lib.smtpreply_category_describe(int(category), lang.encode("ascii") if lang else None,
+                                         ctypes.byref(title), ctypes.byref(desc))
+    if rc != OK:
+        _raise_status(lib, rc, "category %r" % (category,))
+    return _s(title.value), _s(desc.value)
+
+
+def catalog_codes() -> List[int]:
+    """Every basic code the catalog documents, in its order."""
+    lib = load()
+    out = []
+    while True:
+        code = lib.smtpreply_catalog_code_at(len(out))
+        if code == 0:
+            return out
+        out.append(code)
+
+
+def catalog_enhanced_codes() -> List["tuple[int, int]"]:
+    """(subject, detail) of every enhanced detail code the catalog documents
+    (the class is any of 2, 4, 5: explain("5.%d.%d" % pair))."""
+    lib = load()
+    out = []
+    enh = EnhancedStruct()
+    while lib.smtpreply_catalog_enhanced_at(len(out), ctypes.byref(enh)):
+        out.append((enh.subject, enh.detail))
+    return out
+
+
+def command_expects(command: Command, code: int) -> Optional[str]:
+    """Is `code` a documented reply to `command` (RFC 5321 4.3.2 and extensions)?
+    "success", "intermediate" or "error" when it is, None when not."""
+    lib = load()
+    got = lib.smtpreply_command_expects(_command_number(lib, command), int(code))
+    return {ord("S"): "success", ord("I"): "intermediate", ord("E"): "error"}.get(got)

@@ -483,6 +483,39 @@ class ModuleLevel(unittest.TestCase):
             smtpreply.ehlo(b"2x0 a\r\n")
 
 
+class Catalog(unittest.TestCase):
+    def test_enumeration(self):
+        codes = smtpreply.catalog_codes()
+        self.assertIn(550, codes)
+        self.assertIn(250, codes)
+        self.assertEqual(len(codes), len(set(codes)))
+        for code in codes:
+            self.assertEqual(smtpreply.explain(code)["match"], "exact", code)
+        pairs = smtpreply.catalog_enhanced_codes()
+        self.assertIn((1, 1), pairs)
+        self.assertIn((7, 26), pairs)
+        for subject, detail in pairs:
+            self.assertEqual(smtpreply.explain("5.%d.%d" % (subject, detail))["match"],
+                             "exact", (subject, detail))
+
+    def test_categories(self):
+        title, desc = smtpreply.describe_category("mail-system")
+        self.assertTrue(title and desc)
+        self.assertEqual(smtpreply.describe_category(5), (title, desc))
+        self.assertNotEqual(smtpreply.describe_category("mail-system", "vi")[0], title)
+        with self.assertRaises(smtpreply.InvalidArgumentError):
+            smtpreply.describe_category("no-such")
+        with self.assertRaises(smtpreply.UnknownCodeError):
+            smtpreply.describe_category(9)
+
+    def test_command_expects(self):
+        self.assertEqual(smtpreply.command_expects("RCPT", 250), "success")
+        self.assertEqual(smtpreply.command_expects("DATA", 354), "intermediate")
+        self.assertEqual(smtpreply.command_expects("rcpt to", 550), "error")
+        self.assertIsNone(smtpreply.command_expects("DATA", 221))
+        self.assertIsNone(smtpreply.command_expects(None, 250))
+
+
 class Cli(unittest.TestCase):
     """python3 -m smtpreply prints what smtp-parse prints, byte for byte."""
 
