@@ -21,8 +21,10 @@
 #             tables under Node's WASI, equal to the native build's; the npm
 #             package packed, installed into an empty folder and tested with
 #             node --test, and in headless Chromium
-#   jsbench   ns/reply of the npm package and of smtp-channel and nodemailer
-#             (installed from npm into a scratch folder), in one run
+#   jsbench   what needs the npm registry (installed into a scratch folder, never
+#             a dependency of the package): smtpreply.d.ts type-checked with tsc
+#             --strict; ns/reply of the package and of smtp-channel and
+#             nodemailer, in one run
 #   then, each only if its script exists: integration (real Exim), fuzz,
 #   valgrind, static (cppcheck, clang-tidy), neon (aarch64 cross build under qemu)
 #
@@ -317,6 +319,7 @@ step_wasm() {
 step_jsbench() {
     need_npm
     test -f "$B_WASM/js/smtpreply.wasm" || { say "run step wasm first"; return 1; }
+    bash js/test/types.sh "$B_WASM/js" "$SCRATCH/jsbench"
     bash js/bench/run.sh "$B_WASM/js" "$SCRATCH/jsbench" 4
 }
 
