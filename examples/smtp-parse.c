@@ -65,10 +65,12 @@ static void print_reply(const struct smtpreply_reply *r, int command)
         first = 0;
     }
     printf("],\"severity\":\"%s\",\"category\":\"%s\",\"reason\":\"%s\",\"bounce\":\"%s\","
-           "\"retry\":\"%s\",\"evidence\":\"%s\",\"rule\":",
+           "\"retry\":\"%s\",\"confidence\":\"%s\",\"evidence\":\"%s\",\"rule\":",
            smtpreply_severity_name(v.severity), smtpreply_category_name(v.category),
            smtpreply_reason_name(v.reason), smtpreply_bounce_name(v.bounce),
-           smtpreply_retry_name(v.retry), smtpreply_evidence_name(v.evidence));
+           smtpreply_retry_name(v.retry),
+           smtpreply_confidence_name(smtpreply_verdict_confidence(&v)),
+           smtpreply_evidence_name(v.evidence));
     json_string(stdout, v.rule, strlen(v.rule), 1);
     if (command != SMTPREPLY_CMD_UNKNOWN)
         printf(",\"command\":\"%s\"", smtpreply_command_name(command));
@@ -126,11 +128,13 @@ int main(int argc, char **argv)
             }
         } else if (!strcmp(a, "--command") && i + 1 < argc) {
             const char *c = argv[++i];
-            command = smtpreply_command_parse(c, strlen(c));
-            if (command == SMTPREPLY_CMD_UNKNOWN) {
-                fprintf(stderr, "smtp-parse: unknown command '%s' (try CONNECT, EHLO, MAIL, RCPT, DATA, DATA_END, AUTH, QUIT)\n", c);
+            /* A verb the library does not know (XCLIENT, a vendor's own) is
+             * classified as an unknown command: the reply still has a verdict. */
+            if (c[0] == '\0') {
+                fprintf(stderr, "smtp-parse: --command needs a command (CONNECT, EHLO, MAIL, RCPT, DATA, DATA_END, AUTH, QUIT, ...)\n");
                 return 2;
             }
+            command = smtpreply_command_parse(c, strlen(c));
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
             return 0;

@@ -513,10 +513,11 @@ enum smtpreply_reason {
     SMTPREPLY_REASON_NETWORK_ERROR = 27,        /**< "network-error": DNS, connection, routing. */
     SMTPREPLY_REASON_EXPIRED = 28,              /**< "expired": delivery time ran out. */
     SMTPREPLY_REASON_LOCAL_DELIVERY_ERROR = 29, /**< "local-delivery-error": pipe, procmail, mailer failed. */
-    SMTPREPLY_REASON_UNCLASSIFIED = 30          /**< "unclassified": nothing more specific applies. */
+    SMTPREPLY_REASON_UNCLASSIFIED = 30,         /**< "unclassified": nothing more specific applies. */
+    SMTPREPLY_REASON_RECIPIENT_FILTERED = 31    /**< "recipient-filtered": the address exists, but the recipient's own filter or settings refuse this sender (@since 0.3). */
 };
-/** Number of reasons (one more than the largest value). @since 0.1 */
-#define SMTPREPLY_REASON_COUNT 31
+/** Number of reasons (one more than the largest value); 31 before 0.3. @since 0.1 */
+#define SMTPREPLY_REASON_COUNT 32
 
 /** Bounce class. @since 0.1 */
 enum smtpreply_bounce {
@@ -541,7 +542,8 @@ enum smtpreply_evidence {
     SMTPREPLY_EVIDENCE_COMMAND = 2,   /**< "command": the command the reply answers. */
     SMTPREPLY_EVIDENCE_TEXT = 3,      /**< "text": a phrase in the reply text. */
     SMTPREPLY_EVIDENCE_CODE = 4,      /**< "code": the basic reply code. */
-    SMTPREPLY_EVIDENCE_CLASS = 5      /**< "class": only the first digit. */
+    SMTPREPLY_EVIDENCE_CLASS = 5,     /**< "class": only the first digit. */
+    SMTPREPLY_EVIDENCE_PROVIDER = 6   /**< "provider": a provider's identifier in the text (Gmail's ?p= anchor, Microsoft's RESOLVER code, Yahoo's [TSS04], ...) or its own enhanced code (@since 0.3). */
 };
 
 /** The SMTP command a reply answers. @since 0.1 */
@@ -574,7 +576,19 @@ enum smtpreply_verdict_flags {
     SMTPREPLY_VERDICT_UNEXPECTED = 1u << 0,         /**< The code is not a documented reply to the command given. */
     SMTPREPLY_VERDICT_CLASS_DISAGREES = 1u << 1,    /**< The enhanced class differs from the first digit. */
     SMTPREPLY_VERDICT_TREAT_AS_TEMPORARY = 1u << 2, /**< A 5xx to treat as temporary (552 too many recipients, RFC 5321 4.5.3.1.10). */
-    SMTPREPLY_VERDICT_PROVIDER_TEXT = 1u << 3       /**< A provider-specific phrase decided (see smtpreply_verdict::rule). */
+    SMTPREPLY_VERDICT_PROVIDER_TEXT = 1u << 3,      /**< A provider's identifier or one of its own phrases decided (see smtpreply_verdict::rule). */
+    SMTPREPLY_VERDICT_LOW_CONFIDENCE = 1u << 4      /**< Only fallback evidence decided (the command, a generic phrase, the code, the class), or the evidence casts doubt; see smtpreply_verdict_confidence() (@since 0.3). */
+};
+
+/**
+ * How far a verdict can be acted on (DESIGN section 4). A host program may suppress
+ * an address on SMTPREPLY_BOUNCE_HARD with SMTPREPLY_CONFIDENCE_HIGH; a hard bounce
+ * with low confidence says "probably".
+ * @since 0.3
+ */
+enum smtpreply_confidence {
+    SMTPREPLY_CONFIDENCE_LOW = 0,  /**< "low": only a fallback decided (the command, a generic phrase, the basic code, the first digit), or the evidence disagrees with itself. */
+    SMTPREPLY_CONFIDENCE_HIGH = 1  /**< "high": specific evidence decided (a provider identifier, a specific phrase, an enhanced detail the text does not contradict), or the reply is a 2xx/3xx. */
 };
 
 /**
@@ -595,8 +609,28 @@ struct smtpreply_verdict {
     int32_t evidence;   /**< enum smtpreply_evidence. */
     int32_t command;    /**< enum smtpreply_command, as given to the classifier. */
     uint32_t flags;     /**< Bits of enum smtpreply_verdict_flags. */
-    const char *rule;   /**< What decided, for people: e.g. the matched phrase or "x.1.1"; static storage, never NULL. */
+    const char *rule;   /**< What decided, for people: a rule of docs/classification.md, e.g. `phrase: "user unknown"` or `enhanced 5.1.1`; static storage, never NULL. */
 };
+
+/**
+ * @brief The confidence of a verdict: SMTPREPLY_CONFIDENCE_LOW when its flags carry
+ *        SMTPREPLY_VERDICT_LOW_CONFIDENCE, else SMTPREPLY_CONFIDENCE_HIGH.
+ *
+ * The verdict struct keeps its size and layout; the confidence travels in its flags.
+ * @param v  A verdict written by smtpreply_classify() or smtpreply_classify_parts();
+ *           read during this call only. NULL gives SMTPREPLY_CONFIDENCE_LOW.
+ * @return enum smtpreply_confidence.
+ * @since 0.3
+ */
+SMTPREPLY_API int smtpreply_verdict_confidence(const struct smtpreply_verdict *v);
+
+/**
+ * @brief Name of a confidence as the tools print it ("high", "low").
+ * @param confidence enum smtpreply_confidence value.
+ * @return Static storage; "unknown" for other values.
+ * @since 0.3
+ */
+SMTPREPLY_API const char *smtpreply_confidence_name(int confidence);
 
 /**
  * @brief Classify a parsed reply.

@@ -1,53 +1,49 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The reason classifier (DESIGN.md section 4).
+ * The reason classifier. docs/classification.md is the reference for users; this
+ * is the order in code.
  *
- * Severity and category come from the code's digits only. The reason comes from
- * the first of these that has something to say, in DESIGN's order of evidence;
- * the verdict records which kind decided (evidence) and how (rule):
+ * Severity and category come from the code's digits. A 2xx or 3xx is "none" from
+ * its class alone; its text is never read. Otherwise the text is scanned once, and
+ * the evidence decides in this order, the first that has something to say:
  *
- *   1. 2xx and 3xx: no failure, reason "none" (evidence "class").
- *   2. A specific enhanced detail, one the registry ties to one reason (x.1.1,
- *      x.1.10, x.2.2, x.3.4, x.7.8, x.7.20-x.7.30, ...; classify_enhanced.def).
- *      One exception: when a large provider's own documented text for the reply
- *      names another reason, the text wins, because providers reuse enhanced codes
- *      loosely (Microsoft sends 5.1.10, "null MX" in the registry, for a plain
- *      unknown recipient; Gmail sends 4.2.1, "mailbox disabled", for a recipient
- *      receiving mail too fast; Yahoo sends 5.7.9, "mechanism too weak", for a
- *      policy refusal). Evidence "text" with flag PROVIDER_TEXT in that case.
- *   3. A DECISIVE command rule (classify_commands.def): AUTH and STARTTLS replies
- *      are about credentials and TLS whatever their text. Evidence "command".
- *   4. A phrase (phrases.def): providers' texts first, then generic and filter
- *      phrases, with Sisimai's guard that spam words count only from DATA on, and
- *      the greylisting catch-all "please try again later" only in a 4xx. Here a
- *      phrase refines a vague code: "550 5.7.1 ... blocked using zen.spamhaus.org"
- *      is client-blocked, "550 5.7.1 ... likely unsolicited mail" after DATA is
- *      spam-content. Evidence "text" (flag PROVIDER_TEXT for a provider's row).
- *   5. A FALLBACK command rule: a 5xx greeting is a block, a bare 550 to RCPT an
- *      unknown recipient, 552 to MAIL a size refusal. They come after the phrases
- *      because the text may say otherwise ("554 ... reverse DNS" at CONNECT).
- *      Evidence "command".
- *   6. A specific basic code (535, 521, 530, 500-504, ...; classify_codes.def).
- *      Evidence "code".
- *   7. A vague enhanced detail (x.1.0, x.3.0, x.5.0, x.7.0, x.7.1, ...): it speaks
- *      only when nothing above did. Evidence "enhanced".
- *   8. A generic basic code (451, 452, 552, 553). Evidence "code".
- *   9. The first digit alone: "unclassified". Evidence "class".
+ *   1. A provider's identifier (data/providers.txt, "id" rows): Gmail's ?p=
+ *      anchors, Microsoft's RESOLVER codes and its 5.7.5xx-7xx details, Yahoo's
+ *      [TSS04], Orange's OFR_999, ... Providers reuse enhanced codes for meanings of
+ *      their own, and the identifier says which. Evidence "provider".
+ *   2. A specific phrase: a provider's or an MTA's own sentence first, then the
+ *      common word families (data/phrases.txt). Evidence "text".
+ *      Rule C1: a specific phrase beats an enhanced detail that names another
+ *      reason ("552 5.1.1 ... Recipient overquota" is a full mailbox): the detail
+ *      is often a server's default for "refused at RCPT", the words are chosen.
+ *      Rule C3: between phrases of one tier, the precedence list of
+ *      data/phrases.txt decides, never the order of the rows.
+ *   3. A specific enhanced detail (classify_enhanced.def). Evidence "enhanced".
+ *   4. The command the reply answers (classify_commands.def). Evidence "command".
+ *   5. A generic phrase ("try again later"), a specific basic code (535, 521), a
+ *      vague enhanced detail (x.7.1, x.0.0), a generic basic code (451, 552), the
+ *      first digit. Evidence "text", "code", "enhanced", "code", "class".
+ * Steps 1-3 give high confidence; 4 and 5 low (flag LOW_CONFIDENCE).
  *
- * Whatever decided, in a reply to MAIL an address reason (unknown user, bad
- * syntax, unknown domain, ...) is the sender's: the reason becomes
- * "sender-rejected", so a recipient is never suppressed for its sender's fault.
+ * Then two rules about what the command says of an address reason:
+ *   C5: in a reply to MAIL, an address reason (unknown user, bad syntax, unknown
+ *       domain, ...) is the sender's: "sender-rejected", never a recipient to drop.
+ *   C4: "unknown user" in a reply to the end of the data, unless a provider's
+ *       identifier or own sentence said so: the server took the recipient at RCPT, and filters
+ *       (Japan's mobile carriers document it for their "550 Unknown user") answer
+ *       a refused sender with these words after the data. The reason stays; the
+ *       confidence is low.
  *
- * Bounce class and retry advice: reasons.def gives each reason's defaults for a
- * permanent reply. A transient (4xx) reply is always soft/retry, so 4xx never
- * advises "never" (RFC 5321 s.4.2.1); when the enhanced class disagrees with the
- * first digit the digit wins. A 552 that means "too many recipients" is treated
- * as temporary (RFC 5321 s.4.5.3.1.10). Without a reply code (log lines) the
- * enhanced class, if any, stands in for the digit; with neither, the reason's
- * defaults apply, and "unclassified" is soft/retry.
+ * Bounce class and retry: reasons.def gives each reason's defaults for a permanent
+ * reply. A 4xx is always soft/retry (RFC 5321 s.4.2.1), whatever its reason; when
+ * the enhanced class disagrees with the first digit the digit wins. A hard bounce
+ * needs evidence about the address (steps 1-3, rule C2): an address reason decided
+ * by a fallback alone is soft/retry. A 552 that means "too many recipients" is
+ * temporary (RFC 5321 s.4.5.3.1.10). Without a reply code (log lines) the enhanced
+ * class stands in for the digit; with neither, "unclassified" is soft/retry.
  *
- * The phrase matcher is allocation-free and probes the text every PHRASE_STRIDE
- * bytes against tables built at build time (tools/gen_phrases.py describes it).
+ * The phrase matcher is allocation-free; tools/gen_phrases.py describes it and
+ * writes its tables (and the hash they are built with) at build time.
  */
 #include "internal.h"
 
@@ -56,8 +52,8 @@
 /* ---- tables ---- */
 
 enum strength { VAGUE = 1, SPECIFIC = 2, GENERIC = 3 };
-enum when { DECISIVE = 1, FALLBACK = 2 };
-enum guard { ANY = 0, AFTER_DATA = 1, TRANSIENT = 2 };
+enum tier { TIER_ID = 0, TIER_PROVIDER = 1, TIER_PHRASE = 2, TIER_GENERIC = 3, TIER_NONE = 4 };
+enum guard { GUARD_ANY = 0, GUARD_AFTER_DATA = 1, GUARD_TRANSIENT = 2 };
 
 /* Enhanced-code subject masks for classify_commands.def. */
 #define ENH_S0 (1u << 0)
@@ -72,32 +68,17 @@ enum guard { ANY = 0, AFTER_DATA = 1, TRANSIENT = 2 };
 #define ENH_X71 (1u << 9)
 #define ENH_ANY 0x3FFu
 
-/* Where a phrase comes from. Providers' exact texts come first among the phrases,
- * and one may overrule a specific enhanced code that names another reason. */
-enum source {
-    SRC_generic, SRC_filter, SRC_FIRST_PROVIDER_,
-    SRC_gmail = SRC_FIRST_PROVIDER_, SRC_microsoft, SRC_yahoo, SRC_icloud, SRC_exchange,
-    SRC_postfix, SRC_exim, SRC_sendmail, SRC_qmail, SRC_opensmtpd
-};
-
+/* One row of data/phrases.txt or data/providers.txt. */
 struct phrase {
-    const char *text;
-    const char *rule;           /* phrase: "text" */
-    const char *provider_rule;  /* phrase (source): "text" */
-    uint8_t len, reason, source, guard;
-};
-
-static const struct phrase phrases[] = {
-#define SMTPREPLY_PHRASE(text, reason, source, guard)                              \
-    { text, "phrase: \"" text "\"", "phrase (" #source "): \"" text "\"",             \
-      (uint8_t)(sizeof(text) - 1),                                                 \
-      SMTPREPLY_REASON_##reason, SRC_##source, guard },
-#include "phrases.def"
-#undef SMTPREPLY_PHRASE
+    const char *text;           /* lower case */
+    const char *rule;           /* what the verdict names, as docs/classification.md */
+    uint8_t len, reason, tier, guard;
+    uint8_t has_enhanced, klass, subject; /* the enhanced code the reply must carry; */
+    uint16_t first, last;                 /* klass 0: either class */
 };
 
 struct phrase_word {
-    uint64_t word;              /* 6 folded bytes, little-endian */
+    uint32_t word;              /* 4 folded bytes, little-endian */
     uint16_t first, count;
 };
 
@@ -107,11 +88,12 @@ struct phrase_candidate {
     uint8_t offset, len;
 };
 
-#include "phrase_index.h"
+#include "phrase_table.h"
 
-typedef char phrase_index_current_[SMTPREPLY_ARRAY_SIZE(phrases) == PHRASE_ROWS ? 1 : -1];
+typedef char phrase_anchor_is_4_[PHRASE_ANCHOR == 4 ? 1 : -1];
 typedef char phrase_index_size_[
     SMTPREPLY_ARRAY_SIZE(phrase_bucket) == (1u << PHRASE_HASH_BITS) + 1 ? 1 : -1];
+typedef char phrase_rows_fit_[PHRASE_ROWS < 65535 ? 1 : -1];
 
 struct enh_cell {
     uint8_t reason, strength;
@@ -125,10 +107,8 @@ static const struct enh_cell enh_cells[2][8][ENH_DETAILS] = {
 #define ENH_CELL_0(s, d, r, st) [0][s][d] = { r, st }, [1][s][d] = { r, st },
 #define ENH_CELL_4(s, d, r, st) [0][s][d] = { r, st },
 #define ENH_CELL_5(s, d, r, st) [1][s][d] = { r, st },
-#define SMTPREPLY_ENHANCED_RANGE(k, s, first, last, reason)
 #include "classify_enhanced.def"
 #undef SMTPREPLY_ENHANCED
-#undef SMTPREPLY_ENHANCED_RANGE
 };
 
 static const char *const enh_rules[2][8][ENH_DETAILS] = {
@@ -136,26 +116,8 @@ static const char *const enh_rules[2][8][ENH_DETAILS] = {
 #define ENH_RULE_0(s, d) [0][s][d] = "enhanced 4." #s "." #d, [1][s][d] = "enhanced 5." #s "." #d,
 #define ENH_RULE_4(s, d) [0][s][d] = "enhanced 4." #s "." #d,
 #define ENH_RULE_5(s, d) [1][s][d] = "enhanced 5." #s "." #d,
-#define SMTPREPLY_ENHANCED_RANGE(k, s, first, last, reason)
 #include "classify_enhanced.def"
 #undef SMTPREPLY_ENHANCED
-#undef SMTPREPLY_ENHANCED_RANGE
-};
-
-struct enh_range {
-    uint16_t klass, subject, first, last;
-    uint8_t reason;
-    const char *rule;
-};
-
-static const struct enh_range enh_ranges[] = {
-#define SMTPREPLY_ENHANCED(k, s, d, reason, strength)
-#define SMTPREPLY_ENHANCED_RANGE(k, s, first, last, reason)                         \
-    { k, s, first, last, SMTPREPLY_REASON_##reason,                                \
-      "enhanced " #k "." #s "." #first "-" #last },
-#include "classify_enhanced.def"
-#undef SMTPREPLY_ENHANCED
-#undef SMTPREPLY_ENHANCED_RANGE
 };
 
 /* [code - 400] for 400-599. */
@@ -177,27 +139,21 @@ struct command_rule {
     uint8_t klass;
     uint16_t code;
     uint16_t subjects;
-    uint8_t reason, when;
+    uint8_t reason;
     const char *rule;
 };
 
 static const struct command_rule command_rules[] = {
-#define SMTPREPLY_COMMAND_RULE(cmd, code, klass, subjects, reason, when, rule)      \
-    { SMTPREPLY_CMD_##cmd, klass, code, subjects, SMTPREPLY_REASON_##reason, when, rule },
+#define SMTPREPLY_COMMAND_RULE(cmd, code, klass, subjects, reason, rule)            \
+    { SMTPREPLY_CMD_##cmd, klass, code, subjects, SMTPREPLY_REASON_##reason, rule },
 #include "classify_commands.def"
 #undef SMTPREPLY_COMMAND_RULE
 };
 
-/* Which commands have rules of each kind, so the others skip the scan. */
-static const uint32_t decisive_rule_commands = 0
-#define SMTPREPLY_COMMAND_RULE(cmd, code, klass, subjects, reason, when, rule)      \
-    | (when == DECISIVE ? 1u << SMTPREPLY_CMD_##cmd : 0u)
-#include "classify_commands.def"
-#undef SMTPREPLY_COMMAND_RULE
-    ;
-static const uint32_t fallback_rule_commands = 0
-#define SMTPREPLY_COMMAND_RULE(cmd, code, klass, subjects, reason, when, rule)      \
-    | (when == FALLBACK ? 1u << SMTPREPLY_CMD_##cmd : 0u)
+/* Which commands have rules, so the others skip the scan. */
+static const uint32_t rule_commands = 0
+#define SMTPREPLY_COMMAND_RULE(cmd, code, klass, subjects, reason, rule)            \
+    | 1u << SMTPREPLY_CMD_##cmd
 #include "classify_commands.def"
 #undef SMTPREPLY_COMMAND_RULE
     ;
@@ -216,6 +172,37 @@ static const struct reason_default reason_defaults[] = {
 typedef char reason_defaults_complete_[
     SMTPREPLY_ARRAY_SIZE(reason_defaults) == SMTPREPLY_REASON_COUNT ? 1 : -1];
 
+/* ---- when a row may count ---- */
+
+static int before_data(int command)
+{
+    return command == SMTPREPLY_CMD_CONNECT || command == SMTPREPLY_CMD_EHLO ||
+           command == SMTPREPLY_CMD_HELO || command == SMTPREPLY_CMD_MAIL ||
+           command == SMTPREPLY_CMD_RCPT;
+}
+
+/* The reply as a row's guard and enhanced condition see it. */
+struct context {
+    int command;
+    unsigned digit;
+    const struct smtpreply_enhanced *e;   /* NULL when the reply has none */
+};
+
+static int row_allows(const struct phrase *p, const struct context *c)
+{
+    if (p->guard == GUARD_AFTER_DATA && before_data(c->command))
+        return 0;
+    if (p->guard == GUARD_TRANSIENT && c->digit == 5)
+        return 0;
+    if (p->has_enhanced) {
+        const struct smtpreply_enhanced *e = c->e;
+        if (e == NULL || (p->klass != 0 ? e->klass != p->klass : (e->klass != 4 && e->klass != 5)) ||
+            e->subject != p->subject || e->detail < p->first || e->detail > p->last)
+            return 0;
+    }
+    return 1;
+}
+
 /* ---- the phrase matcher ---- */
 
 static inline uint64_t load64(const unsigned char *t)
@@ -225,9 +212,15 @@ static inline uint64_t load64(const unsigned char *t)
            (uint64_t)t[6] << 48 | (uint64_t)t[7] << 56;
 }
 
+static inline uint32_t load_folded(const unsigned char *t)
+{
+    return ((uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
+            (uint32_t)t[3] << 24) | 0x20202020u;
+}
+
 #define BYTES(b) (0x0101010101010101u * (uint64_t)(b))
 
-/* Eight text bytes as the phrase table spells them: ASCII upper case lowered and
+/* Eight text bytes as the phrase tables spell them: ASCII upper case lowered and
  * LF (the parser's line joint) read as a space. Branch-free byte-wise arithmetic;
  * bytes from 0x80 up stay as they are. */
 static inline uint64_t normalise8(uint64_t x)
@@ -243,24 +236,25 @@ static inline uint64_t normalise8(uint64_t x)
     return (x | upper >> 2) ^ (is_lf >> 7) * 0x2A;
 }
 
-/* Does the text at t hold phrase p (ASCII case ignored, LF matching a space)?
- * The caller has checked that p->len bytes are there. Every phrase is at least
- * PHRASE_MIN_LEN (7) bytes; eight at a time, the last group overlapping. */
+static inline unsigned normalise1(unsigned c)
+{
+    if (c - 'A' < 26u)
+        return c | 0x20;
+    return c == '\n' ? ' ' : c;
+}
+
+/* Does the text at t hold phrase p (ASCII case ignored, LF matching a space)? The
+ * caller has checked that p->len bytes are there; eight at a time, the last group
+ * overlapping. */
 static int confirm(const unsigned char *t, const struct phrase *p)
 {
     const unsigned char *s = (const unsigned char *)p->text;
     size_t n = p->len, i;
 
     if (n < 8) {
-        for (i = 0; i < n; i++) {
-            unsigned c = t[i];
-            if (c - 'A' < 26u)
-                c |= 0x20;
-            else if (c == '\n')
-                c = ' ';
-            if (c != s[i])
+        for (i = 0; i < n; i++)
+            if (normalise1(t[i]) != s[i])
                 return 0;
-        }
         return 1;
     }
     for (i = 0; i + 8 < n; i += 8)
@@ -269,28 +263,11 @@ static int confirm(const unsigned char *t, const struct phrase *p)
     return normalise8(load64(t + n - 8)) == load64(s + n - 8);
 }
 
-static int guard_allows(unsigned guard, int command, unsigned digit)
-{
-    if (guard == AFTER_DATA)
-        return command != SMTPREPLY_CMD_CONNECT && command != SMTPREPLY_CMD_EHLO &&
-               command != SMTPREPLY_CMD_HELO && command != SMTPREPLY_CMD_MAIL &&
-               command != SMTPREPLY_CMD_RCPT;
-    if (guard == TRANSIENT)
-        return digit != 5;
-    return 1;
-}
-
-static inline uint32_t load_folded(const unsigned char *t)
-{
-    return ((uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
-            (uint32_t)t[3] << 24) | 0x20202020u;
-}
-
-/* The candidates of the folded anchor w (hash h, 16 bits) at text position pos,
- * once the filter let it through: returns the best row confirmed so far (rows
- * are priorities, lower is better). */
-static unsigned probe(const unsigned char *t, size_t len, size_t pos, uint64_t w, uint32_t h,
-                      int command, unsigned digit, unsigned best)
+/* The candidates of the folded anchor w (hash h) at text position pos, once the
+ * filter let it through: the best row confirmed so far (rows are in strength
+ * order, lower is stronger). */
+static unsigned probe(const unsigned char *t, size_t len, size_t pos, uint32_t w, uint32_t h,
+                      const struct context *ctx, unsigned best)
 {
     unsigned k, end;
 
@@ -313,7 +290,7 @@ static unsigned probe(const unsigned char *t, size_t len, size_t pos, uint64_t w
                 (load_folded(t + start + cand->len - 4) & cand->tail_mask) != cand->tail)
                 continue;
             p = &phrases[cand->row];
-            if (guard_allows(p->guard, command, digit) && confirm(t + start, p))
+            if (row_allows(p, ctx) && confirm(t + start, p))
                 return cand->row;
         }
         break; /* the words of a bucket are distinct */
@@ -321,50 +298,80 @@ static unsigned probe(const unsigned char *t, size_t len, size_t pos, uint64_t w
     return best;
 }
 
-#define ANCHOR_MASK 0xFFFFFFFFFFFFu
-#define PASSES_FILTER(h) ((filter[(h) >> 5] >> ((h) & 31) & 1u) != 0)
-typedef char phrase_anchor_is_6_[PHRASE_ANCHOR == 6 ? 1 : -1];
+#define PASSES_FILTER(h) ((phrase_filter[(h) >> 5] >> ((h) & 31) & 1u) != 0)
 
-/* The best (first-listed) phrase among rows [0, limit) that occurs in the text
- * and that its guard allows, or -1. Cost per PHRASE_STRIDE (4) bytes of text:
- * one 8-byte load, one multiply and one bit test; the anchors are read only for
- * the few probes that pass the filter, and a whole phrase is compared only when
- * its tail matches too. */
-static int match_phrase(const char *text, size_t len, int command, unsigned digit,
-                        unsigned limit)
+/* The strongest row of phrases[] that occurs in the text and that the reply
+ * allows, or NULL. One pass: per PHRASE_STRIDE (4) bytes of text one 4-byte load,
+ * one multiply and one bit test; the anchors are read only for the few probes
+ * that pass the filter, and a whole phrase is compared only when its tail matches
+ * too. */
+static const struct phrase *match_phrase(const char *text, size_t len, const struct context *ctx)
+{
+    const unsigned char *t = (const unsigned char *)text, *p, *last;
+    unsigned best = PHRASE_ROWS;
+
+    if (text == NULL || len < PHRASE_MIN_LEN)
+        return NULL;
+    last = t + (len - PHRASE_ANCHOR);
+    for (p = t; p <= last; p += PHRASE_STRIDE) {
+        uint32_t w = load_folded(p);
+        uint32_t h = phrase_hash(w);
+        if (PASSES_FILTER(h))
+            best = probe(t, len, (size_t)(p - t), w, h, ctx, best);
+    }
+    return best < PHRASE_ROWS ? &phrases[best] : NULL;
+}
+
+static int is_word_byte(unsigned c)
+{
+    return (c | 0x20) - 'a' < 26u || c - '0' < 10u;
+}
+
+/* The strongest of short_words[] that stands in the text as a whole word (ASCII
+ * case ignored), or NULL: a plain pass over the words of the text. */
+static const struct phrase *match_short(const char *text, size_t len, const struct context *ctx)
 {
     const unsigned char *t = (const unsigned char *)text;
-    const uint32_t *filter = phrase_filter[limit <= PHRASE_PROVIDER_ROWS];
-    unsigned best = limit;
-    size_t pos;
+    const struct phrase *best = NULL;
+    size_t i = 0;
 
-    if (text == NULL || len < PHRASE_MIN_LEN || limit == 0)
-        return -1;
-    pos = 0;
-    if (len >= 8) {
-        /* The probes with 8 bytes readable: the hot loop, kept free of anything
-         * but the filter test. */
-        const unsigned char *p = t, *last = t + (len - 8);
-        for (; p <= last; p += PHRASE_STRIDE) {
-            uint64_t w = (load64(p) & ANCHOR_MASK) | (BYTES(0x20) & ANCHOR_MASK);
-            uint32_t h = (uint32_t)((w * PHRASE_MULTIPLIER) >> 48);
-            if (PASSES_FILTER(h))
-                best = probe(t, len, (size_t)(p - t), w, h, command, digit, best);
+    while (i < len) {
+        size_t start, n, k;
+        char word[PHRASE_MAX_SHORT];
+        while (i < len && !is_word_byte(t[i]))
+            i++;
+        start = i;
+        while (i < len && is_word_byte(t[i]))
+            i++;
+        n = i - start;
+        if (n == 0 || n > PHRASE_MAX_SHORT)
+            continue;
+        for (k = 0; k < n; k++)
+            word[k] = (char)(t[start + k] | 0x20);
+        for (k = 0; k < PHRASE_SHORT_ROWS && &short_words[k] != best; k++) {
+            const struct phrase *p = &short_words[k];
+            if (p->len == n && memcmp(word, p->text, n) == 0 && row_allows(p, ctx)) {
+                best = p;
+                break;
+            }
         }
-        pos = (size_t)(p - t);
+        if (best == &short_words[0])
+            break;
     }
-    /* The last probe or two, where fewer than 8 bytes remain. */
-    for (; pos + PHRASE_ANCHOR <= len; pos += PHRASE_STRIDE) {
-        unsigned char tail[8] = { 0 };
-        uint64_t w;
-        uint32_t h;
-        memcpy(tail, t + pos, PHRASE_ANCHOR);
-        w = (load64(tail) & ANCHOR_MASK) | (BYTES(0x20) & ANCHOR_MASK);
-        h = (uint32_t)((w * PHRASE_MULTIPLIER) >> 48);
-        if (PASSES_FILTER(h))
-            best = probe(t, len, pos, w, h, command, digit, best);
-    }
-    return best < limit ? (int)best : -1;
+    return best;
+}
+
+/* A provider's enhanced code that decides on its own (Exchange Online's 5.7.5xx-7xx). */
+static const struct phrase *match_range(const struct context *ctx)
+{
+    size_t i;
+
+    if (ctx->e == NULL || ctx->e->detail < ENH_DETAILS)
+        return NULL;
+    for (i = 0; i < PHRASE_RANGE_ROWS; i++)
+        if (row_allows(&provider_ranges[i], ctx))
+            return &provider_ranges[i];
+    return NULL;
 }
 
 /* ---- the other evidence ---- */
@@ -373,13 +380,17 @@ struct finding {
     int reason;
     int evidence;
     const char *rule;
+    int about_address;          /* steps 1-3 decided: enough for a hard bounce */
+    int low;                    /* low confidence */
 };
 
-static int found(struct finding *f, int reason, int evidence, const char *rule)
+static int found(struct finding *f, int reason, int evidence, const char *rule, int step)
 {
     f->reason = reason;
     f->evidence = evidence;
     f->rule = rule;
+    f->about_address = step <= 3;
+    f->low = step > 3;
     return 1;
 }
 
@@ -388,7 +399,7 @@ static unsigned enhanced_bits(const struct smtpreply_enhanced *e)
 {
     unsigned bits;
 
-    if (e == NULL || e->klass == 0)
+    if (e == NULL)
         return ENH_NONE;
     bits = e->subject <= 7 ? 1u << e->subject : 0;
     if (e->subject == 7 && e->detail == 1)
@@ -396,25 +407,21 @@ static unsigned enhanced_bits(const struct smtpreply_enhanced *e)
     return bits;
 }
 
-static int command_rule(int command, unsigned code, unsigned digit, unsigned ebits,
-                        unsigned when, struct finding *f)
+static int command_rule(int command, unsigned code, unsigned digit,
+                        const struct smtpreply_enhanced *e, struct finding *f)
 {
+    unsigned ebits = enhanced_bits(e);
     size_t i;
     int seen = 0;
 
     if (command <= SMTPREPLY_CMD_UNKNOWN || command >= SMTPREPLY_CMD_COUNT ||
-        ((when == DECISIVE ? decisive_rule_commands : fallback_rule_commands) >> command & 1u) == 0)
+        (rule_commands >> command & 1u) == 0)
         return 0;
     for (i = 0; i < SMTPREPLY_ARRAY_SIZE(command_rules); i++) {
         const struct command_rule *r = &command_rules[i];
-        if (r->when != when) {
-            if (when == DECISIVE)
-                break; /* the DECISIVE rows come first in classify_commands.def */
-            continue;
-        }
         if (r->command != command) {
             if (seen)
-                break; /* a command's rows of one kind are contiguous */
+                break; /* a command's rows are contiguous */
             continue;
         }
         seen = 1;
@@ -422,7 +429,7 @@ static int command_rule(int command, unsigned code, unsigned digit, unsigned ebi
             continue;
         if (r->subjects != ENH_ANY && (r->subjects & ebits) == 0)
             continue;
-        return found(f, r->reason, SMTPREPLY_EVIDENCE_COMMAND, r->rule);
+        return found(f, r->reason, SMTPREPLY_EVIDENCE_COMMAND, r->rule, 4);
     }
     return 0;
 }
@@ -430,27 +437,18 @@ static int command_rule(int command, unsigned code, unsigned digit, unsigned ebi
 static int enhanced_rule(const struct smtpreply_enhanced *e, unsigned strength,
                          struct finding *f)
 {
-    size_t i;
+    const struct enh_cell *c;
     unsigned k;
 
-    if (e == NULL || (e->klass != 4 && e->klass != 5) || e->subject > 7)
+    if (e == NULL || (e->klass != 4 && e->klass != 5) || e->subject > 7 ||
+        e->detail >= ENH_DETAILS)
         return 0;
     k = e->klass - 4u;
-    if (e->detail < ENH_DETAILS) {
-        const struct enh_cell *c = &enh_cells[k][e->subject][e->detail];
-        if (c->strength != strength)
-            return 0;
-        return found(f, c->reason, SMTPREPLY_EVIDENCE_ENHANCED, enh_rules[k][e->subject][e->detail]);
-    }
-    if (strength != SPECIFIC)
+    c = &enh_cells[k][e->subject][e->detail];
+    if (c->strength != strength)
         return 0;
-    for (i = 0; i < SMTPREPLY_ARRAY_SIZE(enh_ranges); i++) {
-        const struct enh_range *r = &enh_ranges[i];
-        if (r->klass == e->klass && r->subject == e->subject && e->detail >= r->first &&
-            e->detail <= r->last)
-            return found(f, r->reason, SMTPREPLY_EVIDENCE_ENHANCED, r->rule);
-    }
-    return 0;
+    return found(f, c->reason, SMTPREPLY_EVIDENCE_ENHANCED, enh_rules[k][e->subject][e->detail],
+                 strength == SPECIFIC ? 3 : 5);
 }
 
 static int code_rule(unsigned code, unsigned strength, struct finding *f)
@@ -462,57 +460,63 @@ static int code_rule(unsigned code, unsigned strength, struct finding *f)
     c = &code_cells[code - 400];
     if (c->strength != strength)
         return 0;
-    return found(f, c->reason, SMTPREPLY_EVIDENCE_CODE, code_rules[code - 400]);
+    return found(f, c->reason, SMTPREPLY_EVIDENCE_CODE, code_rules[code - 400], 5);
 }
 
-/* Steps 2-9 of the order at the top of this file. */
-static void decide_reason(unsigned code, unsigned digit, const struct smtpreply_enhanced *e,
-                   const char *text, size_t len, int command, struct finding *f,
-                   uint32_t *flags)
+/* The phrase evidence: one scan of the text, and the short words only when that
+ * scan found no identifier and no specific phrase. */
+static const struct phrase *phrase_evidence(const char *text, size_t len, const struct context *ctx)
 {
-    unsigned ebits = enhanced_bits(e);
-    int by_enhanced, by_command, row;
-    const struct phrase *p;
+    const struct phrase *p = match_range(ctx), *s;
 
-    /* Steps 2 and 3 first: when one of them decides, only a provider's text can
-     * still matter (step 2's exception), so the matcher skips the generic rows. */
-    by_enhanced = enhanced_rule(e, SPECIFIC, f);
-    by_command = !by_enhanced && command_rule(command, code, digit, ebits, DECISIVE, f);
-    row = match_phrase(text, len, command, digit,
-                       by_enhanced ? PHRASE_PROVIDER_ROWS : by_command ? 0 : PHRASE_ROWS);
-    p = row >= 0 ? &phrases[row] : NULL;
-    if (by_enhanced) {
-        if (p != NULL && p->reason != f->reason) {
-            *flags |= SMTPREPLY_VERDICT_PROVIDER_TEXT;
-            found(f, p->reason, SMTPREPLY_EVIDENCE_TEXT, p->provider_rule);
-        }
-        return;
-    }
-    if (by_command)
-        return;
-    if (p != NULL) {
-        if (p->source >= SRC_FIRST_PROVIDER_) {
-            *flags |= SMTPREPLY_VERDICT_PROVIDER_TEXT;
-            found(f, p->reason, SMTPREPLY_EVIDENCE_TEXT, p->provider_rule);
-        } else {
-            found(f, p->reason, SMTPREPLY_EVIDENCE_TEXT, p->rule);
-        }
-        return;
-    }
-    if (command_rule(command, code, digit, ebits, FALLBACK, f) || code_rule(code, SPECIFIC, f) ||
-        enhanced_rule(e, VAGUE, f) || code_rule(code, GENERIC, f))
-        return;
-    if (digit == 4)
-        found(f, SMTPREPLY_REASON_UNCLASSIFIED, SMTPREPLY_EVIDENCE_CLASS, "class 4xx");
-    else if (digit == 5)
-        found(f, SMTPREPLY_REASON_UNCLASSIFIED, SMTPREPLY_EVIDENCE_CLASS, "class 5xx");
-    else
-        found(f, SMTPREPLY_REASON_UNCLASSIFIED, SMTPREPLY_EVIDENCE_NONE, "no code and no known phrase");
+    if (p != NULL)
+        return p;
+    p = match_phrase(text, len, ctx);
+    if (p != NULL && p->tier <= TIER_PHRASE)
+        return p;
+    s = text != NULL ? match_short(text, len, ctx) : NULL;
+    return s != NULL ? s : p;
 }
 
-/* A reply to MAIL is about the envelope sender: whatever names an address, a
- * mailbox or a domain there ("User unknown in local recipient table", 5.1.1,
- * "Domain not found") names the sender's, never a recipient to suppress. */
+/* Steps 1-5 of the order at the top of this file. */
+static void decide_reason(unsigned code, const struct context *ctx, const char *text,
+                          size_t len, struct finding *f, uint32_t *flags)
+{
+    const struct phrase *p = phrase_evidence(text, len, ctx);
+    unsigned tier = p != NULL ? p->tier : TIER_NONE;
+
+    if (tier == TIER_ID) {
+        *flags |= SMTPREPLY_VERDICT_PROVIDER_TEXT;
+        found(f, p->reason, SMTPREPLY_EVIDENCE_PROVIDER, p->rule, 1);
+        return;
+    }
+    if (tier == TIER_PROVIDER || tier == TIER_PHRASE) {
+        /* Rule C1: the phrase decides even where the enhanced detail disagrees. */
+        if (tier == TIER_PROVIDER)
+            *flags |= SMTPREPLY_VERDICT_PROVIDER_TEXT;
+        found(f, p->reason, SMTPREPLY_EVIDENCE_TEXT, p->rule, 2);
+        return;
+    }
+    if (enhanced_rule(ctx->e, SPECIFIC, f) ||
+        command_rule(ctx->command, code, ctx->digit, ctx->e, f))
+        return;
+    if (tier == TIER_GENERIC) {
+        found(f, p->reason, SMTPREPLY_EVIDENCE_TEXT, p->rule, 5);
+        return;
+    }
+    if (code_rule(code, SPECIFIC, f) || enhanced_rule(ctx->e, VAGUE, f) ||
+        code_rule(code, GENERIC, f))
+        return;
+    if (ctx->digit == 4)
+        found(f, SMTPREPLY_REASON_UNCLASSIFIED, SMTPREPLY_EVIDENCE_CLASS, "class 4xx", 5);
+    else if (ctx->digit == 5)
+        found(f, SMTPREPLY_REASON_UNCLASSIFIED, SMTPREPLY_EVIDENCE_CLASS, "class 5xx", 5);
+    else
+        found(f, SMTPREPLY_REASON_UNCLASSIFIED, SMTPREPLY_EVIDENCE_NONE,
+              "no code and no known phrase", 5);
+}
+
+/* Reasons that name an address, a mailbox or a domain. */
 static int is_address_reason(int reason)
 {
     return reason == SMTPREPLY_REASON_RECIPIENT_UNKNOWN ||
@@ -521,21 +525,35 @@ static int is_address_reason(int reason)
            reason == SMTPREPLY_REASON_MAILBOX_MOVED || reason == SMTPREPLY_REASON_MAILBOX_DISABLED;
 }
 
-static void decide(unsigned code, unsigned digit, const struct smtpreply_enhanced *e,
-                   const char *text, size_t len, int command, struct finding *f,
-                   uint32_t *flags)
+static void decide(unsigned code, const struct context *ctx, const char *text, size_t len,
+                   struct finding *f, uint32_t *flags)
 {
-    decide_reason(code, digit, e, text, len, command, f, flags);
-    if (command == SMTPREPLY_CMD_MAIL && is_address_reason(f->reason))
+    decide_reason(code, ctx, text, len, f, flags);
+    /* Rule C5: a reply to MAIL is about the envelope sender. */
+    if (ctx->command == SMTPREPLY_CMD_MAIL && is_address_reason(f->reason))
         f->reason = SMTPREPLY_REASON_SENDER_REJECTED;
+    /* Rule C4: "unknown user" after the data may be a filter speaking. */
+    if ((ctx->command == SMTPREPLY_CMD_DATA_END || ctx->command == SMTPREPLY_CMD_BDAT) &&
+        f->reason == SMTPREPLY_REASON_RECIPIENT_UNKNOWN &&
+        (*flags & SMTPREPLY_VERDICT_PROVIDER_TEXT) == 0)
+        f->low = 1;
+}
+
+/* The verdict of a 2xx or 3xx: the class decides and the text is not read. */
+static void none_verdict(unsigned digit, struct smtpreply_verdict *v)
+{
+    v->reason = SMTPREPLY_REASON_NONE;
+    v->bounce = SMTPREPLY_BOUNCE_NONE;
+    v->retry = SMTPREPLY_RETRY_NOT_NEEDED;
+    v->evidence = SMTPREPLY_EVIDENCE_CLASS;
+    v->rule = digit == 2 ? "class 2xx" : "class 3xx";
 }
 
 /*
  * Most replies of a session: a 2xx or 3xx whose enhanced code (if any) agrees.
- * The class decides and the text is not read. Writes the same verdict as the
- * general path of smtpreply_classify_parts() and returns 1, or returns 0 having
- * written nothing. Small on purpose: the public entry points try it before the
- * general path's setup.
+ * Writes the same verdict as the general path of smtpreply_classify_parts() and
+ * returns 1, or returns 0 having written nothing. Small on purpose: the public
+ * entry points try it before the general path's setup.
  */
 static int class_only_verdict(unsigned code, const struct smtpreply_enhanced *enhanced,
                               const char *text, size_t len, int command,
@@ -548,16 +566,33 @@ static int class_only_verdict(unsigned code, const struct smtpreply_enhanced *en
         return 0;
     v->severity = (int32_t)digit;
     v->category = smtpreply__category(code);
-    v->reason = SMTPREPLY_REASON_NONE;
-    v->bounce = SMTPREPLY_BOUNCE_NONE;
-    v->retry = SMTPREPLY_RETRY_NOT_NEEDED;
-    v->evidence = SMTPREPLY_EVIDENCE_CLASS;
+    none_verdict(digit, v);
     v->command = command;
     v->flags = command > SMTPREPLY_CMD_UNKNOWN && command < SMTPREPLY_CMD_COUNT
                && smtpreply_command_expects(command, code) == 0
                ? SMTPREPLY_VERDICT_UNEXPECTED : 0;
-    v->rule = digit == 2 ? "class 2xx" : "class 3xx";
     return 1;
+}
+
+/* Bounce class and retry advice from the reason and how it was decided. */
+static void advise(unsigned code, unsigned digit, const struct finding *f,
+                   struct smtpreply_verdict *v)
+{
+    if (code == 552 && f->reason == SMTPREPLY_REASON_TOO_MANY_RECIPIENTS)
+        v->flags |= SMTPREPLY_VERDICT_TREAT_AS_TEMPORARY;
+    if (digit == 4 || (v->flags & SMTPREPLY_VERDICT_TREAT_AS_TEMPORARY) ||
+        (digit == 0 && f->reason == SMTPREPLY_REASON_UNCLASSIFIED)) {
+        v->bounce = SMTPREPLY_BOUNCE_SOFT;
+        v->retry = SMTPREPLY_RETRY_RETRY;
+        return;
+    }
+    v->bounce = reason_defaults[f->reason].bounce;
+    v->retry = reason_defaults[f->reason].retry;
+    /* Rule C2: a hard bounce needs evidence about the address. */
+    if (v->bounce == SMTPREPLY_BOUNCE_HARD && !f->about_address) {
+        v->bounce = SMTPREPLY_BOUNCE_SOFT;
+        v->retry = SMTPREPLY_RETRY_RETRY;
+    }
 }
 
 /* documented in smtpreply.h */
@@ -566,7 +601,7 @@ int smtpreply_classify_parts(unsigned code, const struct smtpreply_enhanced *enh
                              struct smtpreply_verdict *v)
 {
     struct finding f;
-    unsigned digit;
+    struct context ctx;
     int severity;
 
     if (v == NULL)
@@ -578,49 +613,40 @@ int smtpreply_classify_parts(unsigned code, const struct smtpreply_enhanced *enh
     v->category = SMTPREPLY_CAT_UNKNOWN;
     v->command = command;
     v->rule = "";
-    if (text == NULL && len != 0)
+    if (text == NULL && len != 0) {
+        v->flags = SMTPREPLY_VERDICT_LOW_CONFIDENCE;
         return SMTPREPLY_E_INVALID_ARG;
+    }
 
     severity = smtpreply__severity(code);
     v->severity = severity;
     v->category = smtpreply__category(code);
-    digit = (unsigned)severity;
-    if (enhanced != NULL && enhanced->klass != 0) {
-        if (digit != 0 && enhanced->klass != digit)
+    ctx.command = command;
+    ctx.digit = (unsigned)severity;
+    ctx.e = enhanced != NULL && enhanced->klass != 0 ? enhanced : NULL;
+    if (ctx.e != NULL) {
+        if (ctx.digit != 0 && ctx.e->klass != ctx.digit)
             v->flags |= SMTPREPLY_VERDICT_CLASS_DISAGREES;
         /* Without a reply code, the enhanced class says transient or permanent. */
-        if (digit == 0 && (enhanced->klass == 4 || enhanced->klass == 5))
-            digit = enhanced->klass;
+        if (ctx.digit == 0 && (ctx.e->klass == 4 || ctx.e->klass == 5))
+            ctx.digit = ctx.e->klass;
     }
     if (severity != SMTPREPLY_SEV_UNKNOWN && command > SMTPREPLY_CMD_UNKNOWN &&
         command < SMTPREPLY_CMD_COUNT && smtpreply_command_expects(command, code) == 0)
         v->flags |= SMTPREPLY_VERDICT_UNEXPECTED;
 
-    if (digit == 2 || digit == 3) {
-        v->reason = SMTPREPLY_REASON_NONE;
-        v->bounce = SMTPREPLY_BOUNCE_NONE;
-        v->retry = SMTPREPLY_RETRY_NOT_NEEDED;
-        v->evidence = SMTPREPLY_EVIDENCE_CLASS;
-        v->rule = digit == 2 ? "class 2xx" : "class 3xx";
+    if (ctx.digit == 2 || ctx.digit == 3) {
+        none_verdict(ctx.digit, v);
         return SMTPREPLY_OK;
     }
 
-    decide(severity != SMTPREPLY_SEV_UNKNOWN ? code : 0, digit, enhanced, text, len, command,
-           &f, &v->flags);
+    decide(severity != SMTPREPLY_SEV_UNKNOWN ? code : 0, &ctx, text, len, &f, &v->flags);
     v->reason = f.reason;
     v->evidence = f.evidence;
     v->rule = f.rule;
-
-    if (code == 552 && f.reason == SMTPREPLY_REASON_TOO_MANY_RECIPIENTS)
-        v->flags |= SMTPREPLY_VERDICT_TREAT_AS_TEMPORARY;
-    if (digit == 4 || (v->flags & SMTPREPLY_VERDICT_TREAT_AS_TEMPORARY) ||
-        (digit == 0 && f.reason == SMTPREPLY_REASON_UNCLASSIFIED)) {
-        v->bounce = SMTPREPLY_BOUNCE_SOFT;
-        v->retry = SMTPREPLY_RETRY_RETRY;
-    } else {
-        v->bounce = reason_defaults[f.reason].bounce;
-        v->retry = reason_defaults[f.reason].retry;
-    }
+    if (f.low)
+        v->flags |= SMTPREPLY_VERDICT_LOW_CONFIDENCE;
+    advise(code, ctx.digit, &f, v);
     return SMTPREPLY_OK;
 }
 
@@ -635,4 +661,12 @@ int smtpreply_classify(const struct smtpreply_reply *r, int command, struct smtp
     if (v != NULL && class_only_verdict(r->code, &r->enhanced, r->text, r->text_len, command, v))
         return SMTPREPLY_OK;
     return smtpreply_classify_parts(r->code, &r->enhanced, r->text, r->text_len, command, v);
+}
+
+/* documented in smtpreply.h */
+int smtpreply_verdict_confidence(const struct smtpreply_verdict *v)
+{
+    if (v == NULL || (v->flags & SMTPREPLY_VERDICT_LOW_CONFIDENCE))
+        return SMTPREPLY_CONFIDENCE_LOW;
+    return SMTPREPLY_CONFIDENCE_HIGH;
 }

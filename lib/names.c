@@ -12,7 +12,7 @@ struct name_row {
     const char *name;
 };
 
-enum name_table { SEVERITY, CATEGORY, BOUNCE, RETRY, EVIDENCE };
+enum name_table { SEVERITY, CATEGORY, BOUNCE, RETRY, EVIDENCE, CONFIDENCE };
 
 static const struct name_row names[] = {
 #define SMTPREPLY_NAME(table, value, name) { table, value, name },
@@ -88,4 +88,10 @@ const char *smtpreply_retry_name(int retry)
 const char *smtpreply_evidence_name(int evidence)
 {
     return lookup(EVIDENCE, evidence);
+}
+
+/* documented in smtpreply.h */
+const char *smtpreply_confidence_name(int confidence)
+{
+    return lookup(CONFIDENCE, confidence);
 }

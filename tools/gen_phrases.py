@@ -1,62 +1,97 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Generate lib/phrase_index.h, the phrase matcher's lookup tables, from lib/phrases.def.
+"""Turn the phrase and provider tables (data/phrases.txt, data/providers.txt) into
+the C tables of the classifier's phrase matcher. Meson runs it at build time; the
+output is never committed.
 
-Usage: gen_phrases.py [--out FILE | --stdout]
+Usage: gen_phrases.py --phrases FILE --providers FILE --out FILE
+
+The data files (their own headers say more):
+  source NAME URL                        who writes the texts below, and where it
+                                         is documented
+  precedence REASON...                   the order in which reasons win when phrases
+                                         of one tier disagree (first wins)
+  KIND SOURCE REASON GUARD ENHANCED "text"
+     KIND      id (a provider's identifier), phrase (a specific phrase) or generic
+     GUARD     any, after-data (not in replies to CONNECT, EHLO, HELO, MAIL, RCPT),
+               transient (only in a 4xx reply, or one without a code)
+     ENHANCED  - (any), an enhanced code the reply must carry (5.4.1, x.4.1), or a
+               range of details (5.7.606-649); an id row with an empty text and a
+               range is decided by the enhanced code alone
+
+Tiers, strongest first: id, the phrases of named providers and MTAs, the phrases
+of the source "common", generic. Within a tier, the precedence list orders the
+reasons. Rows are emitted in that order, so the first row the matcher confirms is
+the strongest; file order never decides between two reasons.
 
 How the matcher works (lib/classify.c walks these tables):
 
-Every phrase is at least MIN_LEN bytes long. The text is probed only at positions
-0, STRIDE, 2*STRIDE, ... with STRIDE = MIN_LEN - ANCHOR + 1: any occurrence of a
-phrase, whatever its start t, then contains a probe position p with
-t <= p <= t + STRIDE - 1, and the ANCHOR (6) bytes at p lie inside the phrase.
-So each phrase registers its STRIDE anchors (the 6 bytes at offsets
-0 .. STRIDE-1), and a probe that finds its 6 text bytes among the anchors
-knows which phrase might start at p - offset. Six bytes make an anchor rare in
-ordinary text ("mailbo" rather than "mail"), so few probes go past the filter.
+Every phrase of the scan is at least MIN_LEN bytes long. The text is probed only at
+positions 0, STRIDE, 2*STRIDE, ... with STRIDE = MIN_LEN - ANCHOR + 1: any
+occurrence of a phrase then contains a probe position p with t <= p <= t+STRIDE-1
+(t its start), and the ANCHOR bytes at p lie inside the phrase. So each phrase
+registers its STRIDE anchors (the ANCHOR bytes at offsets 0 .. STRIDE-1), and a
+probe whose text bytes are an anchor knows which phrase might start at p - offset.
 
-A probe folds the 6 bytes with OR 0x20 (upper to lower case, and harmless for the
-other bytes a phrase may hold: digits, space and punctuation already have that
-bit), packs them little-endian into a 48-bit word whatever the host, and
-multiplies it by MULTIPLIER (mod 2^64). The top 16 bits of the product index a 64 Kbit
-filter (bit set = some anchor has that hash; a second filter holds only the
-provider rows' anchors, for when only those can still matter); only the rare
-probe that passes
-looks further, in the bucket named by the top HASH_BITS bits:
-bucket[h] .. bucket[h + 1] indexes words[], the distinct folded anchors with
-that hash, each naming its run of candidates[] {phrase row, offset, length,
-folded last 4 bytes and their mask without the spaces}, sorted by row so that
-the scan stops at the first row no better than one already found. A candidate
-must match the phrase's last 4 bytes before a word-wise comparison confirms it.
+A probe folds its 4 bytes with OR 0x20 (upper case to lower; digits, space and most
+punctuation already have that bit), reads them little-endian whatever the host and
+hashes them with phrase_hash(), which this script writes into the output: the one
+definition of the hash, used by the tables below and by the C code alike. The top
+16 bits index a 64 Kbit filter (bit set = some anchor has that hash); only a probe
+that passes looks in the bucket named by the top HASH_BITS bits: words[] holds the
+distinct anchors of that bucket, each naming its run of candidates[] {row, offset,
+length, folded last 4 bytes and their mask without the spaces}, sorted by row, so
+the scan stops at the first row no better than one already confirmed. A candidate
+must match the phrase's last 4 bytes before a byte-wise comparison confirms it.
 
-Reply lines are joined by LF, which folds to '*' (0x2A): an anchor holding spaces
-is registered once more for every combination of its spaces turned into 0x2A, so
-a phrase still matches when a line break falls inside it (the byte-wise
-comparison accepts LF for a space).
+Reply lines are joined by LF, which folds to '*' (0x2A): an anchor holding spaces is
+registered once more for every combination of its spaces turned into 0x2A, so a
+phrase still matches across a line break.
 
-Rows are numbered as in phrases.def; the provider rows come first, and
-PHRASE_PROVIDER_ROWS counts them.
+Texts shorter than MIN_LEN ("spf", "spam", "ib607") cannot be found by the probes;
+they go to short_words[] and match as whole words (not inside a longer word) in a
+second, plain pass that the classifier makes only when the probes found no
+identifier and no specific phrase.
 """
 
+import argparse
 import itertools
-import os
 import re
 import sys
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEF = os.path.join(REPO, "lib", "phrases.def")
-OUT = os.path.join(REPO, "lib", "phrase_index.h")
-
-ANCHOR = 6
-MIN_LEN = 9
+ANCHOR = 4
+MIN_LEN = 7
 STRIDE = MIN_LEN - ANCHOR + 1
 HASH_BITS = 12
 MULTIPLIER = 0x9E3779B97F4A7C15
-PROVIDERS = {"gmail", "microsoft", "yahoo", "icloud", "exchange", "postfix", "exim",
-             "sendmail", "qmail", "opensmtpd"}
-GENERIC = {"generic", "filter"}
-GUARDS = {"ANY", "AFTER_DATA", "TRANSIENT"}
-ROW = re.compile(r'^SMTPREPLY_PHRASE\("([^"\\]*)", ([A-Z_]+), ([a-z]+), ([A-Z_]+)\)$')
+MAX_SHORT = 6
+
+REASONS = """none recipient-unknown recipient-address-invalid domain-unknown domain-no-mail
+mailbox-moved mailbox-disabled mailbox-full message-too-large too-many-recipients
+sender-rejected relay-denied sender-auth-failed reverse-dns client-blocked reputation
+rate-limited greylisted spam-content virus-or-attachment policy-rejected content-format
+client-auth-failed tls-required protocol-error server-temporary server-misconfigured
+network-error expired local-delivery-error unclassified recipient-filtered""".split()
+KINDS = {"id": 0, "phrase": 1, "generic": 3}      # tier 2 is a phrase of "common"
+TIER_NAMES = ["TIER_ID", "TIER_PROVIDER", "TIER_PHRASE", "TIER_GENERIC"]
+GUARDS = {"any": "GUARD_ANY", "after-data": "GUARD_AFTER_DATA", "transient": "GUARD_TRANSIENT"}
+ROW = re.compile(r'^(id|phrase|generic)\s+([a-z0-9-]+)\s+([a-z-]+)\s+([a-z-]+)\s+(\S+)\s+"([^"\\]*)"$')
+ENH = re.compile(r'^([45x])\.(\d{1,3})\.(\d{1,3})(?:-(\d{1,3}))?$')
+
+
+def hash16(w):
+    """The hash of a folded anchor (4 bytes, little-endian): the filter's index."""
+    return ((w * MULTIPLIER) & 0xFFFFFFFFFFFFFFFF) >> 48
+
+
+# The same function for C, from the same constants.
+C_HASH = f"""/* The hash of a folded 4-byte anchor (OR 0x20, little-endian): top 16 bits of
+ * the product. Generated with the tables, so the two can never disagree. */
+static inline uint32_t phrase_hash(uint32_t folded)
+{{
+    return (uint32_t)(((uint64_t)folded * 0x{MULTIPLIER:016X}u) >> 48);
+}}
+"""
 
 
 def fold(b):
@@ -64,56 +99,116 @@ def fold(b):
 
 
 def word(bs):
-    """Bytes packed little-endian, as the C code loads them."""
     return sum(b << (8 * k) for k, b in enumerate(bs))
 
 
-def hash16(w):
-    """The top 16 bits of the 64-bit product: the filter's index."""
-    return ((w * MULTIPLIER) & 0xFFFFFFFFFFFFFFFF) >> 48
+def c_string(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def hash_of(w):
-    return hash16(w) >> (16 - HASH_BITS)
+class Table:
+    def __init__(self):
+        self.sources = {}
+        self.precedence = []
+        self.rows = []          # dict per row
+
+    def fail(self, where, msg):
+        sys.exit(f"{where}: {msg}")
+
+    def read(self, path, is_providers):
+        with open(path, encoding="utf-8") as f:
+            for n, raw in enumerate(f, start=1):
+                line = raw.strip()
+                where = f"{path}:{n}"
+                if not line or line.startswith("#"):
+                    continue
+                if any(ord(c) > 0x7E for c in line):
+                    self.fail(where, "only ASCII in the tables")
+                parts = line.split()
+                if parts[0] == "source":
+                    if len(parts) < 3 or not parts[2].startswith("http"):
+                        self.fail(where, "source NAME URL")
+                    if parts[1] in self.sources:
+                        self.fail(where, f"source {parts[1]} declared twice")
+                    self.sources[parts[1]] = (parts[2], is_providers)
+                    continue
+                if parts[0] == "precedence":
+                    for r in parts[1:]:
+                        if r not in REASONS or r in self.precedence:
+                            self.fail(where, f"precedence: {r} unknown or repeated")
+                        self.precedence.append(r)
+                    continue
+                m = ROW.match(line)
+                if not m:
+                    self.fail(where, 'row not in the form KIND SOURCE REASON GUARD ENHANCED "text"')
+                kind, source, reason, guard, enh, text = m.groups()
+                if source not in self.sources:
+                    self.fail(where, f"source {source} not declared above")
+                if kind == "id" and not self.sources[source][1]:
+                    self.fail(where, "identifiers belong in the providers' file")
+                if reason not in REASONS or reason in ("none", "unclassified"):
+                    self.fail(where, f"reason {reason} cannot be given by a phrase")
+                if guard not in GUARDS:
+                    self.fail(where, f"unknown guard {guard}")
+                cond = self.enhanced(where, enh)
+                if text != text.lower():
+                    self.fail(where, f'"{text}" must be lower case')
+                if text == "" and (kind != "id" or cond is None or cond[0] == 0):
+                    self.fail(where, "only an id row with an enhanced code may have no text")
+                if text and len(text) < 3:
+                    self.fail(where, f'"{text}" is shorter than 3 bytes')
+                if text and len(text) < MIN_LEN and (len(text) > MAX_SHORT or not
+                                                     re.fullmatch(r"[a-z0-9]+", text)):
+                    self.fail(where, f'"{text}": a text under {MIN_LEN} bytes must be one word of letters and digits')
+                if len(text) > 255:
+                    self.fail(where, "text over 255 bytes")
+                tier = KINDS[kind]
+                if kind == "phrase" and source == "common":
+                    tier = 2
+                key = (text, guard, enh)
+                if text and any((r["text"], r["guard"], r["enh"]) == key for r in self.rows):
+                    self.fail(where, f'"{text}" listed twice')
+                self.rows.append(dict(kind=kind, source=source, reason=reason, guard=guard,
+                                      enh=enh, cond=cond, text=text, tier=tier, where=where))
+
+    def enhanced(self, where, enh):
+        """(klass, subject, first, last) or None; klass 0 means either class."""
+        if enh == "-":
+            return None
+        m = ENH.match(enh)
+        if not m:
+            self.fail(where, f"enhanced code {enh} not in the form 5.4.1, x.4.1 or 5.7.606-649")
+        k, s, d, last = m.groups()
+        first = int(d)
+        last = int(last) if last is not None else first
+        if last < first:
+            self.fail(where, f"empty range {enh}")
+        return (0 if k == "x" else int(k), int(s), first, last)
+
+    def ordered(self):
+        missing = [r for r in REASONS if r not in self.precedence and r not in ("none", "unclassified")]
+        if missing:
+            sys.exit(f"precedence lacks {', '.join(missing)}")
+        rank = {r: i for i, r in enumerate(self.precedence)}
+        return sorted(self.rows, key=lambda r: (r["tier"], rank[r["reason"]]))
 
 
-def read_rows(path):
-    """[(text, is_provider)] in file order."""
-    rows = []
-    seen = set()
-    generic_seen = False
-    with open(path, encoding="ascii") as f:
-        for n, line in enumerate(f, start=1):
-            line = line.strip()
-            if not line.startswith("SMTPREPLY_PHRASE("):
-                continue
-            m = ROW.match(line)
-            if not m:
-                sys.exit(f"{path}:{n}: row not in the form SMTPREPLY_PHRASE(\"text\", REASON, source, GUARD)")
-            text, reason, source, guard = m.groups()
-            if len(text) < MIN_LEN or len(text) > 255:
-                sys.exit(f"{path}:{n}: \"{text}\" is not {MIN_LEN} to 255 bytes long")
-            if text != text.lower() or any(ord(c) < 0x20 or ord(c) > 0x7E for c in text):
-                sys.exit(f"{path}:{n}: \"{text}\" must be printable lower-case ASCII")
-            if text in seen:
-                sys.exit(f"{path}:{n}: \"{text}\" listed twice")
-            if source not in PROVIDERS and source not in GENERIC:
-                sys.exit(f"{path}:{n}: unknown source {source}")
-            if source in GENERIC:
-                generic_seen = True
-            elif generic_seen:
-                sys.exit(f"{path}:{n}: provider row after a generic one; providers come first")
-            if guard not in GUARDS:
-                sys.exit(f"{path}:{n}: unknown guard {guard}")
-            seen.add(text)
-            rows.append((text, source in PROVIDERS))
-    return rows
+def rule_of(r):
+    if r["kind"] == "id":
+        what = f'"{r["text"]}"' if r["text"] else ""
+        enh = f'enhanced {r["enh"]}' if r["enh"] != "-" else ""
+        return f'provider {r["source"]}: ' + " + ".join(x for x in (enh, what) if x)
+    if r["tier"] == 1:
+        return f'phrase ({r["source"]}): "{r["text"]}"'
+    if r["tier"] == 2:
+        return f'phrase: "{r["text"]}"'
+    return f'generic phrase: "{r["text"]}"'
 
 
-def anchors_of(rows):
+def anchors_of(scan):
     out = []
-    for i, (text, _) in enumerate(rows):
-        raw = text.encode("ascii")
+    for i, r in enumerate(scan):
+        raw = r["text"].encode("ascii")
         for off in range(STRIDE):
             bs = [fold(b) for b in raw[off:off + ANCHOR]]
             spaces = [k for k, b in enumerate(bs) if b == 0x20]
@@ -124,24 +219,30 @@ def anchors_of(rows):
                     v[k] = b
                 variants.add(word(v))
             for w in sorted(variants):
-                out.append((hash_of(w), w, i, off))
+                out.append((hash16(w) >> (16 - HASH_BITS), w, i, off))
     out.sort()
     return out
 
 
-def render(rows, anchors):
+def row_c(r):
+    c = r["cond"] or (0, 0, 0, 0)
+    return (f'    {{ {c_string(r["text"])}, {c_string(rule_of(r))}, {len(r["text"])}, '
+            f'SMTPREPLY_REASON_{r["reason"].upper().replace("-", "_")}, {TIER_NAMES[r["tier"]]}, '
+            f'{GUARDS[r["guard"]]}, {1 if r["cond"] else 0}, {c[0]}, {c[1]}, {c[2]}, {c[3]} }},'
+            f'  /* {r["where"]} */\n')
+
+
+def render(rows):
+    scan = [r for r in rows if len(r["text"]) >= MIN_LEN]
+    short = [r for r in rows if 0 < len(r["text"]) < MIN_LEN]
+    ranges = [r for r in rows if r["text"] == ""]
+    anchors = anchors_of(scan)
     nb = 1 << HASH_BITS
-    nprov = sum(1 for _, prov in rows if prov)
     bits = [0] * (1 << 16)
-    pbits = [0] * (1 << 16)
-    for _, w, i, _ in anchors:
+    for _, w, _, _ in anchors:
         bits[hash16(w)] = 1
-        if i < nprov:
-            pbits[hash16(w)] = 1
     filt = [sum(bits[k * 32 + j] << j for j in range(32)) for k in range(1 << 11)]
-    pfilt = [sum(pbits[k * 32 + j] << j for j in range(32)) for k in range(1 << 11)]
-    words = []       # (hash, word, first candidate, count)
-    cands = []       # (row, offset)
+    words, cands = [], []
     for (h, w), group in itertools.groupby(anchors, key=lambda a: (a[0], a[1])):
         group = sorted((i, off) for _, _, i, off in group)
         words.append((h, w, len(cands), len(group)))
@@ -151,59 +252,56 @@ def render(rows, anchors):
         bucket[h + 1] += 1
     for h in range(nb):
         bucket[h + 1] += bucket[h]
-    lines = ["/* Generated by tools/gen_phrases.py from lib/phrases.def; do not edit. */\n",
-             "/* The phrase matcher's tables; the algorithm is described in the generator. */\n",
-             f"#define PHRASE_ANCHOR {ANCHOR}\n",
-             f"#define PHRASE_MIN_LEN {MIN_LEN}\n",
-             f"#define PHRASE_STRIDE {STRIDE}\n",
-             f"#define PHRASE_HASH_BITS {HASH_BITS}\n",
-             f"#define PHRASE_MULTIPLIER 0x{MULTIPLIER:016X}u\n",
-             f"#define PHRASE_ROWS {len(rows)}\n",
-             f"#define PHRASE_PROVIDER_ROWS {nprov}\n",
-             "\n/* [0]: the anchors of every row; [1]: of the provider rows only */\n",
-             "static const uint32_t phrase_filter[2][2048] = { {\n"]
+    out = ["/* Generated by tools/gen_phrases.py from data/phrases.txt and data/providers.txt;\n",
+           " * do not edit. The generator describes the matcher. */\n",
+           f"#define PHRASE_ANCHOR {ANCHOR}\n#define PHRASE_MIN_LEN {MIN_LEN}\n",
+           f"#define PHRASE_STRIDE {STRIDE}\n#define PHRASE_HASH_BITS {HASH_BITS}\n",
+           f"#define PHRASE_ROWS {len(scan)}\n#define PHRASE_SHORT_ROWS {len(short)}\n",
+           f"#define PHRASE_RANGE_ROWS {len(ranges)}\n#define PHRASE_MAX_SHORT {MAX_SHORT}\n\n",
+           C_HASH,
+           "\n/* The rows the probes find, strongest first. */\n",
+           "static const struct phrase phrases[] = {\n"]
+    out += [row_c(r) for r in scan]
+    out.append("};\n\n/* Texts too short for the probes: whole words, strongest first. */\n"
+               "static const struct phrase short_words[] = {\n")
+    out += [row_c(r) for r in short]
+    out.append("};\n\n/* Providers' enhanced codes that say enough on their own. */\n"
+               "static const struct phrase provider_ranges[] = {\n")
+    out += [row_c(r) for r in ranges]
+    out.append("};\n\nstatic const uint32_t phrase_filter[2048] = {\n")
     for k in range(0, len(filt), 6):
-        lines.append("    " + " ".join(f"0x{v:08X}u," for v in filt[k:k + 6]) + "\n")
-    lines.append("}, {\n")
-    for k in range(0, len(pfilt), 6):
-        lines.append("    " + " ".join(f"0x{v:08X}u," for v in pfilt[k:k + 6]) + "\n")
-    lines.append("} };\n\nstatic const uint16_t phrase_bucket[] = {\n")
+        out.append("    " + " ".join(f"0x{v:08X}u," for v in filt[k:k + 6]) + "\n")
+    out.append("};\n\nstatic const uint16_t phrase_bucket[] = {\n")
     for k in range(0, nb + 1, 12):
-        lines.append("    " + " ".join(f"{v}," for v in bucket[k:k + 12]) + "\n")
-    lines.append("};\n\nstatic const struct phrase_word phrase_words[] = {\n")
+        out.append("    " + " ".join(f"{v}," for v in bucket[k:k + 12]) + "\n")
+    out.append("};\n\nstatic const struct phrase_word phrase_words[] = {\n")
     for _, w, first, count in words:
-        lines.append(f"    {{ 0x{w:012X}u, {first}, {count} }},\n")
-    lines.append("};\n\nstatic const struct phrase_candidate phrase_candidates[] = {\n")
+        out.append(f"    {{ 0x{w:08X}u, {first}, {count} }},\n")
+    out.append("};\n\nstatic const struct phrase_candidate phrase_candidates[] = {\n")
     for i, off in cands:
-        text = rows[i][0]
+        text = scan[i]["text"]
         tail = [fold(b) for b in text.encode("ascii")[-4:]]
         mask = [0 if b == 0x20 else 0xFF for b in tail]
-        lines.append(f"    {{ 0x{word(tail) & word(mask):08X}u, 0x{word(mask):08X}u, "
-                     f"{i}, {off}, {len(text)} }},\n")
-    lines.append("};\n")
-    return "".join(lines)
+        out.append(f"    {{ 0x{word(tail) & word(mask):08X}u, 0x{word(mask):08X}u, "
+                   f"{i}, {off}, {len(text)} }},\n")
+    out.append("};\n")
+    return "".join(out)
 
 
-def main(argv):
-    out, to_stdout = OUT, False
-    args = list(argv)
-    while args:
-        a = args.pop(0)
-        if a == "--out" and args:
-            out = args.pop(0)
-        elif a == "--stdout":
-            to_stdout = True
-        else:
-            sys.exit(__doc__)
-    rows = read_rows(DEF)
-    text = render(rows, anchors_of(rows))
-    if to_stdout:
-        sys.stdout.write(text)
-    else:
-        with open(out, "w", encoding="ascii", newline="\n") as f:
-            f.write(text)
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--phrases", required=True)
+    ap.add_argument("--providers", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    t = Table()
+    t.read(a.providers, True)
+    t.read(a.phrases, False)
+    text = render(t.ordered())
+    with open(a.out, "w", encoding="ascii", newline="\n") as f:
+        f.write(text)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())
