@@ -1,391 +1,727 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Classification cases for tests/test_classify.c: real-looking replies with the
- * command they answered, and the verdict we expect.
- * C(name, code, "enhanced" or "", "text", "command" or "", REASON, BOUNCE, RETRY, EVIDENCE)
+ * Classification cases for tests/test_classify.c: real replies with the command
+ * they answered and the verdict we expect, each with its source in a comment.
+ * C(name, code, "enhanced" or "", "text", "command" or "",
+ *   REASON, BOUNCE, RETRY, CONFIDENCE, EVIDENCE)
  * Texts are reply texts as the parser gives them: codes and enhanced codes removed,
- * lines joined by LF. Code 0 is a log line without an SMTP reply.
+ * lines joined by LF. Code 0 is a log line without an SMTP reply. The last section
+ * holds the replies of Sisimai's public bounce corpus (github sisimai/set-of-emails,
+ * BSD-2-Clause), one row per distinct reply, named by sample id, with the reason
+ * Sisimai gives where it differs from ours and why.
  */
+
 /* ---- none: 2xx and 3xx ---- */
-C("250 rcpt ok", 250, "2.1.5", "Ok", "RCPT", NONE, NONE_B, NOT_NEEDED, CLASS),
-C("220 gmail greeting", 220, "", "mx.google.com ESMTP a640c23a62f3a-a9a1b2c3d4e5f.123 - gsmtp", "CONNECT", NONE, NONE_B, NOT_NEEDED, CLASS),
-C("354 go ahead", 354, "", "Go ahead a640c23a62f3a-a9a1b2c3d4e5f.123 - gsmtp", "DATA", NONE, NONE_B, NOT_NEEDED, CLASS),
-C("235 auth ok", 235, "2.7.0", "Accepted", "AUTH", NONE, NONE_B, NOT_NEEDED, CLASS),
-C("251 will forward", 251, "2.1.5", "User not local; will forward to <bob@new.example>", "RCPT", NONE, NONE_B, NOT_NEEDED, CLASS),
-C("334 challenge", 334, "", "VXNlcm5hbWU6", "AUTH", NONE, NONE_B, NOT_NEEDED, CLASS),
-C("221 bye", 221, "2.0.0", "closing connection a640c23a62f3a-a9a1b2c3d4e5f.123 - gsmtp", "QUIT", NONE, NONE_B, NOT_NEEDED, CLASS),
-C("250 queued", 250, "2.0.0", "OK  1732800000 a640c23a62f3a-a9a1b2c3d4e5f.123 - gsmtp", "DATA_END", NONE, NONE_B, NOT_NEEDED, CLASS),
-C("250 with failure words", 250, "2.0.0", "Ok: queued as 4Xyz; user unknown checks skipped", "DATA_END", NONE, NONE_B, NOT_NEEDED, CLASS),
+C("250 rcpt ok", 250, "2.1.5", "Ok", "RCPT", NONE, NONE_B, NOT_NEEDED, HIGH, CLASS), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("220 gmail greeting", 220, "", "mx.google.com ESMTP a640c23a62f3a-a9a1b2c3d4e5f.123 - gsmtp", "CONNECT", NONE, NONE_B, NOT_NEEDED, HIGH, CLASS), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("354 go ahead", 354, "", "Go ahead a640c23a62f3a-a9a1b2c3d4e5f.123 - gsmtp", "DATA", NONE, NONE_B, NOT_NEEDED, HIGH, CLASS), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("235 auth ok", 235, "2.7.0", "Accepted", "AUTH", NONE, NONE_B, NOT_NEEDED, HIGH, CLASS), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("251 will forward", 251, "2.1.5", "User not local; will forward to <bob@new.example>", "RCPT", NONE, NONE_B, NOT_NEEDED, HIGH, CLASS), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("334 challenge", 334, "", "VXNlcm5hbWU6", "AUTH", NONE, NONE_B, NOT_NEEDED, HIGH, CLASS), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("221 bye", 221, "2.0.0", "closing connection a640c23a62f3a-a9a1b2c3d4e5f.123 - gsmtp", "QUIT", NONE, NONE_B, NOT_NEEDED, HIGH, CLASS), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("250 queued", 250, "2.0.0", "OK  1732800000 a640c23a62f3a-a9a1b2c3d4e5f.123 - gsmtp", "DATA_END", NONE, NONE_B, NOT_NEEDED, HIGH, CLASS), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("250 with failure words", 250, "2.0.0", "Ok: queued as 4Xyz; user unknown checks skipped", "DATA_END", NONE, NONE_B, NOT_NEEDED, HIGH, CLASS), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
 
 /* ---- recipient-unknown ---- */
-C("gmail 5.1.1 joined", 550, "5.1.1", "The email account that you tried to reach does not exist. Please try\ndouble-checking the recipient's email address for typos or\nunnecessary spaces. For more information, go to\n https://support.google.com/mail/?p=NoSuchUser a640c23a62f3a-a9a1b2c3d4e5f.123 - gsmtp", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, ENHANCED),
-C("postfix virtual table", 550, "5.1.1", "<bob@example.org>: Recipient address rejected: User unknown in virtual mailbox table", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, ENHANCED),
-C("postfix local table", 550, "5.1.1", "<bob@example.org>: Recipient address rejected: User unknown in local recipient table", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, ENHANCED),
-C("sendmail user unknown", 550, "5.1.1", "<bob@example.org>... User unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, ENHANCED),
-C("qmail no mailbox", 550, "", "sorry, no mailbox here by that name. (#5.1.1)", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, TEXT),
-C("exim cpanel no such user", 550, "", "No Such User Here", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, TEXT),
-C("microsoft 5.1.10 recipient not found", 550, "5.1.10", "RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, TEXT),
-C("exchange on-prem 5.1.10", 550, "5.1.10", "RESOLVER.ADR.RecipientNotFound; Recipient bob@example.org not found by SMTP address lookup", "DATA_END", RECIPIENT_UNKNOWN, HARD, NEVER, TEXT),
-C("microsoft 5.1.1 recipnotfound", 550, "5.1.1", "RESOLVER.ADR.RecipNotFound; not found", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, ENHANCED),
-C("microsoft dbeb 5.4.1", 550, "5.4.1", "Recipient address rejected: Access denied. AS(201806281) [DB5EUR03FT012.eop-EUR03.prod.protection.outlook.com]", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, TEXT),
-C("outlook mailbox unavailable", 550, "5.5.0", "Requested action not taken: mailbox unavailable (S2017062302) [AM4EUR03FT011.eop-EUR03.prod.protection.outlook.com]", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, TEXT),
-C("yahoo no account", 554, "", "delivery error: dd This user doesn't have a yahoo.com account (bob@yahoo.com) [0] - mta1234.mail.gq1.yahoo.com", "DATA_END", RECIPIENT_UNKNOWN, HARD, NEVER, TEXT),
-C("icloud user does not exist", 550, "5.1.1", "<bob@icloud.com>: user does not exist", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, ENHANCED),
-C("opensmtpd invalid recipient", 550, "", "Invalid recipient: <bob@example.org>", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, TEXT),
-C("bare 550 at rcpt", 550, "", "", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, COMMAND),
-C("550 5.1.0 at rcpt", 550, "5.1.0", "Address rejected bob@example.org", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, COMMAND),
-C("4xx unverified recipient", 450, "4.1.1", "<bob@example.org>: Recipient address rejected: unverified address: host mx.example.org said: 550 5.1.1 User unknown", "RCPT", RECIPIENT_UNKNOWN, SOFT, RETRY, ENHANCED),
-C("vrfy 550", 550, "", "String does not match anything.", "VRFY", RECIPIENT_UNKNOWN, HARD, NEVER, COMMAND),
-C("5.1.0 alone, no command", 550, "5.1.0", "Address rejected", "", RECIPIENT_UNKNOWN, HARD, NEVER, ENHANCED),
-C("mailbox not found no code context", 550, "", "Mailbox not found", "", RECIPIENT_UNKNOWN, HARD, NEVER, TEXT),
+C("gmail 5.1.1 joined", 550, "5.1.1", "The email account that you tried to reach does not exist. Please try\ndouble-checking the recipient's email address for typos or\nunnecessary spaces. For more information, go to\n https://support.google.com/mail/?p=NoSuchUser a640c23a62f3a-a9a1b2c3d4e5f.123 - gsmtp", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("postfix virtual table", 550, "5.1.1", "<bob@example.org>: Recipient address rejected: User unknown in virtual mailbox table", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("postfix local table", 550, "5.1.1", "<bob@example.org>: Recipient address rejected: User unknown in local recipient table", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("sendmail user unknown", 550, "5.1.1", "<bob@example.org>... User unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* Sendmail default text (its cf README and sources) */
+C("qmail no mailbox", 550, "", "sorry, no mailbox here by that name. (#5.1.1)", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* qmail default text (qmail-smtpd, qmail-remote) */
+C("exim cpanel no such user", 550, "", "No Such User Here", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* Exim default text (Exim specification) */
+C("microsoft 5.1.10 recipient not found", 550, "5.1.10", "RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("exchange on-prem 5.1.10", 550, "5.1.10", "RESOLVER.ADR.RecipientNotFound; Recipient bob@example.org not found by SMTP address lookup", "DATA_END", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("microsoft 5.1.1 recipnotfound", 550, "5.1.1", "RESOLVER.ADR.RecipNotFound; not found", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("microsoft dbeb 5.4.1", 550, "5.4.1", "Recipient address rejected: Access denied. AS(201806281) [DB5EUR03FT012.eop-EUR03.prod.protection.outlook.com]", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("outlook mailbox unavailable", 550, "5.5.0", "Requested action not taken: mailbox unavailable (S2017062302) [AM4EUR03FT011.eop-EUR03.prod.protection.outlook.com]", "RCPT", RECIPIENT_UNKNOWN, SOFT, RETRY, LOW, TEXT), /* Exchange Online NDR reference, learn.microsoft.com */
+C("yahoo no account", 554, "", "delivery error: dd This user doesn't have a yahoo.com account (bob@yahoo.com) [0] - mta1234.mail.gq1.yahoo.com", "DATA_END", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* Yahoo Sender Hub SMTP error codes */
+C("icloud user does not exist", 550, "5.1.1", "<bob@icloud.com>: user does not exist", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* iCloud postmaster, support.apple.com/102322 */
+C("opensmtpd invalid recipient", 550, "", "Invalid recipient: <bob@example.org>", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* OpenSMTPD default text (smtpd(8)) */
+C("bare 550 at rcpt", 550, "", "", "RCPT", RECIPIENT_UNKNOWN, SOFT, RETRY, LOW, COMMAND), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("550 5.1.0 at rcpt", 550, "5.1.0", "Address rejected bob@example.org", "RCPT", RECIPIENT_UNKNOWN, SOFT, RETRY, LOW, COMMAND), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("4xx unverified recipient", 450, "4.1.1", "<bob@example.org>: Recipient address rejected: unverified address: host mx.example.org said: 550 5.1.1 User unknown", "RCPT", RECIPIENT_UNKNOWN, SOFT, RETRY, HIGH, TEXT), /* Postfix reject_unverified_recipient default text */
+C("vrfy 550", 550, "", "String does not match anything.", "VRFY", RECIPIENT_UNKNOWN, SOFT, RETRY, LOW, COMMAND), /* a VRFY refusal as Sendmail words it */
+C("5.1.0 alone, no command", 550, "5.1.0", "Address rejected", "", RECIPIENT_UNKNOWN, SOFT, RETRY, LOW, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("mailbox not found no code context", 550, "", "Mailbox not found", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* Dovecot LMTP wording, as a log line without a code */
 
 /* ---- recipient-address-invalid ---- */
-C("5.1.3 bad syntax", 553, "5.1.3", "<bob@@example.org>: Recipient address rejected: malformed address", "RCPT", RECIPIENT_ADDRESS_INVALID, HARD, NEVER, ENHANCED),
-C("501 5.1.3", 501, "5.1.3", "Bad recipient address syntax", "RCPT", RECIPIENT_ADDRESS_INVALID, HARD, NEVER, ENHANCED),
-C("553 rfc text", 553, "", "Requested action not taken: mailbox name not allowed", "RCPT", RECIPIENT_ADDRESS_INVALID, HARD, NEVER, TEXT),
-C("553 bare", 553, "", "", "RCPT", RECIPIENT_ADDRESS_INVALID, HARD, NEVER, CODE),
-C("5.1.4 ambiguous", 550, "5.1.4", "Destination mailbox address ambiguous", "RCPT", RECIPIENT_ADDRESS_INVALID, HARD, NEVER, ENHANCED),
+C("5.1.3 bad syntax", 553, "5.1.3", "<bob@@example.org>: Recipient address rejected: malformed address", "RCPT", RECIPIENT_ADDRESS_INVALID, HARD, NEVER, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("501 5.1.3", 501, "5.1.3", "Bad recipient address syntax", "RCPT", RECIPIENT_ADDRESS_INVALID, HARD, NEVER, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("553 rfc text", 553, "", "Requested action not taken: mailbox name not allowed", "RCPT", RECIPIENT_ADDRESS_INVALID, HARD, NEVER, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("553 bare", 553, "", "", "RCPT", RECIPIENT_ADDRESS_INVALID, SOFT, RETRY, LOW, CODE), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("5.1.4 ambiguous", 550, "5.1.4", "Destination mailbox address ambiguous", "RCPT", RECIPIENT_ADDRESS_INVALID, HARD, NEVER, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
 
 /* ---- domain-unknown ---- */
-C("postfix 4.1.2 domain not found", 450, "4.1.2", "<bob@nowhere.invalid>: Recipient address rejected: Domain not found", "RCPT", DOMAIN_UNKNOWN, SOFT, RETRY, ENHANCED),
-C("sendmail 5.1.2 host unknown", 550, "5.1.2", "<bob@nowhere.invalid>... Host unknown (Name server: nowhere.invalid: host not found)", "RCPT", DOMAIN_UNKNOWN, HARD, NEVER, ENHANCED),
-C("exim unrouteable: no router takes the address; at an MX that is an unknown local user", 550, "", "Unrouteable address", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, TEXT),
-C("yahoo 5.7.9 unauthenticated sender", 550, "5.7.9", "This mail is blocked because the sender is not authenticated. Senders must authenticate with SPF or DKIM", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, TEXT),
-C("postfix log: expired in the queue", 0, "", "expired, returned to sender", "", EXPIRED, SOFT, RETRY, TEXT),
-C("exim log: hosts failing too long", 0, "", "all hosts for 'dead.example' have been failing for a long time (and retry time not reached)", "", EXPIRED, SOFT, RETRY, TEXT),
-C("exim log: retry time not reached", 0, "", "retry time not reached for any host for 'closed.example'", "", NETWORK_ERROR, SOFT, RETRY, TEXT),
-C("opensmtpd log: no MX", 0, "", "No MX found for domain", "", DOMAIN_UNKNOWN, HARD, NEVER, TEXT),
-C("opensmtpd log: network error", 0, "", "Network error on destination MXs", "", NETWORK_ERROR, SOFT, RETRY, TEXT),
-C("exim spamassassin score after DATA", 550, "", "Rejected: this message scored 15.1 spam points\n(the limit here is 5.0)", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, TEXT),
-C("spam points at RCPT is not content: the command decides", 550, "", "this message scored 15.1 spam points", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, COMMAND),
-C("postfix log host not found", 0, "", "Host or domain name not found. Name service error for name=nowhere.invalid type=MX: Host not found", "", DOMAIN_UNKNOWN, HARD, NEVER, TEXT),
-C("qmail log no host", 0, "", "Sorry, I couldn't find any host named nowhere.invalid. (#5.1.2)", "", DOMAIN_UNKNOWN, HARD, NEVER, TEXT),
-C("5.4.4 unable to route", 554, "5.4.4", "Unable to route: no mail hosts for domain", "RCPT", DOMAIN_UNKNOWN, HARD, NEVER, ENHANCED),
-C("postfix recipient domain text only", 450, "", "<bob@nowhere.invalid>: Recipient address rejected: Domain not found", "RCPT", DOMAIN_UNKNOWN, SOFT, RETRY, TEXT),
+C("postfix 4.1.2 domain not found", 450, "4.1.2", "<bob@nowhere.invalid>: Recipient address rejected: Domain not found", "RCPT", DOMAIN_UNKNOWN, SOFT, RETRY, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("sendmail 5.1.2 host unknown", 550, "5.1.2", "<bob@nowhere.invalid>... Host unknown (Name server: nowhere.invalid: host not found)", "RCPT", DOMAIN_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* Sendmail default text (its cf README and sources) */
+C("exim unrouteable: no router takes the address; at an MX that is an unknown local user", 550, "", "Unrouteable address", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* Exim default text (Exim specification) */
+C("yahoo 5.7.9 unauthenticated sender", 550, "5.7.9", "This mail is blocked because the sender is not authenticated. Senders must authenticate with SPF or DKIM", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Yahoo Sender Hub SMTP error codes */
+C("postfix log: expired in the queue", 0, "", "expired, returned to sender", "", EXPIRED, SOFT, RETRY, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("exim log: hosts failing too long", 0, "", "all hosts for 'dead.example' have been failing for a long time (and retry time not reached)", "", EXPIRED, SOFT, RETRY, HIGH, TEXT), /* Exim default text (Exim specification) */
+C("exim log: retry time not reached", 0, "", "retry time not reached for any host for 'closed.example'", "", NETWORK_ERROR, SOFT, RETRY, HIGH, TEXT), /* Exim default text (Exim specification) */
+C("opensmtpd log: no MX", 0, "", "No MX found for domain", "", DOMAIN_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* OpenSMTPD default text (smtpd(8)) */
+C("opensmtpd log: network error", 0, "", "Network error on destination MXs", "", NETWORK_ERROR, SOFT, RETRY, HIGH, TEXT), /* OpenSMTPD default text (smtpd(8)) */
+C("exim spamassassin score after DATA", 550, "", "Rejected: this message scored 15.1 spam points\n(the limit here is 5.0)", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exim default text (Exim specification) */
+C("spam points at RCPT is not content: the command decides", 550, "", "this message scored 15.1 spam points", "RCPT", RECIPIENT_UNKNOWN, SOFT, RETRY, LOW, COMMAND), /* Exim SpamAssassin ACL text, answered at RCPT */
+C("postfix log host not found", 0, "", "Host or domain name not found. Name service error for name=nowhere.invalid type=MX: Host not found", "", DOMAIN_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("qmail log no host", 0, "", "Sorry, I couldn't find any host named nowhere.invalid. (#5.1.2)", "", DOMAIN_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* qmail default text (qmail-smtpd, qmail-remote) */
+C("5.4.4 unable to route", 554, "5.4.4", "Unable to route: no mail hosts for domain", "RCPT", DOMAIN_UNKNOWN, HARD, NEVER, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("postfix recipient domain text only", 450, "", "<bob@nowhere.invalid>: Recipient address rejected: Domain not found", "RCPT", DOMAIN_UNKNOWN, SOFT, RETRY, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
 
 /* ---- domain-no-mail ---- */
-C("556 null mx", 556, "5.1.10", "Recipient address has null MX", "RCPT", DOMAIN_NO_MAIL, HARD, NEVER, ENHANCED),
-C("521 does not accept mail", 521, "", "mx.example.com Server does not accept mail", "CONNECT", DOMAIN_NO_MAIL, HARD, NEVER, TEXT),
-C("521 5.3.2 does not accept mail", 521, "5.3.2", "mx.example.com does not accept mail", "CONNECT", DOMAIN_NO_MAIL, HARD, NEVER, TEXT),
-C("521 bare at connect", 521, "", "", "CONNECT", DOMAIN_NO_MAIL, HARD, NEVER, COMMAND),
-C("556 domain text", 556, "", "Domain does not accept mail", "RCPT", DOMAIN_NO_MAIL, HARD, NEVER, TEXT),
-C("556 bare", 556, "", "", "", DOMAIN_NO_MAIL, HARD, NEVER, CODE),
-C("microsoft no ipv6", 550, "5.7.510", "Access denied, example.org does not accept email over IPv6", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
+C("556 null mx", 556, "5.1.10", "Recipient address has null MX", "RCPT", DOMAIN_NO_MAIL, HARD, NEVER, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("521 does not accept mail", 521, "", "mx.example.com Server does not accept mail", "CONNECT", DOMAIN_NO_MAIL, HARD, NEVER, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("521 5.3.2 does not accept mail", 521, "5.3.2", "mx.example.com does not accept mail", "CONNECT", DOMAIN_NO_MAIL, HARD, NEVER, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("521 bare at connect", 521, "", "", "CONNECT", DOMAIN_NO_MAIL, SOFT, RETRY, LOW, COMMAND), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("556 domain text", 556, "", "Domain does not accept mail", "RCPT", DOMAIN_NO_MAIL, HARD, NEVER, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("556 bare", 556, "", "", "", DOMAIN_NO_MAIL, SOFT, RETRY, LOW, CODE), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("microsoft no ipv6", 550, "5.7.510", "Access denied, example.org does not accept email over IPv6", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
 
 /* ---- mailbox-moved ---- */
-C("551 5.1.6", 551, "5.1.6", "User not local; please try <bob@new.example>", "RCPT", MAILBOX_MOVED, HARD, NEVER, ENHANCED),
-C("550 5.1.6 moved", 550, "5.1.6", "Recipient address rejected: mailbox has moved", "RCPT", MAILBOX_MOVED, HARD, NEVER, ENHANCED),
-C("551 bare text", 551, "", "User not local; please try <bob@new.example>", "RCPT", MAILBOX_MOVED, HARD, NEVER, CODE),
-C("5.7.17 owner changed", 550, "5.7.17", "Mailbox owner has changed", "RCPT", MAILBOX_MOVED, HARD, NEVER, ENHANCED),
-C("replaced by", 550, "", "bob@old.example has been replaced by bob@new.example", "RCPT", MAILBOX_MOVED, HARD, NEVER, TEXT),
+C("551 5.1.6", 551, "5.1.6", "User not local; please try <bob@new.example>", "RCPT", MAILBOX_MOVED, HARD, NEVER, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("550 5.1.6 moved", 550, "5.1.6", "Recipient address rejected: mailbox has moved", "RCPT", MAILBOX_MOVED, HARD, NEVER, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("551 bare text", 551, "", "User not local; please try <bob@new.example>", "RCPT", MAILBOX_MOVED, SOFT, RETRY, LOW, CODE), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("5.7.17 owner changed", 550, "5.7.17", "Mailbox owner has changed", "RCPT", MAILBOX_MOVED, HARD, NEVER, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("replaced by", 550, "", "bob@old.example has been replaced by bob@new.example", "RCPT", MAILBOX_MOVED, HARD, NEVER, HIGH, TEXT), /* RFC 5321 s.3.4 forwarding wording ("has been replaced by") */
 
 /* ---- mailbox-disabled ---- */
-C("gmail disabled", 550, "5.2.1", "The email account that you tried to reach is disabled. Learn more at https://support.google.com/mail/?p=DisabledUser", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, ENHANCED),
-C("gmail inactive", 550, "5.2.1", "The email account that you tried to reach is inactive. For more information, go to https://support.google.com/mail/?p=DisabledUser", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, ENHANCED),
-C("yahoo mailbox disabled", 554, "", "delivery error: dd Sorry your message to bob@yahoo.com cannot be delivered. This mailbox is disabled (554.30). - mta1234.mail.gq1.yahoo.com", "DATA_END", MAILBOX_DISABLED, SOFT, RETRY, TEXT),
-C("aol discontinued", 554, "", "30 Sorry, your message to bob@aol.com cannot be delivered. This account has been disabled or discontinued [#102].", "DATA_END", MAILBOX_DISABLED, SOFT, RETRY, TEXT),
-C("525 5.7.13", 525, "5.7.13", "User account disabled", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, ENHANCED),
-C("inactive text", 550, "", "Recipient mailbox is inactive", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, TEXT),
-C("4.2.1 temporarily disabled", 450, "4.2.1", "mailbox temporarily disabled: bob@example.org", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, ENHANCED),
-C("suspended", 550, "", "Account has been suspended", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, TEXT),
+C("gmail disabled", 550, "5.2.1", "The email account that you tried to reach is disabled. Learn more at https://support.google.com/mail/?p=DisabledUser", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail inactive", 550, "5.2.1", "The email account that you tried to reach is inactive. For more information, go to https://support.google.com/mail/?p=DisabledUser", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("yahoo mailbox disabled", 554, "", "delivery error: dd Sorry your message to bob@yahoo.com cannot be delivered. This mailbox is disabled (554.30). - mta1234.mail.gq1.yahoo.com", "DATA_END", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* Yahoo Sender Hub SMTP error codes */
+C("aol discontinued", 554, "", "30 Sorry, your message to bob@aol.com cannot be delivered. This account has been disabled or discontinued [#102].", "DATA_END", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* Yahoo Sender Hub SMTP error codes */
+C("525 5.7.13", 525, "5.7.13", "User account disabled", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("inactive text", 550, "", "Recipient mailbox is inactive", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* common wording of disabled-account refusals */
+C("4.2.1 temporarily disabled", 450, "4.2.1", "mailbox temporarily disabled: bob@example.org", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("suspended", 550, "", "Account has been suspended", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* common wording of disabled-account refusals */
 
 /* ---- mailbox-full ---- */
-C("gmail out of storage", 452, "4.2.2", "The recipient's inbox is out of storage space. Please direct the recipient to\nhttps://support.google.com/mail/?p=OverQuotaTemp a640c23a62f3a - gsmtp", "RCPT", MAILBOX_FULL, SOFT, RETRY, ENHANCED),
-C("gmail over quota 5xx", 552, "5.2.2", "The email account that you tried to reach is over quota.", "RCPT", MAILBOX_FULL, SOFT, RETRY, ENHANCED),
-C("mailbox full 5.2.2", 552, "5.2.2", "<bob@example.org>: Recipient address rejected: Mailbox full", "RCPT", MAILBOX_FULL, SOFT, RETRY, ENHANCED),
-C("exchange quota exceeded", 554, "5.2.2", "mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException.MapiExceptionShutoffQuotaExceeded", "DATA_END", MAILBOX_FULL, SOFT, RETRY, ENHANCED),
-C("sendmail disk quota", 552, "", "<bob@example.org>... Mailbox disk quota exceeded", "RCPT", MAILBOX_FULL, SOFT, RETRY, TEXT),
-C("over quota 452", 452, "", "user is over quota", "RCPT", MAILBOX_FULL, SOFT, RETRY, TEXT),
-C("yahoo mailbox is full", 552, "", "1 Requested mail action aborted, mailbox is full", "DATA_END", MAILBOX_FULL, SOFT, RETRY, TEXT),
-C("552 storage allocation", 552, "", "Requested mail action aborted: exceeded storage allocation", "RCPT", MAILBOX_FULL, SOFT, RETRY, TEXT),
-C("552 bare at rcpt", 552, "", "", "RCPT", MAILBOX_FULL, SOFT, RETRY, CODE),
+C("gmail out of storage", 452, "4.2.2", "The recipient's inbox is out of storage space. Please direct the recipient to\nhttps://support.google.com/mail/?p=OverQuotaTemp a640c23a62f3a - gsmtp", "RCPT", MAILBOX_FULL, SOFT, RETRY, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail over quota 5xx", 552, "5.2.2", "The email account that you tried to reach is over quota.", "RCPT", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("mailbox full 5.2.2", 552, "5.2.2", "<bob@example.org>: Recipient address rejected: Mailbox full", "RCPT", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("exchange quota exceeded", 554, "5.2.2", "mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException.MapiExceptionShutoffQuotaExceeded", "DATA_END", MAILBOX_FULL, SOFT, RETRY, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("sendmail disk quota", 552, "", "<bob@example.org>... Mailbox disk quota exceeded", "RCPT", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* Sendmail default text (its cf README and sources) */
+C("over quota 452", 452, "", "user is over quota", "RCPT", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* Dovecot/Courier quota wording */
+C("yahoo mailbox is full", 552, "", "1 Requested mail action aborted, mailbox is full", "DATA_END", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* Yahoo Sender Hub SMTP error codes */
+C("552 storage allocation", 552, "", "Requested mail action aborted: exceeded storage allocation", "RCPT", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("552 bare at rcpt", 552, "", "", "RCPT", MAILBOX_FULL, SOFT, RETRY, LOW, CODE), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
 
 /* ---- message-too-large ---- */
-C("postfix size fixed limit", 552, "5.3.4", "Message size exceeds fixed limit", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, ENHANCED),
-C("gmail size", 552, "5.3.4", "Your message exceeded Google's message size limits. Please visit\nhttps://support.google.com/mail/?p=MaxSizeError to view our size guidelines.", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, ENHANCED),
-C("exim size", 552, "", "Message size exceeds maximum permitted", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, TEXT),
-C("sendmail 5.2.3", 552, "5.2.3", "Message size exceeds fixed maximum message size (10485760)", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, ENHANCED),
-C("qmail databytes", 552, "", "sorry, that message size exceeds my databytes limit (#5.3.4)", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, TEXT),
-C("552 at mail SIZE", 552, "", "", "MAIL", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, COMMAND),
-C("microsoft recipsizelimit", 550, "5.2.3", "RESOLVER.RST.RecipSizeLimit; message too large for this recipient", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, ENHANCED),
-C("message too big text", 552, "", "Message too big", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, TEXT),
-C("552 bare after data", 552, "", "", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, COMMAND),
-C("4xx too large stays soft", 452, "4.3.4", "Message too big for system right now", "DATA_END", MESSAGE_TOO_LARGE, SOFT, RETRY, ENHANCED),
+C("postfix size fixed limit", 552, "5.3.4", "Message size exceeds fixed limit", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("gmail size", 552, "5.3.4", "Your message exceeded Google's message size limits. Please visit\nhttps://support.google.com/mail/?p=MaxSizeError to view our size guidelines.", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("exim size", 552, "", "Message size exceeds maximum permitted", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exim default text (Exim specification) */
+C("sendmail 5.2.3", 552, "5.2.3", "Message size exceeds fixed maximum message size (10485760)", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, HIGH, TEXT), /* Sendmail default text (its cf README and sources) */
+C("qmail databytes", 552, "", "sorry, that message size exceeds my databytes limit (#5.3.4)", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, HIGH, TEXT), /* qmail default text (qmail-smtpd, qmail-remote) */
+C("552 at mail SIZE", 552, "", "", "MAIL", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, LOW, COMMAND), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("microsoft recipsizelimit", 550, "5.2.3", "RESOLVER.RST.RecipSizeLimit; message too large for this recipient", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("message too big text", 552, "", "Message too big", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, HIGH, TEXT), /* common wording of size refusals */
+C("552 bare after data", 552, "", "", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, LOW, COMMAND), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("4xx too large stays soft", 452, "4.3.4", "Message too big for system right now", "DATA_END", MESSAGE_TOO_LARGE, SOFT, RETRY, HIGH, TEXT), /* RFC 3463 x.3.4 default text */
 
 /* ---- too-many-recipients ---- */
-C("postfix too many", 452, "4.5.3", "Error: too many recipients", "RCPT", TOO_MANY_RECIPIENTS, SOFT, RETRY, ENHANCED),
-C("gmail too many", 452, "4.5.3", "Your message has too many recipients. For more information regarding\nGoogle's sending limits, go to https://support.google.com/mail/?p=TooManyRecipientsError", "RCPT", TOO_MANY_RECIPIENTS, SOFT, RETRY, ENHANCED),
-C("exim too many", 452, "", "too many recipients", "RCPT", TOO_MANY_RECIPIENTS, SOFT, RETRY, TEXT),
-C("552 5.5.3 temporary", 552, "5.5.3", "Too many recipients", "RCPT", TOO_MANY_RECIPIENTS, SOFT, RETRY, ENHANCED),
-C("552 text temporary", 552, "", "Too many recipients", "RCPT", TOO_MANY_RECIPIENTS, SOFT, RETRY, TEXT),
-C("452 bare at rcpt", 452, "", "", "RCPT", TOO_MANY_RECIPIENTS, SOFT, RETRY, COMMAND),
+C("postfix too many", 452, "4.5.3", "Error: too many recipients", "RCPT", TOO_MANY_RECIPIENTS, SOFT, RETRY, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("gmail too many", 452, "4.5.3", "Your message has too many recipients. For more information regarding\nGoogle's sending limits, go to https://support.google.com/mail/?p=TooManyRecipientsError", "RCPT", TOO_MANY_RECIPIENTS, SOFT, RETRY, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("exim too many", 452, "", "too many recipients", "RCPT", TOO_MANY_RECIPIENTS, SOFT, RETRY, HIGH, TEXT), /* Exim default text (Exim specification) */
+C("552 5.5.3 temporary", 552, "5.5.3", "Too many recipients", "RCPT", TOO_MANY_RECIPIENTS, SOFT, RETRY, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("552 text temporary", 552, "", "Too many recipients", "RCPT", TOO_MANY_RECIPIENTS, SOFT, RETRY, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("452 bare at rcpt", 452, "", "", "RCPT", TOO_MANY_RECIPIENTS, SOFT, RETRY, LOW, COMMAND), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
 
 /* ---- sender-rejected ---- */
-C("postfix sender domain", 450, "4.1.8", "<bounce@nowhere.invalid>: Sender address rejected: Domain not found", "MAIL", SENDER_REJECTED, SOFT, RETRY, ENHANCED),
-C("postfix not owned", 553, "5.7.1", "<alice@example.org>: Sender address rejected: not owned by user bob", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, TEXT),
-C("sendmail domain of sender", 553, "5.1.8", "<x@nowhere.invalid>... Domain of sender address x@nowhere.invalid does not exist", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, ENHANCED),
-C("exim sender verify", 550, "", "Sender verify failed", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, TEXT),
-C("qmail badmailfrom", 553, "", "sorry, your envelope sender is in my badmailfrom list (#5.7.1)", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, TEXT),
-C("5.7.27 null mx sender", 550, "5.7.27", "Sender address has null MX", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, ENHANCED),
-C("gmail mail sending denied", 550, "5.7.0", "Mail Sending denied. This error occurs if the sender account is disabled or not registered within your Google Workspace domain.", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, TEXT),
-C("microsoft send as", 550, "5.7.60", "SMTP; Client does not have permissions to send as this sender", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, TEXT),
-C("exchange submission disabled", 554, "5.2.0", "STOREDRV.Submission.Exception:OutboundSpamException; Failed to process message due to a permanent exception with message Submission has been disabled for this account", "DATA_END", SENDER_REJECTED, BLOCK, AFTER_FIX, TEXT),
-C("bare 550 at mail", 550, "", "", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, COMMAND),
-C("5.1.7 at mail", 501, "5.1.7", "Bad sender address syntax", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, ENHANCED),
-C("5.1.1 at mail is the sender", 553, "5.1.1", "<nobody@example.org>: unknown sender", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, ENHANCED),
-C("postfix sender user unknown", 553, "5.1.0", "<alice@example.org>: Sender address rejected: User unknown in local recipient table", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, TEXT),
-C("bad sender syntax, no enhanced", 501, "", "Bad sender address syntax", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, TEXT),
-C("sender domain not found at mail", 550, "", "Domain not found", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, TEXT),
-C("microsoft 5.7.750", 550, "5.7.750", "Service unavailable. Client blocked from sending from unregistered domains.", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, ENHANCED),
-C("postfix rhsbl sender", 554, "5.7.1", "Service unavailable; Sender address [spam@bad.example] blocked using dbl.spamhaus.org", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, TEXT),
+C("postfix sender domain", 450, "4.1.8", "<bounce@nowhere.invalid>: Sender address rejected: Domain not found", "MAIL", SENDER_REJECTED, SOFT, RETRY, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("postfix not owned", 553, "5.7.1", "<alice@example.org>: Sender address rejected: not owned by user bob", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("sendmail domain of sender", 553, "5.1.8", "<x@nowhere.invalid>... Domain of sender address x@nowhere.invalid does not exist", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Sendmail default text (its cf README and sources) */
+C("exim sender verify", 550, "", "Sender verify failed", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exim default text (Exim specification) */
+C("qmail badmailfrom", 553, "", "sorry, your envelope sender is in my badmailfrom list (#5.7.1)", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* qmail default text (qmail-smtpd, qmail-remote) */
+C("5.7.27 null mx sender", 550, "5.7.27", "Sender address has null MX", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("gmail mail sending denied", 550, "5.7.0", "Mail Sending denied. This error occurs if the sender account is disabled or not registered within your Google Workspace domain.", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("microsoft send as", 550, "5.7.60", "SMTP; Client does not have permissions to send as this sender", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com */
+C("exchange submission disabled", 554, "5.2.0", "STOREDRV.Submission.Exception:OutboundSpamException; Failed to process message due to a permanent exception with message Submission has been disabled for this account", "DATA_END", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com */
+C("bare 550 at mail", 550, "", "", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, LOW, COMMAND), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("5.1.7 at mail", 501, "5.1.7", "Bad sender address syntax", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("5.1.1 at mail is the sender", 553, "5.1.1", "<nobody@example.org>: unknown sender", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("postfix sender user unknown", 553, "5.1.0", "<alice@example.org>: Sender address rejected: User unknown in local recipient table", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("bad sender syntax, no enhanced", 501, "", "Bad sender address syntax", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix/Sendmail MAIL syntax refusal */
+C("sender domain not found at mail", 550, "", "Domain not found", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix reject_unknown_sender_domain without its prefix */
+C("microsoft 5.7.750", 550, "5.7.750", "Service unavailable. Client blocked from sending from unregistered domains.", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("postfix rhsbl sender", 554, "5.7.1", "Service unavailable; Sender address [spam@bad.example] blocked using dbl.spamhaus.org", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
 
 /* ---- relay-denied ---- */
-C("postfix relay", 554, "5.7.1", "<bob@example.net>: Relay access denied", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, TEXT),
-C("sendmail relaying", 550, "5.7.1", "<bob@example.net>... Relaying denied", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, TEXT),
-C("exim relay", 550, "", "relay not permitted", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, TEXT),
-C("qmail rcpthosts", 553, "", "sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, TEXT),
-C("opensmtpd relay denied", 550, "5.7.1", "Relay denied", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, TEXT),
-C("gmail relay denied", 550, "5.7.0", "Mail relay denied [192.0.2.1]. Invalid credentials for relay for one of the domains in: example.com", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, TEXT),
-C("unable to relay", 550, "", "Unable to relay for bob@example.net", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, TEXT),
+C("postfix relay", 554, "5.7.1", "<bob@example.net>: Relay access denied", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("sendmail relaying", 550, "5.7.1", "<bob@example.net>... Relaying denied", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Sendmail default text (its cf README and sources) */
+C("exim relay", 550, "", "relay not permitted", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exim default text (Exim specification) */
+C("qmail rcpthosts", 553, "", "sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, HIGH, TEXT), /* qmail default text (qmail-smtpd, qmail-remote) */
+C("opensmtpd relay denied", 550, "5.7.1", "Relay denied", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, HIGH, TEXT), /* OpenSMTPD default text (smtpd(8)) */
+C("gmail relay denied", 550, "5.7.0", "Mail relay denied [192.0.2.1]. Invalid credentials for relay for one of the domains in: example.com", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("unable to relay", 550, "", "Unable to relay for bob@example.net", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Microsoft Exchange Server 2003-2010 relay refusal */
 
 /* ---- sender-auth-failed ---- */
-C("gmail dmarc", 550, "5.7.26", "Unauthenticated email from example.com is not accepted due to domain's\nDMARC policy. Please contact the administrator of example.com domain.", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, ENHANCED),
-C("gmail unauthenticated 4xx", 421, "4.7.26", "This mail has been rate limited because it is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM.", "DATA_END", SENDER_AUTH_FAILED, SOFT, RETRY, ENHANCED),
-C("5.7.23 spf", 550, "5.7.23", "The message was rejected because of Sender Policy Framework violation", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, ENHANCED),
-C("spf check text", 550, "5.7.1", "Message rejected: SPF check failed for example.com", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, TEXT),
-C("microsoft dmarc", 550, "5.7.509", "Access denied, sending domain example.com does not pass DMARC verification and has a DMARC policy of reject.", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, TEXT),
-C("icloud dmarc", 550, "5.7.1", "Your message was rejected due to example.com DMARC policy.", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, TEXT),
-C("5.7.20 dkim", 550, "5.7.20", "No passing DKIM signature found", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, ENHANCED),
-C("gmail spf suspicious 4xx", 451, "4.7.24", "The SPF record of the sending domain has one or more suspicious entries.", "DATA_END", SENDER_AUTH_FAILED, SOFT, RETRY, ENHANCED),
-C("5.7.29 arc", 550, "5.7.29", "ARC validation failure", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, ENHANCED),
-C("dkim text no enhanced", 550, "", "DKIM signature verification failed", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, TEXT),
+C("gmail dmarc", 550, "5.7.26", "Unauthenticated email from example.com is not accepted due to domain's\nDMARC policy. Please contact the administrator of example.com domain.", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail unauthenticated 4xx", 421, "4.7.26", "This mail has been rate limited because it is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM.", "DATA_END", SENDER_AUTH_FAILED, SOFT, RETRY, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("5.7.23 spf", 550, "5.7.23", "The message was rejected because of Sender Policy Framework violation", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("spf check text", 550, "5.7.1", "Message rejected: SPF check failed for example.com", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* a policy daemon SPF refusal */
+C("microsoft dmarc", 550, "5.7.509", "Access denied, sending domain example.com does not pass DMARC verification and has a DMARC policy of reject.", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("icloud dmarc", 550, "5.7.1", "Your message was rejected due to example.com DMARC policy.", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* iCloud postmaster, support.apple.com/102322 */
+C("5.7.20 dkim", 550, "5.7.20", "No passing DKIM signature found", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("gmail spf suspicious 4xx", 451, "4.7.24", "The SPF record of the sending domain has one or more suspicious entries.", "DATA_END", SENDER_AUTH_FAILED, SOFT, RETRY, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("5.7.29 arc", 550, "5.7.29", "ARC validation failure", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("dkim text no enhanced", 550, "", "DKIM signature verification failed", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* an OpenDKIM milter refusal */
 
 /* ---- reverse-dns ---- */
-C("postfix cannot find hostname", 450, "4.7.1", "Client host rejected: cannot find your hostname, [192.0.2.1]", "RCPT", REVERSE_DNS, SOFT, RETRY, TEXT),
-C("postfix reverse hostname", 550, "5.7.1", "Client host rejected: cannot find your reverse hostname, [192.0.2.1]", "RCPT", REVERSE_DNS, BLOCK, AFTER_FIX, TEXT),
-C("gmail 5.7.25", 550, "5.7.25", "The IP address sending this message does not have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP.", "DATA_END", REVERSE_DNS, BLOCK, AFTER_FIX, ENHANCED),
-C("gmail ipv6 ptr", 550, "5.7.1", "This message does not meet IPv6 sending guidelines regarding PTR records\nand authentication. For more information, go to https://support.google.com/mail/?p=IPv6AuthError", "DATA_END", REVERSE_DNS, BLOCK, AFTER_FIX, TEXT),
-C("gmail no ptr 4xx", 421, "4.7.0", "The IP address sending this message does not have a PTR record, or the corresponding forward DNS entry does not point to the sending IP.", "DATA_END", REVERSE_DNS, SOFT, RETRY, TEXT),
-C("reverse dns at connect", 554, "", "Reverse DNS lookup failed for 192.0.2.1", "CONNECT", REVERSE_DNS, BLOCK, AFTER_FIX, TEXT),
-C("sendmail ip name lookup", 550, "5.7.1", "Rejected: IP name lookup failed for 192.0.2.1", "CONNECT", REVERSE_DNS, BLOCK, AFTER_FIX, TEXT),
-C("microsoft ipv6 rdns", 550, "5.7.25", "Access denied, the sending IPv6 address [2001:db8::1] must have a reverse DNS record", "CONNECT", REVERSE_DNS, BLOCK, AFTER_FIX, ENHANCED),
+C("postfix cannot find hostname", 450, "4.7.1", "Client host rejected: cannot find your hostname, [192.0.2.1]", "RCPT", REVERSE_DNS, SOFT, RETRY, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("postfix reverse hostname", 550, "5.7.1", "Client host rejected: cannot find your reverse hostname, [192.0.2.1]", "RCPT", REVERSE_DNS, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("gmail 5.7.25", 550, "5.7.25", "The IP address sending this message does not have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP.", "DATA_END", REVERSE_DNS, BLOCK, AFTER_FIX, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail ipv6 ptr", 550, "5.7.1", "This message does not meet IPv6 sending guidelines regarding PTR records\nand authentication. For more information, go to https://support.google.com/mail/?p=IPv6AuthError", "DATA_END", REVERSE_DNS, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail no ptr 4xx", 421, "4.7.0", "The IP address sending this message does not have a PTR record, or the corresponding forward DNS entry does not point to the sending IP.", "DATA_END", REVERSE_DNS, SOFT, RETRY, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("reverse dns at connect", 554, "", "Reverse DNS lookup failed for 192.0.2.1", "CONNECT", REVERSE_DNS, BLOCK, AFTER_FIX, HIGH, TEXT), /* common reverse-DNS refusal at the greeting */
+C("sendmail ip name lookup", 550, "5.7.1", "Rejected: IP name lookup failed for 192.0.2.1", "CONNECT", REVERSE_DNS, BLOCK, AFTER_FIX, HIGH, TEXT), /* Sendmail default text (its cf README and sources) */
+C("microsoft ipv6 rdns", 550, "5.7.25", "Access denied, the sending IPv6 address [2001:db8::1] must have a reverse DNS record", "CONNECT", REVERSE_DNS, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com */
 
 /* ---- client-blocked ---- */
-C("postfix zen", 554, "5.7.1", "Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.1", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
-C("microsoft spamhaus", 550, "5.7.1", "Service unavailable, Client host [192.0.2.1] blocked using Spamhaus. To request removal from this list see https://www.spamhaus.org/query/ip/192.0.2.1 (AS3130)", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
-C("microsoft S3150", 550, "5.7.1", "Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150).", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
-C("microsoft S3140", 550, "5.7.1", "Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3140).", "MAIL", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
-C("microsoft 5.7.606", 550, "5.7.606", "Access denied, banned sending IP [192.0.2.1]. To request removal from this list please visit https://sender.office.com/", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, ENHANCED),
-C("microsoft banned sender", 550, "5.7.511", "Access denied, banned sender[192.0.2.1]. To request removal from this list please forward this message to delist@messaging.microsoft.com.", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
-C("microsoft 5.7.708", 550, "5.7.708", "Service unavailable. Access denied, traffic not accepted from this IP.", "MAIL", CLIENT_BLOCKED, BLOCK, AFTER_FIX, ENHANCED),
-C("exim black list", 550, "", "Rejected because 192.0.2.1 is in a black list at zen.spamhaus.org", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
-C("yahoo BL21", 553, "5.7.1", "[BL21] Connections will not be accepted from 192.0.2.1, because the ip is in Spamhaus's list; see https://postmaster.yahooinc.com/error-codes", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
-C("yahoo TS03 4xx", 421, "4.7.0", "[TS03] All messages from 192.0.2.1 will be permanently deferred; Retrying will NOT succeed. See https://postmaster.yahooinc.com/error-codes", "MAIL", CLIENT_BLOCKED, SOFT, RETRY, TEXT),
-C("icloud spamhaus", 550, "5.7.1", "Mail from IP 192.0.2.1 was rejected due to listing in Spamhaus SBL. For details please see http://www.spamhaus.org/query/bl?ip=192.0.2.1", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
-C("spamcop", 554, "5.7.1", "Blocked - see https://www.spamcop.net/bl.shtml?192.0.2.1", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
-C("barracuda", 554, "", "Service unavailable; Client host [192.0.2.1] blocked using Barracuda Reputation; http://www.barracudanetworks.com/reputation/?r=1&ip=192.0.2.1", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
-C("sorbs", 554, "5.7.1", "Rejected: 192.0.2.1 listed at dnsbl.sorbs.net", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
-C("uceprotect", 550, "5.7.1", "Rejected: 192.0.2.1 is listed in UCEPROTECT-Level1", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
-C("proofpoint", 554, "5.7.0", "Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.2.1", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
-C("bare 554 greeting", 554, "", "", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, COMMAND),
-C("bare 550 ehlo", 550, "", "", "EHLO", CLIENT_BLOCKED, BLOCK, AFTER_FIX, COMMAND),
-C("gmail unusual rate blocked", 550, "5.7.1", "Our system has detected an unusual rate of unsolicited mail originating\nfrom your IP address. To protect our users from spam, mail sent from your IP\naddress has been blocked.", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
-C("postfix helo rejected over 5.5.2", 504, "5.5.2", "<localhost>: Helo command rejected: need fully-qualified hostname", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
-C("microsoft bad helo", 550, "5.7.506", "Access denied, Bad HELO; please use your own hostname", "EHLO", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
-C("no smtp service here", 554, "", "mx.example.com No SMTP service here", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, TEXT),
+C("postfix zen", 554, "5.7.1", "Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.1", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("microsoft spamhaus", 550, "5.7.1", "Service unavailable, Client host [192.0.2.1] blocked using Spamhaus. To request removal from this list see https://www.spamhaus.org/query/ip/192.0.2.1 (AS3130)", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com */
+C("microsoft S3150", 550, "5.7.1", "Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150).", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("microsoft S3140", 550, "5.7.1", "Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3140).", "MAIL", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("microsoft 5.7.606", 550, "5.7.606", "Access denied, banned sending IP [192.0.2.1]. To request removal from this list please visit https://sender.office.com/", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("microsoft banned sender", 550, "5.7.511", "Access denied, banned sender[192.0.2.1]. To request removal from this list please forward this message to delist@messaging.microsoft.com.", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("microsoft 5.7.708", 550, "5.7.708", "Service unavailable. Access denied, traffic not accepted from this IP.", "MAIL", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("exim black list", 550, "", "Rejected because 192.0.2.1 is in a black list at zen.spamhaus.org", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exim default text (Exim specification) */
+C("yahoo BL21", 553, "5.7.1", "[BL21] Connections will not be accepted from 192.0.2.1, because the ip is in Spamhaus's list; see https://postmaster.yahooinc.com/error-codes", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Yahoo Sender Hub SMTP error codes */
+C("yahoo TS03 4xx", 421, "4.7.0", "[TS03] All messages from 192.0.2.1 will be permanently deferred; Retrying will NOT succeed. See https://postmaster.yahooinc.com/error-codes", "MAIL", CLIENT_BLOCKED, SOFT, RETRY, HIGH, PROVIDER), /* Yahoo Sender Hub SMTP error codes */
+C("icloud spamhaus", 550, "5.7.1", "Mail from IP 192.0.2.1 was rejected due to listing in Spamhaus SBL. For details please see http://www.spamhaus.org/query/bl?ip=192.0.2.1", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* iCloud postmaster, support.apple.com/102322 */
+C("spamcop", 554, "5.7.1", "Blocked - see https://www.spamcop.net/bl.shtml?192.0.2.1", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* the blocklist's documented reply text */
+C("barracuda", 554, "", "Service unavailable; Client host [192.0.2.1] blocked using Barracuda Reputation; http://www.barracudanetworks.com/reputation/?r=1&ip=192.0.2.1", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* the blocklist's documented reply text */
+C("sorbs", 554, "5.7.1", "Rejected: 192.0.2.1 listed at dnsbl.sorbs.net", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* the blocklist's documented reply text */
+C("uceprotect", 550, "5.7.1", "Rejected: 192.0.2.1 is listed in UCEPROTECT-Level1", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* the blocklist's documented reply text */
+C("proofpoint", 554, "5.7.0", "Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.2.1", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* the blocklist's documented reply text */
+C("bare 554 greeting", 554, "", "", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, LOW, COMMAND), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("bare 550 ehlo", 550, "", "", "EHLO", CLIENT_BLOCKED, BLOCK, AFTER_FIX, LOW, COMMAND), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("gmail unusual rate blocked", 550, "5.7.1", "Our system has detected an unusual rate of unsolicited mail originating\nfrom your IP address. To protect our users from spam, mail sent from your IP\naddress has been blocked.", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("postfix helo rejected over 5.5.2", 504, "5.5.2", "<localhost>: Helo command rejected: need fully-qualified hostname", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("microsoft bad helo", 550, "5.7.506", "Access denied, Bad HELO; please use your own hostname", "EHLO", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com */
+C("no smtp service here", 554, "", "mx.example.com No SMTP service here", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix postscreen "No SMTP service here" text */
 
 /* ---- reputation ---- */
-C("gmail low reputation 4xx", 421, "4.7.0", "This message is suspicious due to the very low reputation of the sending IP address. To protect our users from spam, mail sent from your IP address has been temporarily rate limited.", "DATA_END", REPUTATION, SOFT, RETRY, TEXT),
-C("gmail low reputation 5xx", 550, "5.7.1", "Our system has detected that this message is likely suspicious due to the very low reputation of the sending domain. To best protect our users from spam, the message has been blocked.", "DATA_END", REPUTATION, BLOCK, AFTER_FIX, TEXT),
-C("yahoo TSS04", 421, "4.7.0", "[TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes", "RCPT", REPUTATION, SOFT, RETRY, TEXT),
-C("yahoo TS01", 421, "4.7.0", "[TS01] Messages from 192.0.2.1 temporarily deferred due to user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes", "MAIL", REPUTATION, SOFT, RETRY, TEXT),
-C("microsoft S775", 451, "4.7.650", "The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation. For e-mail delivery information, see https://postmaster.live.com (S775)", "MAIL", REPUTATION, SOFT, RETRY, TEXT),
-C("poor reputation", 550, "", "Rejected due to poor IP reputation", "RCPT", REPUTATION, BLOCK, AFTER_FIX, TEXT),
-C("microsoft try later", 451, "4.7.500", "Access denied, please try again later.", "RCPT", REPUTATION, SOFT, RETRY, TEXT),
+C("gmail low reputation 4xx", 421, "4.7.0", "This message is suspicious due to the very low reputation of the sending IP address. To protect our users from spam, mail sent from your IP address has been temporarily rate limited.", "DATA_END", REPUTATION, SOFT, RETRY, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail low reputation 5xx", 550, "5.7.1", "Our system has detected that this message is likely suspicious due to the very low reputation of the sending domain. To best protect our users from spam, the message has been blocked.", "DATA_END", REPUTATION, BLOCK, AFTER_FIX, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("yahoo TSS04", 421, "4.7.0", "[TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes", "RCPT", REPUTATION, SOFT, RETRY, HIGH, PROVIDER), /* Yahoo Sender Hub SMTP error codes */
+C("yahoo TS01", 421, "4.7.0", "[TS01] Messages from 192.0.2.1 temporarily deferred due to user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes", "MAIL", REPUTATION, SOFT, RETRY, HIGH, PROVIDER), /* Yahoo Sender Hub SMTP error codes */
+C("microsoft S775", 451, "4.7.650", "The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation. For e-mail delivery information, see https://postmaster.live.com (S775)", "MAIL", REPUTATION, SOFT, RETRY, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("poor reputation", 550, "", "Rejected due to poor IP reputation", "RCPT", REPUTATION, BLOCK, AFTER_FIX, HIGH, TEXT), /* common IP-reputation refusal */
+C("microsoft try later", 451, "4.7.500", "Access denied, please try again later.", "RCPT", REPUTATION, SOFT, RETRY, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com */
 
 /* ---- rate-limited ---- */
-C("gmail too quickly over 4.2.1", 450, "4.2.1", "The user you are trying to contact is receiving mail too quickly. Please resend your message at a later time.", "RCPT", RATE_LIMITED, SOFT, RETRY, TEXT),
-C("gmail rate prevents", 550, "5.2.1", "The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered.", "RCPT", RATE_LIMITED, SOFT, RETRY, TEXT),
-C("gmail 4.7.28", 421, "4.7.28", "Gmail has detected an unusual rate of mail originating from your IP address.", "DATA_END", RATE_LIMITED, SOFT, RETRY, ENHANCED),
-C("gmail daily limit over 5.4.5", 550, "5.4.5", "Daily user sending limit exceeded. For more information on Gmail sending limits go to https://support.google.com/a/answer/166852", "MAIL", RATE_LIMITED, SOFT, RETRY, TEXT),
-C("icloud excessive volume", 421, "4.7.1", "Messages to bob@icloud.com deferred due to excessive volume. Try again later - https://support.apple.com/en-us/HT204137", "RCPT", RATE_LIMITED, SOFT, RETRY, TEXT),
-C("too many connections", 421, "4.7.0", "mx.example.com Error: too many connections from 192.0.2.1", "CONNECT", RATE_LIMITED, SOFT, RETRY, TEXT),
-C("rate limit slow down", 451, "4.7.1", "Rate limit exceeded, please slow down", "RCPT", RATE_LIMITED, SOFT, RETRY, TEXT),
-C("microsoft concurrent", 421, "4.3.2", "The maximum number of concurrent server connections has exceeded a limit, closing transmission channel", "CONNECT", RATE_LIMITED, SOFT, RETRY, TEXT),
-C("gmail ehlo dos", 421, "4.7.0", "Try again later, closing connection. (EHLO) a640c23a62f3a - gsmtp", "EHLO", RATE_LIMITED, SOFT, RETRY, TEXT),
-C("exchange submission quota", 554, "5.2.0", "STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Failed to process message due to a permanent exception", "DATA_END", RATE_LIMITED, SOFT, RETRY, TEXT),
-C("ses throttling", 454, "", "Throttling failure: Maximum sending rate exceeded.", "MAIL", RATE_LIMITED, SOFT, RETRY, TEXT),
-C("4.7.28 flood", 452, "4.7.28", "Mail flood detected", "DATA_END", RATE_LIMITED, SOFT, RETRY, ENHANCED),
+C("gmail too quickly over 4.2.1", 450, "4.2.1", "The user you are trying to contact is receiving mail too quickly. Please resend your message at a later time.", "RCPT", RATE_LIMITED, SOFT, RETRY, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail rate prevents", 550, "5.2.1", "The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered.", "RCPT", RATE_LIMITED, SOFT, RETRY, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail 4.7.28", 421, "4.7.28", "Gmail has detected an unusual rate of mail originating from your IP address.", "DATA_END", RATE_LIMITED, SOFT, RETRY, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail daily limit over 5.4.5", 550, "5.4.5", "Daily user sending limit exceeded. For more information on Gmail sending limits go to https://support.google.com/a/answer/166852", "MAIL", RATE_LIMITED, SOFT, RETRY, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("icloud excessive volume", 421, "4.7.1", "Messages to bob@icloud.com deferred due to excessive volume. Try again later - https://support.apple.com/en-us/HT204137", "RCPT", RATE_LIMITED, SOFT, RETRY, HIGH, TEXT), /* iCloud postmaster, support.apple.com/102322 */
+C("too many connections", 421, "4.7.0", "mx.example.com Error: too many connections from 192.0.2.1", "CONNECT", RATE_LIMITED, SOFT, RETRY, HIGH, TEXT), /* Postfix smtpd_client_connection_count_limit text */
+C("rate limit slow down", 451, "4.7.1", "Rate limit exceeded, please slow down", "RCPT", RATE_LIMITED, SOFT, RETRY, HIGH, TEXT), /* common rate-limit wording */
+C("microsoft concurrent", 421, "4.3.2", "The maximum number of concurrent server connections has exceeded a limit, closing transmission channel", "CONNECT", RATE_LIMITED, SOFT, RETRY, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com */
+C("gmail ehlo dos", 421, "4.7.0", "Try again later, closing connection. (EHLO) a640c23a62f3a - gsmtp", "EHLO", RATE_LIMITED, SOFT, RETRY, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("exchange submission quota", 554, "5.2.0", "STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Failed to process message due to a permanent exception", "DATA_END", RATE_LIMITED, SOFT, RETRY, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("ses throttling", 454, "", "Throttling failure: Maximum sending rate exceeded.", "MAIL", RATE_LIMITED, SOFT, RETRY, HIGH, TEXT), /* Amazon SES SMTP interface throttling text */
+C("4.7.28 flood", 452, "4.7.28", "Mail flood detected", "DATA_END", RATE_LIMITED, SOFT, RETRY, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
 
 /* ---- greylisted ---- */
-C("postgrey", 450, "4.2.0", "<a@b.example>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/b.example.html", "RCPT", GREYLISTED, SOFT, RETRY, TEXT),
-C("greylisting in action", 451, "4.7.1", "Greylisting in action, please come back later", "RCPT", GREYLISTED, SOFT, RETRY, TEXT),
-C("please try again later", 451, "4.7.1", "Please try again later", "RCPT", GREYLISTED, SOFT, RETRY, TEXT),
-C("yahoo GL01", 421, "4.7.0", "[GL01] Message from 192.0.2.1 temporarily deferred - 4.16.50. Please refer to https://postmaster.yahooinc.com/error-codes", "DATA_END", GREYLISTED, SOFT, RETRY, TEXT),
-C("graylisted", 451, "", "Temporarily rejected. Graylisted, please try again in 5 minutes", "RCPT", GREYLISTED, SOFT, RETRY, TEXT),
-C("greylisted for minutes", 451, "4.7.1", "<bob@example.org>: Recipient address rejected: Greylisted for 5 minutes", "RCPT", GREYLISTED, SOFT, RETRY, TEXT),
+C("postgrey", 450, "4.2.0", "<a@b.example>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/b.example.html", "RCPT", GREYLISTED, SOFT, RETRY, HIGH, TEXT), /* Postgrey default text */
+C("greylisting in action", 451, "4.7.1", "Greylisting in action, please come back later", "RCPT", GREYLISTED, SOFT, RETRY, HIGH, TEXT), /* milter-greylist default text */
+C("please try again later", 451, "4.7.1", "Please try again later", "RCPT", SERVER_TEMPORARY, SOFT, RETRY, LOW, TEXT), /* a bare deferral ("try again later" is generic, not greylisting) */
+C("yahoo GL01", 421, "4.7.0", "[GL01] Message from 192.0.2.1 temporarily deferred - 4.16.50. Please refer to https://postmaster.yahooinc.com/error-codes", "DATA_END", GREYLISTED, SOFT, RETRY, HIGH, PROVIDER), /* Yahoo Sender Hub SMTP error codes */
+C("graylisted", 451, "", "Temporarily rejected. Graylisted, please try again in 5 minutes", "RCPT", GREYLISTED, SOFT, RETRY, HIGH, TEXT), /* SQLgrey-style greylisting text */
+C("greylisted for minutes", 451, "4.7.1", "<bob@example.org>: Recipient address rejected: Greylisted for 5 minutes", "RCPT", GREYLISTED, SOFT, RETRY, HIGH, TEXT), /* Postgrey text with the delay */
 
 /* ---- spam-content ---- */
-C("gmail unsolicited joined", 550, "5.7.1", "[192.0.2.1 12] Our system has detected that this message is\nlikely unsolicited mail. To reduce the amount of spam sent to Gmail,\nthis message has been blocked. Please visit\nhttps://support.google.com/mail/?p=UnsolicitedMessageError\nfor more information. a640c23a62f3a - gsmtp", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, TEXT),
-C("amavis rejected as spam", 554, "5.7.1", "Rejected as spam: score 12.3 (required 5.0)", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, TEXT),
-C("rspamd", 554, "5.7.1", "Spam message rejected", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, TEXT),
-C("content filtering", 550, "5.7.1", "Message rejected as spam by Content Filtering.", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, TEXT),
-C("microsoft detected as spam", 550, "5.7.350", "Remote server returned message detected as spam", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, TEXT),
-C("bare 5.7.1 after data", 554, "5.7.1", "", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, COMMAND),
-C("5.7.28 flood permanent", 550, "5.7.28", "Mail flood detected", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, ENHANCED),
-C("icloud CS01", 554, "5.7.1", "[CS01] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, TEXT),
-C("icloud spamhaus dbl", 550, "5.7.1", "Your email was rejected due to having a domain present in the Spamhaus DBL -- see https://www.spamhaus.org/dbl/", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, TEXT),
-C("spam score", 550, "", "High spam score (8.2); message refused", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, TEXT),
-C("bdat spam", 554, "5.7.1", "Spam message rejected", "BDAT", SPAM_CONTENT, BLOCK, AFTER_FIX, TEXT),
+C("gmail unsolicited joined", 550, "5.7.1", "[192.0.2.1 12] Our system has detected that this message is\nlikely unsolicited mail. To reduce the amount of spam sent to Gmail,\nthis message has been blocked. Please visit\nhttps://support.google.com/mail/?p=UnsolicitedMessageError\nfor more information. a640c23a62f3a - gsmtp", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("amavis rejected as spam", 554, "5.7.1", "Rejected as spam: score 12.3 (required 5.0)", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* amavisd-new reject text */
+C("rspamd", 554, "5.7.1", "Spam message rejected", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* Rspamd default reject text */
+C("content filtering", 550, "5.7.1", "Message rejected as spam by Content Filtering.", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* a content filter reject text */
+C("microsoft detected as spam", 550, "5.7.350", "Remote server returned message detected as spam", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com */
+C("bare 5.7.1 after data", 554, "5.7.1", "", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, LOW, COMMAND), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("5.7.28 flood permanent", 550, "5.7.28", "Mail flood detected", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("icloud CS01", 554, "5.7.1", "[CS01] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* iCloud postmaster, support.apple.com/102322 */
+C("icloud spamhaus dbl", 550, "5.7.1", "Your email was rejected due to having a domain present in the Spamhaus DBL -- see https://www.spamhaus.org/dbl/", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* iCloud postmaster, support.apple.com/102322 */
+C("spam score", 550, "", "High spam score (8.2); message refused", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* a SpamAssassin milter reject text */
+C("bdat spam", 554, "5.7.1", "Spam message rejected", "BDAT", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* Rspamd default reject text, after BDAT */
 
 /* ---- virus-or-attachment ---- */
-C("virus found", 554, "5.7.1", "Virus found: Eicar-Test-Signature", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, TEXT),
-C("exim contains a virus", 550, "", "This message contains a virus (Eicar-Test-Signature).", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, TEXT),
-C("amavis infected", 554, "5.7.0", "Reject, id=12345-01 - INFECTED: Eicar-Test-Signature", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, TEXT),
-C("gmail security issue", 552, "5.7.0", "This message was blocked because its content presents a potential\nsecurity issue. Please visit https://support.google.com/mail/?p=BlockedMessage", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, TEXT),
-C("gmail illegal attachment", 552, "5.7.0", "Our system detected an illegal attachment on your message. Please visit http://mail.google.com/support/bin/answer.py?answer=6590", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, TEXT),
-C("prohibited attachment", 550, "5.7.1", "Message contains a prohibited attachment: invoice.exe", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, TEXT),
-C("banned attachment", 554, "", "Banned attachment type: .js", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, TEXT),
-C("malware detected", 550, "", "Malware detected in message", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, TEXT),
+C("virus found", 554, "5.7.1", "Virus found: Eicar-Test-Signature", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* ClamAV milter reject text */
+C("exim contains a virus", 550, "", "This message contains a virus (Eicar-Test-Signature).", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exim default text (Exim specification) */
+C("amavis infected", 554, "5.7.0", "Reject, id=12345-01 - INFECTED: Eicar-Test-Signature", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* amavisd-new reject text for a virus */
+C("gmail security issue", 552, "5.7.0", "This message was blocked because its content presents a potential\nsecurity issue. Please visit https://support.google.com/mail/?p=BlockedMessage", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail illegal attachment", 552, "5.7.0", "Our system detected an illegal attachment on your message. Please visit http://mail.google.com/support/bin/answer.py?answer=6590", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("prohibited attachment", 550, "5.7.1", "Message contains a prohibited attachment: invoice.exe", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* a gateway attachment-policy text */
+C("banned attachment", 554, "", "Banned attachment type: .js", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* amavisd-new banned-file text */
+C("malware detected", 550, "", "Malware detected in message", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* a gateway malware text */
 
 /* ---- policy-rejected ---- */
-C("yahoo policy over 5.7.9", 554, "5.7.9", "Message not accepted for policy reasons.  See https://help.yahoo.com/kb/postmaster/SLN7253.html", "DATA_END", POLICY_REJECTED, BLOCK, AFTER_FIX, TEXT),
-C("icloud HM08", 550, "5.7.1", "[HM08] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137", "DATA_END", POLICY_REJECTED, BLOCK, AFTER_FIX, TEXT),
-C("gmail prohibited policy", 550, "5.7.1", "The user or domain that you are sending to (or from) has a policy that\nprohibited the mail that you sent. Please contact your domain administrator for further details.", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, TEXT),
-C("exim administrative prohibition", 550, "", "Administrative prohibition", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, TEXT),
-C("bare 5.7.1 at rcpt", 550, "5.7.1", "", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, ENHANCED),
-C("5.7.2 list", 550, "5.7.2", "Mailing list expansion prohibited", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, ENHANCED),
-C("5.2.4 list problem", 550, "5.2.4", "Mailing list expansion problem", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, ENHANCED),
-C("microsoft external forwarding", 550, "5.7.520", "Access denied, Your organization does not allow external forwarding.", "DATA_END", POLICY_REJECTED, BLOCK, AFTER_FIX, TEXT),
-C("microsoft group restriction", 550, "5.7.133", "RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required; Delivery restriction check failed as the sender is not authenticated", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, TEXT),
-C("mimecast", 550, "", "Rejected by header based Anti-Spoofing policy: bob@example.org - https://community.mimecast.com/docs/DOC-1369#550 [abc123]", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, TEXT),
-C("bare 550 after data", 550, "", "", "DATA_END", POLICY_REJECTED, BLOCK, AFTER_FIX, COMMAND),
-C("spam words at rcpt do not count", 550, "5.7.1", "Message rejected as spam", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, ENHANCED),
+C("yahoo policy over 5.7.9", 554, "5.7.9", "Message not accepted for policy reasons.  See https://help.yahoo.com/kb/postmaster/SLN7253.html", "DATA_END", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Yahoo Sender Hub SMTP error codes */
+C("icloud HM08", 550, "5.7.1", "[HM08] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137", "DATA_END", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* iCloud postmaster, support.apple.com/102322 */
+C("gmail prohibited policy", 550, "5.7.1", "The user or domain that you are sending to (or from) has a policy that\nprohibited the mail that you sent. Please contact your domain administrator for further details.", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("exim administrative prohibition", 550, "", "Administrative prohibition", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exim default text (Exim specification) */
+C("bare 5.7.1 at rcpt", 550, "5.7.1", "", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, LOW, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("5.7.2 list", 550, "5.7.2", "Mailing list expansion prohibited", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("5.2.4 list problem", 550, "5.2.4", "Mailing list expansion problem", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("microsoft external forwarding", 550, "5.7.520", "Access denied, Your organization does not allow external forwarding.", "DATA_END", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com */
+C("microsoft group restriction", 550, "5.7.133", "RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required; Delivery restriction check failed as the sender is not authenticated", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("mimecast", 550, "", "Rejected by header based Anti-Spoofing policy: bob@example.org - https://community.mimecast.com/docs/DOC-1369#550 [abc123]", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Mimecast documented refusal (community.mimecast.com) */
+C("bare 550 after data", 550, "", "", "DATA_END", POLICY_REJECTED, BLOCK, AFTER_FIX, LOW, COMMAND), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("spam words at rcpt do not count", 550, "5.7.1", "Message rejected as spam", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, LOW, ENHANCED), /* a spam text answered before the data */
 
 /* ---- content-format ---- */
-C("gmail duplicate headers", 550, "5.7.1", "This message is not RFC 5322 compliant because it has duplicate headers. To reduce the amount of spam sent to Gmail, this message has been blocked.", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, TEXT),
-C("gmail message-id", 550, "5.7.1", "Messages missing a valid Message-ID header are not accepted.", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, TEXT),
-C("gmail malformed", 554, "5.6.0", "Mail message is malformed. Not accepted.", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, TEXT),
-C("microsoft bare lf", 550, "5.6.11", "SMTPSEND.BareLinefeedsAreIllegal; message contains bare linefeeds, which cannot be sent via DATA", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, TEXT),
-C("5.6.1 media", 554, "5.6.1", "Media not supported", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, ENHANCED),
-C("5.6.7 non-ascii", 553, "5.6.7", "Non-ASCII addresses not permitted for that sender/recipient", "RCPT", CONTENT_FORMAT, BLOCK, AFTER_FIX, ENHANCED),
-C("microsoft 3.6.2", 550, "5.7.512", "Access denied, message must be RFC 5322 section 3.6.2 compliant and include a valid From address", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, TEXT),
-C("5.3.3 features", 554, "5.3.3", "System not capable of selected features", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, ENHANCED),
+C("gmail duplicate headers", 550, "5.7.1", "This message is not RFC 5322 compliant because it has duplicate headers. To reduce the amount of spam sent to Gmail, this message has been blocked.", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail message-id", 550, "5.7.1", "Messages missing a valid Message-ID header are not accepted.", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail malformed", 554, "5.6.0", "Mail message is malformed. Not accepted.", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("microsoft bare lf", 550, "5.6.11", "SMTPSEND.BareLinefeedsAreIllegal; message contains bare linefeeds, which cannot be sent via DATA", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("5.6.1 media", 554, "5.6.1", "Media not supported", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("5.6.7 non-ascii", 553, "5.6.7", "Non-ASCII addresses not permitted for that sender/recipient", "RCPT", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("microsoft 3.6.2", 550, "5.7.512", "Access denied, message must be RFC 5322 section 3.6.2 compliant and include a valid From address", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com */
+C("5.3.3 features", 554, "5.3.3", "System not capable of selected features", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
 
 /* ---- client-auth-failed ---- */
-C("gmail bad credentials", 535, "5.7.8", "Username and Password not accepted. For more information, go to\nhttps://support.google.com/mail/?p=BadCredentials", "AUTH", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, ENHANCED),
-C("gmail app password", 534, "5.7.9", "Application-specific password required. For more information, go to\nhttps://support.google.com/mail/?p=InvalidSecondFactor", "AUTH", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, ENHANCED),
-C("gmail web login", 534, "5.7.14", "<https://accounts.google.com/signin/continue?sarp=1> Please log in via your web browser and\nthen try again.", "AUTH", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, COMMAND),
-C("microsoft 5.7.3", 535, "5.7.3", "Authentication unsuccessful", "AUTH", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, COMMAND),
-C("microsoft smtp auth disabled", 535, "5.7.139", "Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.", "AUTH", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, COMMAND),
-C("microsoft 5.7.57", 530, "5.7.57", "Client not authenticated to send mail. Error: 535 5.7.3 Authentication unsuccessful", "MAIL", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, TEXT),
-C("microsoft not authenticated", 530, "5.7.1", "Client was not authenticated", "MAIL", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, TEXT),
-C("postfix auth failed", 535, "5.7.8", "Error: authentication failed: authentication failure", "AUTH", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, ENHANCED),
-C("exim incorrect auth", 535, "", "Incorrect authentication data", "AUTH", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, COMMAND),
-C("exim incorrect auth, no command", 535, "", "Incorrect authentication data", "", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, TEXT),
-C("auth required at mail", 530, "5.7.0", "Authentication required", "MAIL", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, TEXT),
-C("454 temporary auth failure", 454, "4.7.0", "Temporary authentication failure", "AUTH", CLIENT_AUTH_FAILED, SOFT, RETRY, COMMAND),
-C("432 password transition", 432, "4.7.12", "A password transition is needed", "AUTH", CLIENT_AUTH_FAILED, SOFT, RETRY, ENHANCED),
-C("gmail too many logins", 454, "4.7.0", "Too many login attempts, please try again later. For more information, go to https://support.google.com/mail/answer/7126229", "AUTH", CLIENT_AUTH_FAILED, SOFT, RETRY, COMMAND),
-C("bare 535", 535, "", "", "", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, CODE),
-C("bare 530 at mail", 530, "", "", "MAIL", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, CODE),
+C("gmail bad credentials", 535, "5.7.8", "Username and Password not accepted. For more information, go to\nhttps://support.google.com/mail/?p=BadCredentials", "AUTH", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail app password", 534, "5.7.9", "Application-specific password required. For more information, go to\nhttps://support.google.com/mail/?p=InvalidSecondFactor", "AUTH", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail web login", 534, "5.7.14", "<https://accounts.google.com/signin/continue?sarp=1> Please log in via your web browser and\nthen try again.", "AUTH", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("microsoft 5.7.3", 535, "5.7.3", "Authentication unsuccessful", "AUTH", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com */
+C("microsoft smtp auth disabled", 535, "5.7.139", "Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.", "AUTH", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com */
+C("microsoft 5.7.57", 530, "5.7.57", "Client not authenticated to send mail. Error: 535 5.7.3 Authentication unsuccessful", "MAIL", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com */
+C("microsoft not authenticated", 530, "5.7.1", "Client was not authenticated", "MAIL", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com */
+C("postfix auth failed", 535, "5.7.8", "Error: authentication failed: authentication failure", "AUTH", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("exim incorrect auth", 535, "", "Incorrect authentication data", "AUTH", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exim default text (Exim specification) */
+C("exim incorrect auth, no command", 535, "", "Incorrect authentication data", "", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exim default text (Exim specification) */
+C("auth required at mail", 530, "5.7.0", "Authentication required", "MAIL", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 4954 s.6: 530 5.7.0 Authentication required */
+C("454 temporary auth failure", 454, "4.7.0", "Temporary authentication failure", "AUTH", CLIENT_AUTH_FAILED, SOFT, RETRY, LOW, COMMAND), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("432 password transition", 432, "4.7.12", "A password transition is needed", "AUTH", CLIENT_AUTH_FAILED, SOFT, RETRY, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("gmail too many logins", 454, "4.7.0", "Too many login attempts, please try again later. For more information, go to https://support.google.com/mail/answer/7126229", "AUTH", CLIENT_AUTH_FAILED, SOFT, RETRY, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("bare 535", 535, "", "", "", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, LOW, CODE), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("bare 530 at mail", 530, "", "", "MAIL", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, LOW, CODE), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
 
 /* ---- tls-required ---- */
-C("starttls first", 530, "5.7.0", "Must issue a STARTTLS command first", "MAIL", TLS_REQUIRED, BLOCK, AFTER_FIX, TEXT),
-C("gmail starttls first", 530, "5.7.0", "Must issue a STARTTLS command first. For more information, go to\nhttps://support.google.com/a/answer/3221692 a640c23a62f3a - gsmtp", "RCPT", TLS_REQUIRED, BLOCK, AFTER_FIX, TEXT),
-C("tls not available", 454, "4.7.0", "TLS not available due to local problem", "STARTTLS", TLS_REQUIRED, SOFT, RETRY, COMMAND),
-C("lack of security", 554, "5.7.0", "Command refused due to lack of security", "MAIL", TLS_REQUIRED, BLOCK, AFTER_FIX, TEXT),
-C("gmail tls for rcpt domain", 421, "4.7.0", "TLS required for RCPT domain, closing connection.", "RCPT", TLS_REQUIRED, SOFT, RETRY, TEXT),
-C("5.7.30 requiretls", 550, "5.7.30", "REQUIRETLS support required", "RCPT", TLS_REQUIRED, BLOCK, AFTER_FIX, ENHANCED),
-C("523 encryption needed", 523, "5.7.10", "Encryption Needed", "MAIL", TLS_REQUIRED, BLOCK, AFTER_FIX, ENHANCED),
-C("538 at auth", 538, "5.7.11", "Encryption required for requested authentication mechanism", "AUTH", TLS_REQUIRED, BLOCK, AFTER_FIX, ENHANCED),
-C("bare 554 at starttls", 554, "", "", "STARTTLS", TLS_REQUIRED, BLOCK, AFTER_FIX, COMMAND),
+C("starttls first", 530, "5.7.0", "Must issue a STARTTLS command first", "MAIL", TLS_REQUIRED, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 3207 s.4: 530 Must issue a STARTTLS command first */
+C("gmail starttls first", 530, "5.7.0", "Must issue a STARTTLS command first. For more information, go to\nhttps://support.google.com/a/answer/3221692 a640c23a62f3a - gsmtp", "RCPT", TLS_REQUIRED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("tls not available", 454, "4.7.0", "TLS not available due to local problem", "STARTTLS", TLS_REQUIRED, SOFT, RETRY, HIGH, TEXT), /* RFC 3207 s.4: 454 TLS not available due to temporary reason */
+C("lack of security", 554, "5.7.0", "Command refused due to lack of security", "MAIL", TLS_REQUIRED, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 3207 s.4 wording */
+C("gmail tls for rcpt domain", 421, "4.7.0", "TLS required for RCPT domain, closing connection.", "RCPT", TLS_REQUIRED, SOFT, RETRY, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("5.7.30 requiretls", 550, "5.7.30", "REQUIRETLS support required", "RCPT", TLS_REQUIRED, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("523 encryption needed", 523, "5.7.10", "Encryption Needed", "MAIL", TLS_REQUIRED, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("538 at auth", 538, "5.7.11", "Encryption required for requested authentication mechanism", "AUTH", TLS_REQUIRED, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("bare 554 at starttls", 554, "", "", "STARTTLS", TLS_REQUIRED, BLOCK, AFTER_FIX, LOW, COMMAND), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
 
 /* ---- protocol-error ---- */
-C("500 unrecognized", 500, "5.5.1", "Unrecognized command", "", PROTOCOL_ERROR, BLOCK, AFTER_FIX, ENHANCED),
-C("501 helo syntax", 501, "5.5.4", "Syntax: HELO hostname", "HELO", PROTOCOL_ERROR, BLOCK, AFTER_FIX, ENHANCED),
-C("503 need mail", 503, "5.5.1", "Error: need MAIL command", "RCPT", PROTOCOL_ERROR, BLOCK, AFTER_FIX, ENHANCED),
-C("502 not recognized", 502, "5.5.2", "Error: command not recognized", "", PROTOCOL_ERROR, BLOCK, AFTER_FIX, ENHANCED),
-C("555 smtputf8", 555, "5.5.4", "Unsupported option: SMTPUTF8", "MAIL", PROTOCOL_ERROR, BLOCK, AFTER_FIX, ENHANCED),
-C("500 line too long", 500, "", "Line too long", "", PROTOCOL_ERROR, BLOCK, AFTER_FIX, TEXT),
-C("bare 503 at data", 503, "", "", "DATA", PROTOCOL_ERROR, BLOCK, AFTER_FIX, CODE),
-C("postfix no valid recipients", 554, "5.5.1", "Error: no valid recipients", "DATA", PROTOCOL_ERROR, BLOCK, AFTER_FIX, ENHANCED),
-C("postfix pipelining", 503, "5.5.0", "<unknown[192.0.2.1]>: Client host rejected: Improper use of SMTP command pipelining", "EHLO", PROTOCOL_ERROR, BLOCK, AFTER_FIX, TEXT),
-C("starttls not offered", 502, "5.5.1", "Unrecognized command", "STARTTLS", PROTOCOL_ERROR, BLOCK, AFTER_FIX, ENHANCED),
-C("starttls with arguments", 501, "", "Syntax error (no parameters allowed)", "STARTTLS", PROTOCOL_ERROR, BLOCK, AFTER_FIX, COMMAND),
-C("auth during transaction", 503, "5.5.1", "Error: MAIL transaction in progress", "AUTH", PROTOCOL_ERROR, BLOCK, AFTER_FIX, ENHANCED),
+C("500 unrecognized", 500, "5.5.1", "Unrecognized command", "", PROTOCOL_ERROR, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("501 helo syntax", 501, "5.5.4", "Syntax: HELO hostname", "HELO", PROTOCOL_ERROR, BLOCK, AFTER_FIX, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("503 need mail", 503, "5.5.1", "Error: need MAIL command", "RCPT", PROTOCOL_ERROR, BLOCK, AFTER_FIX, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("502 not recognized", 502, "5.5.2", "Error: command not recognized", "", PROTOCOL_ERROR, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("555 smtputf8", 555, "5.5.4", "Unsupported option: SMTPUTF8", "MAIL", PROTOCOL_ERROR, BLOCK, AFTER_FIX, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("500 line too long", 500, "", "Line too long", "", PROTOCOL_ERROR, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("bare 503 at data", 503, "", "", "DATA", PROTOCOL_ERROR, BLOCK, AFTER_FIX, LOW, CODE), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("postfix no valid recipients", 554, "5.5.1", "Error: no valid recipients", "DATA", PROTOCOL_ERROR, BLOCK, AFTER_FIX, HIGH, ENHANCED), /* Postfix default text (postconf(5), smtpd) */
+C("postfix pipelining", 503, "5.5.0", "<unknown[192.0.2.1]>: Client host rejected: Improper use of SMTP command pipelining", "EHLO", PROTOCOL_ERROR, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("starttls not offered", 502, "5.5.1", "Unrecognized command", "STARTTLS", PROTOCOL_ERROR, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 5321 s.4.2.4: 502 for an unknown command */
+C("starttls with arguments", 501, "", "Syntax error (no parameters allowed)", "STARTTLS", PROTOCOL_ERROR, BLOCK, AFTER_FIX, HIGH, TEXT), /* RFC 3207 s.4: 501 Syntax error (no parameters allowed) */
+C("auth during transaction", 503, "5.5.1", "Error: MAIL transaction in progress", "AUTH", PROTOCOL_ERROR, BLOCK, AFTER_FIX, HIGH, ENHANCED), /* RFC 4954 s.4: AUTH during a transaction */
 
 /* ---- server-temporary ---- */
-C("gmail temporary system problem", 421, "4.3.0", "Temporary System Problem.  Try again later (10). a640c23a62f3a - gsmtp", "DATA_END", SERVER_TEMPORARY, SOFT, RETRY, TEXT),
-C("postfix lookup failure", 451, "4.3.0", "<bob@example.org>: Temporary lookup failure", "RCPT", SERVER_TEMPORARY, SOFT, RETRY, TEXT),
-C("exim local problem", 451, "", "Temporary local problem - please try later", "DATA_END", SERVER_TEMPORARY, SOFT, RETRY, TEXT),
-C("qmail qq", 451, "", "qq temporary problem (#4.3.0)", "DATA_END", SERVER_TEMPORARY, SOFT, RETRY, TEXT),
-C("4.3.1 storage", 452, "4.3.1", "Insufficient system storage", "MAIL", SERVER_TEMPORARY, SOFT, RETRY, ENHANCED),
-C("421 service not available", 421, "", "mx.example.com Service not available, closing transmission channel", "", SERVER_TEMPORARY, SOFT, RETRY, TEXT),
-C("bare 421 greeting", 421, "", "", "CONNECT", SERVER_TEMPORARY, SOFT, RETRY, CODE),
-C("4.4.5 congestion", 451, "4.4.5", "Mail system congestion", "DATA_END", SERVER_TEMPORARY, SOFT, RETRY, ENHANCED),
-C("local error in processing", 451, "", "Requested action aborted: local error in processing", "DATA_END", SERVER_TEMPORARY, SOFT, RETRY, TEXT),
-C("bare 451", 451, "", "", "RCPT", SERVER_TEMPORARY, SOFT, RETRY, CODE),
-C("icloud service unavailable", 451, "4.7.1", "Service unavailable - try again later", "RCPT", SERVER_TEMPORARY, SOFT, RETRY, TEXT),
+C("gmail temporary system problem", 421, "4.3.0", "Temporary System Problem.  Try again later (10). a640c23a62f3a - gsmtp", "DATA_END", SERVER_TEMPORARY, SOFT, RETRY, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("postfix lookup failure", 451, "4.3.0", "<bob@example.org>: Temporary lookup failure", "RCPT", SERVER_TEMPORARY, SOFT, RETRY, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("exim local problem", 451, "", "Temporary local problem - please try later", "DATA_END", SERVER_TEMPORARY, SOFT, RETRY, LOW, TEXT), /* Exim default text (Exim specification) */
+C("qmail qq", 451, "", "qq temporary problem (#4.3.0)", "DATA_END", SERVER_TEMPORARY, SOFT, RETRY, HIGH, TEXT), /* qmail default text (qmail-smtpd, qmail-remote) */
+C("4.3.1 storage", 452, "4.3.1", "Insufficient system storage", "MAIL", SERVER_TEMPORARY, SOFT, RETRY, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("421 service not available", 421, "", "mx.example.com Service not available, closing transmission channel", "", SERVER_TEMPORARY, SOFT, RETRY, LOW, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("bare 421 greeting", 421, "", "", "CONNECT", CLIENT_BLOCKED, SOFT, RETRY, LOW, COMMAND), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("4.4.5 congestion", 451, "4.4.5", "Mail system congestion", "DATA_END", SERVER_TEMPORARY, SOFT, RETRY, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("local error in processing", 451, "", "Requested action aborted: local error in processing", "DATA_END", SERVER_TEMPORARY, SOFT, RETRY, HIGH, TEXT), /* RFC 5321 s.4.2.2: the 451 default text */
+C("bare 451", 451, "", "", "RCPT", SERVER_TEMPORARY, SOFT, RETRY, LOW, CODE), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("icloud service unavailable", 451, "4.7.1", "Service unavailable - try again later", "RCPT", SERVER_TEMPORARY, SOFT, RETRY, LOW, TEXT), /* iCloud postmaster, support.apple.com/102322 */
 
 /* ---- server-misconfigured ---- */
-C("5.4.6 loop", 554, "5.4.6", "Routing loop detected", "DATA_END", SERVER_MISCONFIGURED, SOFT, RETRY, ENHANCED),
-C("gmail 50 hops", 554, "5.4.6", "Message exceeded 50 hops, this may indicate a mail loop.", "DATA_END", SERVER_MISCONFIGURED, SOFT, RETRY, ENHANCED),
-C("postfix loops back", 0, "", "mail for example.org loops back to myself", "", SERVER_MISCONFIGURED, SOFT, RETRY, TEXT),
-C("5.3.5 misconfigured", 554, "5.3.5", "System incorrectly configured", "DATA_END", SERVER_MISCONFIGURED, SOFT, RETRY, ENHANCED),
-C("too many hops", 554, "", "Too many hops 26 (25 max)", "DATA_END", SERVER_MISCONFIGURED, SOFT, RETRY, TEXT),
+C("5.4.6 loop", 554, "5.4.6", "Routing loop detected", "DATA_END", SERVER_MISCONFIGURED, SOFT, RETRY, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("gmail 50 hops", 554, "5.4.6", "Message exceeded 50 hops, this may indicate a mail loop.", "DATA_END", SERVER_MISCONFIGURED, SOFT, RETRY, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("postfix loops back", 0, "", "mail for example.org loops back to myself", "", SERVER_MISCONFIGURED, SOFT, RETRY, HIGH, TEXT), /* Postfix default text (postconf(5), smtpd) */
+C("5.3.5 misconfigured", 554, "5.3.5", "System incorrectly configured", "DATA_END", SERVER_MISCONFIGURED, SOFT, RETRY, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("too many hops", 554, "", "Too many hops 26 (25 max)", "DATA_END", SERVER_MISCONFIGURED, SOFT, RETRY, HIGH, TEXT), /* Sendmail hop-count text */
 
 /* ---- network-error ---- */
-C("log timed out", 0, "", "connect to mx.example.org[192.0.2.1]:25: Connection timed out", "", NETWORK_ERROR, SOFT, RETRY, TEXT),
-C("log refused", 0, "", "connect to mx.example.org[192.0.2.1]:25: Connection refused", "", NETWORK_ERROR, SOFT, RETRY, TEXT),
-C("log suspended", 0, "", "delivery temporarily suspended: connect to mx.example.org[192.0.2.1]:25: Connection timed out", "", NETWORK_ERROR, SOFT, RETRY, TEXT),
-C("log lost connection", 0, "", "lost connection with mx.example.org[192.0.2.1] while receiving the initial server greeting", "", NETWORK_ERROR, SOFT, RETRY, TEXT),
-C("log dns try again", 0, "", "Host or domain name not found. Name service error for name=example.org type=MX: Host not found, try again", "", NETWORK_ERROR, SOFT, RETRY, TEXT),
-C("sendmail deferred", 0, "", "Deferred: Connection timed out with mx.example.org.", "", NETWORK_ERROR, SOFT, RETRY, TEXT),
-C("gmail timeout 4.4.2", 451, "4.4.2", "Timeout - closing connection. a640c23a62f3a - gsmtp", "DATA_END", NETWORK_ERROR, SOFT, RETRY, ENHANCED),
-C("exim command timeout", 421, "", "mx.example.com SMTP command timeout - closing connection", "MAIL", NETWORK_ERROR, SOFT, RETRY, TEXT),
-C("4.4.1 no answer", 451, "4.4.1", "No answer from host", "", NETWORK_ERROR, SOFT, RETRY, ENHANCED),
-C("log no route", 0, "", "connect to mx.example.org[2001:db8::25]:25: No route to host", "", NETWORK_ERROR, SOFT, RETRY, TEXT),
-C("qmail greeting failed", 0, "", "Connected to 192.0.2.1 but greeting failed.", "", NETWORK_ERROR, SOFT, RETRY, TEXT),
-C("4.4.4 unable to route transient", 451, "4.4.4", "Unable to route", "RCPT", NETWORK_ERROR, SOFT, RETRY, ENHANCED),
+C("log timed out", 0, "", "connect to mx.example.org[192.0.2.1]:25: Connection timed out", "", NETWORK_ERROR, SOFT, RETRY, HIGH, TEXT), /* an MTA log line as smtp-bounces reads it (Postfix, Exim, qmail, Sendmail) */
+C("log refused", 0, "", "connect to mx.example.org[192.0.2.1]:25: Connection refused", "", NETWORK_ERROR, SOFT, RETRY, HIGH, TEXT), /* an MTA log line as smtp-bounces reads it (Postfix, Exim, qmail, Sendmail) */
+C("log suspended", 0, "", "delivery temporarily suspended: connect to mx.example.org[192.0.2.1]:25: Connection timed out", "", NETWORK_ERROR, SOFT, RETRY, HIGH, TEXT), /* an MTA log line as smtp-bounces reads it (Postfix, Exim, qmail, Sendmail) */
+C("log lost connection", 0, "", "lost connection with mx.example.org[192.0.2.1] while receiving the initial server greeting", "", NETWORK_ERROR, SOFT, RETRY, HIGH, TEXT), /* an MTA log line as smtp-bounces reads it (Postfix, Exim, qmail, Sendmail) */
+C("log dns try again", 0, "", "Host or domain name not found. Name service error for name=example.org type=MX: Host not found, try again", "", NETWORK_ERROR, SOFT, RETRY, HIGH, TEXT), /* an MTA log line as smtp-bounces reads it (Postfix, Exim, qmail, Sendmail) */
+C("sendmail deferred", 0, "", "Deferred: Connection timed out with mx.example.org.", "", NETWORK_ERROR, SOFT, RETRY, HIGH, TEXT), /* Sendmail default text (its cf README and sources) */
+C("gmail timeout 4.4.2", 451, "4.4.2", "Timeout - closing connection. a640c23a62f3a - gsmtp", "DATA_END", NETWORK_ERROR, SOFT, RETRY, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("exim command timeout", 421, "", "mx.example.com SMTP command timeout - closing connection", "MAIL", NETWORK_ERROR, SOFT, RETRY, HIGH, TEXT), /* Exim default text (Exim specification) */
+C("4.4.1 no answer", 451, "4.4.1", "No answer from host", "", NETWORK_ERROR, SOFT, RETRY, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("log no route", 0, "", "connect to mx.example.org[2001:db8::25]:25: No route to host", "", NETWORK_ERROR, SOFT, RETRY, HIGH, TEXT), /* an MTA log line as smtp-bounces reads it (Postfix, Exim, qmail, Sendmail) */
+C("qmail greeting failed", 0, "", "Connected to 192.0.2.1 but greeting failed.", "", NETWORK_ERROR, SOFT, RETRY, HIGH, TEXT), /* qmail default text (qmail-smtpd, qmail-remote) */
+C("4.4.4 unable to route transient", 451, "4.4.4", "Unable to route", "RCPT", NETWORK_ERROR, SOFT, RETRY, HIGH, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
 
 /* ---- expired ---- */
-C("5.4.7 expired", 554, "5.4.7", "Delivery time expired", "", EXPIRED, SOFT, RETRY, ENHANCED),
-C("exim retry timeout", 0, "", "retry timeout exceeded", "", EXPIRED, SOFT, RETRY, TEXT),
-C("qmail queue too long", 0, "", "I'm not going to try again; this message has been in the queue too long.", "", EXPIRED, SOFT, RETRY, TEXT),
-C("microsoft 5.4.300", 550, "5.4.300", "Message expired", "", EXPIRED, SOFT, RETRY, TEXT),
-C("log with 4.4.7 only", 0, "4.4.7", "delayed", "", EXPIRED, SOFT, RETRY, ENHANCED),
+C("5.4.7 expired", 554, "5.4.7", "Delivery time expired", "", EXPIRED, SOFT, RETRY, HIGH, TEXT), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("exim retry timeout", 0, "", "retry timeout exceeded", "", EXPIRED, SOFT, RETRY, HIGH, TEXT), /* Exim default text (Exim specification) */
+C("qmail queue too long", 0, "", "I'm not going to try again; this message has been in the queue too long.", "", EXPIRED, SOFT, RETRY, HIGH, TEXT), /* qmail default text (qmail-smtpd, qmail-remote) */
+C("microsoft 5.4.300", 550, "5.4.300", "Message expired", "", EXPIRED, SOFT, RETRY, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com */
+C("log with 4.4.7 only", 0, "4.4.7", "delayed", "", EXPIRED, SOFT, RETRY, HIGH, ENHANCED), /* an MTA log line as smtp-bounces reads it (Postfix, Exim, qmail, Sendmail) */
 
 /* ---- local-delivery-error ---- */
-C("command died", 0, "", "Command died with status 1: \"/usr/bin/procmail\"", "", LOCAL_DELIVERY_ERROR, SOFT, RETRY, TEXT),
-C("mailer error", 554, "5.3.0", "unknown mailer error 1", "DATA_END", LOCAL_DELIVERY_ERROR, SOFT, RETRY, TEXT),
-C("lmtp deliver died", 451, "4.3.0", "Command died with status 75: \"/usr/lib/dovecot/deliver\"", "DATA_END", LOCAL_DELIVERY_ERROR, SOFT, RETRY, TEXT),
+C("command died", 0, "", "Command died with status 1: \"/usr/bin/procmail\"", "", LOCAL_DELIVERY_ERROR, SOFT, RETRY, HIGH, TEXT), /* an MTA log line as smtp-bounces reads it (Postfix, Exim, qmail, Sendmail) */
+C("mailer error", 554, "5.3.0", "unknown mailer error 1", "DATA_END", LOCAL_DELIVERY_ERROR, SOFT, RETRY, HIGH, TEXT), /* Sendmail local mailer text */
+C("lmtp deliver died", 451, "4.3.0", "Command died with status 75: \"/usr/lib/dovecot/deliver\"", "DATA_END", LOCAL_DELIVERY_ERROR, SOFT, RETRY, HIGH, TEXT), /* an MTA log line as smtp-bounces reads it (Postfix, Exim, qmail, Sendmail) */
 
 /* ---- unclassified and the fallbacks ---- */
-C("550 nothing known", 550, "", "Requested action not taken", "", UNCLASSIFIED, BLOCK, AFTER_FIX, CLASS),
-C("450 nothing known", 450, "", "Requested mail action not taken", "", UNCLASSIFIED, SOFT, RETRY, CLASS),
-C("554 transaction failed", 554, "", "Transaction failed", "RCPT", UNCLASSIFIED, BLOCK, AFTER_FIX, CLASS),
-/* "Service unavailable" says temporary only in a 4xx (421's own text); in a 5xx it
- * is Sendmail's and Postfix's lead-in to a refusal, so the codes decide there. */
-C("554 service unavailable", 554, "", "Service unavailable", "", UNCLASSIFIED, BLOCK, AFTER_FIX, CLASS),
-C("sendmail log: stat=Service unavailable, dsn=5.7.1", 0, "5.7.1", "Service unavailable", "", POLICY_REJECTED, BLOCK, AFTER_FIX, ENHANCED),
-C("no code no text", 0, "", "", "", UNCLASSIFIED, SOFT, RETRY, NONE_E),
-C("no code unknown text", 0, "", "something odd happened", "", UNCLASSIFIED, SOFT, RETRY, NONE_E),
-C("599 unknown code", 599, "", "weird", "", UNCLASSIFIED, BLOCK, AFTER_FIX, CLASS),
-C("5.0.0 says nothing", 550, "5.0.0", "Rejected", "", UNCLASSIFIED, BLOCK, AFTER_FIX, CLASS),
-C("4.0.0 says nothing", 451, "4.0.0", "Try again", "", SERVER_TEMPORARY, SOFT, RETRY, CODE),
-C("unknown command word", 550, "5.1.1", "User unknown", "XCLIENT", RECIPIENT_UNKNOWN, HARD, NEVER, ENHANCED),
-C("5.7.0 alone is vague", 554, "5.7.0", "Rejected", "", POLICY_REJECTED, BLOCK, AFTER_FIX, ENHANCED),
-C("530 beats vague 5.7.0", 530, "5.7.0", "", "", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, CODE),
-C("x.2.0 says nothing at 5xx", 550, "5.2.0", "Rejected", "", UNCLASSIFIED, BLOCK, AFTER_FIX, CLASS),
-C("4xx user unknown stays retry", 450, "4.1.1", "User unknown", "RCPT", RECIPIENT_UNKNOWN, SOFT, RETRY, ENHANCED),
-C("class disagrees: digit wins", 450, "5.1.1", "User unknown", "RCPT", RECIPIENT_UNKNOWN, SOFT, RETRY, ENHANCED),
-C("class disagrees other way", 550, "4.2.2", "Mailbox full", "RCPT", MAILBOX_FULL, SOFT, RETRY, ENHANCED),
-C("code 0 permanent enhanced", 0, "5.1.1", "", "", RECIPIENT_UNKNOWN, HARD, NEVER, ENHANCED),
-C("code 0 transient enhanced", 0, "4.1.1", "", "", RECIPIENT_UNKNOWN, SOFT, RETRY, ENHANCED),
-C("mixed case and line break", 550, "", "USER\nUNKNOWN", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, TEXT),
-C("8-bit text around a phrase", 550, "", "Benutzer unbekannt \xc3\xa4\xc3\xb6 user unknown \xff", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, TEXT),
-C("phrase at the very end", 550, "", "x relay access denied", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, TEXT),
-C("phrase is the whole text", 550, "", "relay access denied", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, TEXT),
-C("phrase cut short", 550, "", "relay access denie", "", UNCLASSIFIED, BLOCK, AFTER_FIX, CLASS),
-C("please try later not at 5xx", 550, "", "Please try again later", "", UNCLASSIFIED, BLOCK, AFTER_FIX, CLASS),
+C("550 nothing known", 550, "", "Requested action not taken", "", UNCLASSIFIED, BLOCK, AFTER_FIX, LOW, CLASS), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("450 nothing known", 450, "", "Requested mail action not taken", "", UNCLASSIFIED, SOFT, RETRY, LOW, CLASS), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("554 transaction failed", 554, "", "Transaction failed", "RCPT", UNCLASSIFIED, BLOCK, AFTER_FIX, LOW, CLASS), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("554 service unavailable", 554, "", "Service unavailable", "", UNCLASSIFIED, BLOCK, AFTER_FIX, LOW, CLASS), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("sendmail log: stat=Service unavailable, dsn=5.7.1", 0, "5.7.1", "Service unavailable", "", POLICY_REJECTED, BLOCK, AFTER_FIX, LOW, ENHANCED), /* Sendmail default text (its cf README and sources) */
+C("no code no text", 0, "", "", "", UNCLASSIFIED, SOFT, RETRY, LOW, NONE_E), /* constructed: checks the matcher or the vocabulary, not a real reply */
+C("no code unknown text", 0, "", "something odd happened", "", UNCLASSIFIED, SOFT, RETRY, LOW, NONE_E), /* constructed: checks the matcher or the vocabulary, not a real reply */
+C("599 unknown code", 599, "", "weird", "", UNCLASSIFIED, BLOCK, AFTER_FIX, LOW, CLASS), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("5.0.0 says nothing", 550, "5.0.0", "Rejected", "", UNCLASSIFIED, BLOCK, AFTER_FIX, LOW, CLASS), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("4.0.0 says nothing", 451, "4.0.0", "Try again", "", SERVER_TEMPORARY, SOFT, RETRY, LOW, CODE), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("unknown command word", 550, "5.1.1", "User unknown", "XCLIENT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* Sendmail default text, answering a verb the library does not know */
+C("5.7.0 alone is vague", 554, "5.7.0", "Rejected", "", POLICY_REJECTED, BLOCK, AFTER_FIX, LOW, ENHANCED), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("530 beats vague 5.7.0", 530, "5.7.0", "", "", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, LOW, CODE), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("x.2.0 says nothing at 5xx", 550, "5.2.0", "Rejected", "", UNCLASSIFIED, BLOCK, AFTER_FIX, LOW, CLASS), /* RFC 5321 s.4.2.2/4.3.2 and the IANA enhanced status registry (RFC 3463) */
+C("4xx user unknown stays retry", 450, "4.1.1", "User unknown", "RCPT", RECIPIENT_UNKNOWN, SOFT, RETRY, HIGH, TEXT), /* Sendmail default text as a deferral */
+C("class disagrees: digit wins", 450, "5.1.1", "User unknown", "RCPT", RECIPIENT_UNKNOWN, SOFT, RETRY, HIGH, TEXT), /* a server whose enhanced class disagrees with its code */
+C("class disagrees other way", 550, "4.2.2", "Mailbox full", "RCPT", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* a server whose enhanced class disagrees with its code */
+C("code 0 permanent enhanced", 0, "5.1.1", "", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, ENHANCED), /* constructed: checks the matcher or the vocabulary, not a real reply */
+C("code 0 transient enhanced", 0, "4.1.1", "", "", RECIPIENT_UNKNOWN, SOFT, RETRY, HIGH, ENHANCED), /* constructed: checks the matcher or the vocabulary, not a real reply */
+C("mixed case and line break", 550, "", "USER\nUNKNOWN", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* constructed: checks the matcher or the vocabulary, not a real reply */
+C("8-bit text around a phrase", 550, "", "Benutzer unbekannt \xc3\xa4\xc3\xb6 user unknown \xff", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* constructed: checks the matcher or the vocabulary, not a real reply */
+C("phrase at the very end", 550, "", "x relay access denied", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, HIGH, TEXT), /* constructed: checks the matcher or the vocabulary, not a real reply */
+C("phrase is the whole text", 550, "", "relay access denied", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, HIGH, TEXT), /* constructed: checks the matcher or the vocabulary, not a real reply */
+C("phrase cut short", 550, "", "relay access denie", "", UNCLASSIFIED, BLOCK, AFTER_FIX, LOW, CLASS), /* constructed: checks the matcher or the vocabulary, not a real reply */
+C("please try later not at 5xx", 550, "", "Please try again later", "", UNCLASSIFIED, BLOCK, AFTER_FIX, LOW, CLASS), /* constructed: checks the matcher or the vocabulary, not a real reply */
+
+/* ---- provider identifiers, conflict rules, word families, recipient-filtered, confidence ---- */
+C("gmail ?p=NoSuchUser without its enhanced code", 550, "", "The email account that you tried to reach does not exist. Please try\ndouble-checking the recipient's email address for typos or\nunnecessary spaces. For more information, go to\n https://support.google.com/mail/?p=NoSuchUser a640c23a62f3a-a9a1b2c3d4e5f.123 - gsmtp", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail ?p=DisabledUser", 550, "5.2.1", "The email account that you tried to reach is disabled. Learn more at\nhttps://support.google.com/mail/?p=DisabledUser a640c23a62f3a - gsmtp", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail ?p=OverQuotaPerm", 552, "5.2.2", "The email account that you tried to reach is over quota. Please direct\nthe recipient to https://support.google.com/mail/?p=OverQuotaPerm a640c23a62f3a - gsmtp", "RCPT", MAILBOX_FULL, SOFT, RETRY, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail ?p=ReceivingRate 4xx", 450, "4.2.1", "The user you are trying to contact is receiving mail too quickly. Please\nresend your message at a later time. If the user is able to receive\nmail at that time, your message will be delivered. For more\ninformation, go to https://support.google.com/mail/?p=ReceivingRate a640c23a62f3a - gsmtp", "RCPT", RATE_LIMITED, SOFT, RETRY, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail ?p=ReceivingRatePermanent", 550, "5.2.1", "The user you are trying to contact is receiving mail at a rate that\nprevents additional messages from being delivered. For more\ninformation, go to https://support.google.com/mail/?p=ReceivingRatePermanent a640c23a62f3a - gsmtp", "RCPT", RATE_LIMITED, SOFT, RETRY, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail ?p=UnsolicitedMessageError", 550, "5.7.1", "[192.0.2.1      12] Our system has detected that this message is\nlikely unsolicited mail. To reduce the amount of spam sent to Gmail,\nthis message has been blocked. For more information, go to\n https://support.google.com/mail/?p=UnsolicitedMessageError\n a640c23a62f3a - gsmtp", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail ?p=UnsolicitedRateLimitError", 421, "4.7.0", "[192.0.2.1      15] Our system has detected an unusual rate of\nunsolicited mail originating from your IP address. To protect our\nusers from spam, mail sent from your IP address has been temporarily\nrate limited. For more information, go to\n https://support.google.com/mail/?p=UnsolicitedRateLimitError to\nreview our Bulk Email Senders Guidelines. a640c23a62f3a - gsmtp", "DATA_END", RATE_LIMITED, SOFT, RETRY, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail 4.7.27 is Gmail's SPF failure, not null MX", 421, "4.7.27", "Your email has been rate limited because SPF authentication didn't pass\nfor this message. Gmail requires all bulk email senders to authenticate\nwith SPF. For more information, go to\nhttps://support.google.com/mail/answer/81126#authentication a640c23a62f3a - gsmtp", "DATA_END", SENDER_AUTH_FAILED, SOFT, RETRY, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail 5.7.27 SPF failure", 550, "5.7.27", "Your email has been blocked because the sender is unauthenticated.\nGmail requires all senders to authenticate with either SPF or DKIM. a640c23a62f3a - gsmtp", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail 4.7.28 SPF domain rate", 421, "4.7.28", "Gmail has detected an unusual rate of unsolicited mail originating\nfrom your SPF domain. To protect our users from spam, mail sent from\nyour domain has been temporarily rate limited. a640c23a62f3a - gsmtp", "DATA_END", RATE_LIMITED, SOFT, RETRY, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail 4.7.28 DKIM domain rate", 421, "4.7.28", "Gmail has detected an unusual rate of unsolicited mail originating\nfrom your DKIM domain. To protect our users from spam, mail sent from\nyour domain has been temporarily rate limited. a640c23a62f3a - gsmtp", "DATA_END", RATE_LIMITED, SOFT, RETRY, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail 5.7.28 URL domain blocked", 550, "5.7.28", "Gmail has detected an unusual rate of unsolicited mail containing one\nof your URL domains. To protect our users from spam, mail with the URL\nhas been blocked. a640c23a62f3a - gsmtp", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail 4.7.30 DKIM did not pass", 421, "4.7.30", "Your email has been rate limited because DKIM authentication didn't\npass for this message. a640c23a62f3a - gsmtp", "DATA_END", SENDER_AUTH_FAILED, SOFT, RETRY, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail 4.7.32 From not aligned", 421, "4.7.32", "Your email has been rate limited because the From: header (RFC5322) in\nthis message isn't aligned with either the authenticated SPF or DKIM\norganizational domain. a640c23a62f3a - gsmtp", "DATA_END", SENDER_AUTH_FAILED, SOFT, RETRY, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail 4.7.27 from another server is the registry's null MX", 450, "4.7.27", "Sender address has null MX", "MAIL", SENDER_REJECTED, SOFT, RETRY, HIGH, TEXT), /* RFC 7505 s.4.2 and the IANA registry: x.7.27 sender address has null MX */
+C("gmail ?p=BadCredentials alone", 535, "", "Username and Password not accepted. Learn more at\nhttps://support.google.com/mail/?p=BadCredentials a640c23a62f3a - gsmtp", "AUTH", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail ?p=MaxSizeError", 552, "5.3.4", "Your message exceeded Google's message size limits. Please visit\nhttps://support.google.com/mail/?p=MaxSizeError to view our size guidelines. a640c23a62f3a - gsmtp", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("gmail ?p=BlockedAttachment", 552, "5.7.0", "This message was blocked because its content presents a potential\nsecurity issue. Please visit\nhttps://support.google.com/mail/?p=BlockedAttachment to review our\nattachment guidelines. a640c23a62f3a - gsmtp", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("microsoft 5.4.1 access denied is an unknown recipient", 550, "5.4.1", "Recipient address rejected: Access denied. For more information see https://aka.ms/EXOSmtpErrors [DB5EUR03FT012.eop-EUR03.prod.protection.outlook.com]", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft 5.4.1 access denied at DATA_END stays high", 550, "5.4.1", "Recipient address rejected: Access denied. AS(201806281) [BN8NAM11FT003.eop-nam11.prod.protection.outlook.com]", "DATA_END", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("4.4.1 access denied is not Microsoft's recipient check", 451, "4.4.1", "Access denied, please try again later", "RCPT", REPUTATION, SOFT, RETRY, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft RESOLVER.ADR.RecipNotFound with 5.1.1", 550, "5.1.1", "RESOLVER.ADR.RecipNotFound; not found", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft RESOLVER.ADR.ExRecipNotFound", 550, "5.1.1", "RESOLVER.ADR.ExRecipNotFound; not found", "DATA_END", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft RESOLVER.RST.AuthRequired", 550, "5.7.1", "RESOLVER.RST.AuthRequired; authentication required", "DATA_END", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft RESOLVER.RST.NotAuthorized", 550, "5.7.1", "RESOLVER.RST.NotAuthorized; not authorized", "DATA_END", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft RecipSizeLimit", 550, "5.2.3", "RESOLVER.RST.RecipSizeLimit; message too large for this recipient", "DATA_END", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft 5.7.509 dmarc by code", 550, "5.7.509", "Access denied, sending domain example.com does not pass DMARC verification and has a DMARC policy of reject.", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft 5.7.510 no ipv6", 550, "5.7.510", "Access denied, example.org does not accept email over IPv6", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft 5.7.511 banned sender", 550, "5.7.511", "Access denied, banned sender[192.0.2.1]. To request removal from this list please forward this message to delist@messaging.microsoft.com.", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft 5.7.512 from header", 550, "5.7.512", "Access denied, message must be RFC 5322 section 3.6.2 compliant and include a valid From address", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft 5.7.515 authentication level", 550, "5.7.515", "Access denied, sending domain example.com doesn't meet the required authentication level.", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft 5.7.606 banned ip", 550, "5.7.606", "Access denied, banned sending IP [192.0.2.1]. To request removal from this list please visit https://sender.office.com/", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft 5.7.708 by code alone", 550, "5.7.708", "Service unavailable.", "MAIL", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft 5.7.750 unregistered domain", 550, "5.7.750", "Service unavailable. Client blocked from sending from unregistered domains.", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft 4.7.650 ip reputation", 451, "4.7.650", "The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation. For e-mail delivery information, see https://aka.ms/postmaster", "RCPT", REPUTATION, SOFT, RETRY, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft S3150 block list", 550, "5.7.1", "Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors.", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft rejected by recipient is its filter", 550, "5.7.1", "Access denied, rejected by recipient [BN8NAM11FT003.eop-nam11.prod.protection.outlook.com]", "RCPT", RECIPIENT_FILTERED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft SubmissionQuotaExceeded", 554, "5.2.0", "STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Failed to process message due to a permanent exception with message Cannot submit message.", "DATA_END", RATE_LIMITED, SOFT, RETRY, HIGH, PROVIDER), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("microsoft domain not reachable", 554, "", "The mail could not be delivered to the recipient because the domain is not reachable. Please check the domain and try again (-1915321397:308:-2147467259)", "", DOMAIN_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* Exchange Online NDR reference, learn.microsoft.com (non-delivery-reports-in-exchange-online) */
+C("yahoo TSS04 deferral", 421, "4.7.0", "[TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes", "RCPT", REPUTATION, SOFT, RETRY, HIGH, PROVIDER), /* Yahoo Sender Hub SMTP error codes, senders.yahooinc.com/smtp-error-codes */
+C("yahoo TSS04 at MAIL is the IP's, not the sender's", 421, "4.7.0", "[TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes", "MAIL", REPUTATION, SOFT, RETRY, HIGH, PROVIDER), /* Yahoo Sender Hub SMTP error codes, senders.yahooinc.com/smtp-error-codes */
+C("yahoo TSS09", 421, "4.7.0", "[TSS09] All messages from 192.0.2.1 will be permanently deferred; Retrying will NOT succeed. See https://postmaster.yahooinc.com/error-codes", "MAIL", REPUTATION, SOFT, RETRY, HIGH, PROVIDER), /* Yahoo Sender Hub SMTP error codes, senders.yahooinc.com/smtp-error-codes */
+C("yahoo TS02 complaints", 421, "4.7.0", "[TS02] Messages from 192.0.2.1 temporarily deferred due to user complaints - 4.16.56.1; see https://postmaster.yahooinc.com/error-codes", "RCPT", REPUTATION, SOFT, RETRY, HIGH, PROVIDER), /* Yahoo Sender Hub SMTP error codes, senders.yahooinc.com/smtp-error-codes */
+C("yahoo TS03 permanent", 421, "4.7.0", "[TS03] All messages from 192.0.2.1 will be permanently deferred; Retrying will NOT succeed. See https://postmaster.yahooinc.com/error-codes", "MAIL", CLIENT_BLOCKED, SOFT, RETRY, HIGH, PROVIDER), /* Yahoo Sender Hub SMTP error codes, senders.yahooinc.com/smtp-error-codes */
+C("yahoo BL21 spamhaus", 553, "5.7.1", "[BL21] Connections will not be accepted from 192.0.2.1, because the ip is in Spamhaus's list; see https://postmaster.yahooinc.com/error-codes", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Yahoo Sender Hub SMTP error codes, senders.yahooinc.com/smtp-error-codes */
+C("yahoo GL01 greylisting", 451, "4.7.1", "[GL01] Message from 192.0.2.1 temporarily deferred - 4.16.50. Please refer to https://postmaster.yahooinc.com/error-codes", "RCPT", GREYLISTED, SOFT, RETRY, HIGH, PROVIDER), /* Yahoo Sender Hub SMTP error codes, senders.yahooinc.com/smtp-error-codes */
+C("aol TSS04", 421, "4.7.0", "[TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes", "DATA_END", REPUTATION, SOFT, RETRY, HIGH, PROVIDER), /* Yahoo Sender Hub SMTP error codes, senders.yahooinc.com/smtp-error-codes */
+C("orange OFR_999 service refused", 421, "", "mwinf5c77 ME Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR_999 [999]", "CONNECT", CLIENT_BLOCKED, SOFT, RETRY, HIGH, PROVIDER), /* Orange postmaster, postmaster.orange.fr */
+C("orange OFR004_104 too many connections", 421, "", "mwinf5c10 ME Trop de connexions, veuillez verifier votre configuration. Too many connections, slow down. OFR004_104 [104]", "CONNECT", RATE_LIMITED, SOFT, RETRY, HIGH, PROVIDER), /* Orange postmaster, postmaster.orange.fr */
+C("orange OFR_506 reputation", 550, "5.7.1", "Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR_506 [506]", "MAIL", REPUTATION, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Orange postmaster, postmaster.orange.fr */
+C("orange recipient account blocked", 550, "5.5.0", "Le compte du destinataire est bloque. The recipient account is blocked. LPN007_4", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* Orange postmaster, postmaster.orange.fr */
+C("godaddy IB607 with 5.1.1 is a rate, not the address", 550, "5.1.1", "<bob@example.com>  - 203.0.113.222 has sent to too many recipients this hour. IB607  <http://x.co/rlbounce>", "RCPT", RATE_LIMITED, SOFT, RETRY, HIGH, PROVIDER), /* GoDaddy help 40685 "Fix rejected email with a bounce error" */
+C("godaddy IB605 alone", 554, "", "203.0.113.222 has exceeded its limit. IB605", "RCPT", RATE_LIMITED, SOFT, RETRY, HIGH, PROVIDER), /* GoDaddy help 40685 "Fix rejected email with a bounce error" */
+C("godaddy IB212 spam", 552, "5.2.0", "This message has been rejected due to content judged to be spam\nby the internet community IB212", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* GoDaddy help 40685 "Fix rejected email with a bounce error" */
+C("cox AUP#CXBL", 554, "", "cdptpa-ibmx02.email.rr.com ESMTP not accepting connections from 192.0.2.1; AUP#CXBL", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Cox postmaster error codes, cox.com/residential/support/email-error-codes.html */
+C("cox AUP#CDRBL with 5.1.0 at MAIL", 550, "5.1.0", "<bounce@mailer.example.com> sender rejected. Refer to Error Codes section at https://www.cox.com/residential/support/email-error-codes.html for more information. AUP#CDRBL", "MAIL", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Cox postmaster error codes, cox.com/residential/support/email-error-codes.html */
+C("cox AUP#CXMXRT", 452, "", "<alice@example.com> sender rate limit exceeded. Refer to Error Codes section for more information. AUP#CXMXRT", "RCPT", RATE_LIMITED, SOFT, RETRY, HIGH, PROVIDER), /* Cox postmaster error codes, cox.com/residential/support/email-error-codes.html */
+C("cox AUP#CXRDNS", 554, "", "not accepting connections from 192.0.2.1, no reverse DNS. AUP#CXRDNS", "CONNECT", REVERSE_DNS, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Cox postmaster error codes, cox.com/residential/support/email-error-codes.html */
+C("cox AUP#CXSNDR", 550, "", "<> message rejected. Refer to Error Codes section for more information. AUP#CXSNDR", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* Cox postmaster error codes, cox.com/residential/support/email-error-codes.html */
+C("spectrum AUP#In-1310 with 5.1.0", 550, "5.1.0", "<0100@amazonses.example> sender rejected. Please see https://www.spectrum.net/support/internet/understanding-email-error-codes for more information. AUP#In-1310", "MAIL", RATE_LIMITED, SOFT, RETRY, HIGH, PROVIDER), /* Spectrum email error codes, spectrum.net/support/internet/understanding-email-error-codes */
+C("icloud CS01 content", 554, "5.7.1", "[CS01] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* iCloud postmaster, support.apple.com/102322 */
+C("icloud HM08 policy", 554, "5.7.1", "[HM08] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137", "DATA_END", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* iCloud postmaster, support.apple.com/102322 */
+C("qq mailbox not found", 550, "", "Mailbox not found. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000728", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* QQ Mail help, service.mail.qq.com */
+C("qq ip frequency limited", 550, "", "Ip frequency limited [V2VkIEFwciAgMyAxNjozNjo1OSBKU1QgMjAxOQo=] Blocked", "DATA_END", RATE_LIMITED, SOFT, RETRY, HIGH, TEXT), /* QQ Mail help, service.mail.qq.com */
+C("qq content denied", 550, "", "Mail content denied. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000726", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* QQ Mail help, service.mail.qq.com */
+C("mail.ru spam", 550, "", "spam message rejected. Please visit http://help.mail.ru/notspam-support/id?c=abc or report details to abuse@corp.mail.ru. Error code: 0123.", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* Mail.ru postmaster help, help.mail.ru/mail/postmaster */
+C("yandex spam", 554, "5.7.1", "[2] Message rejected under suspicion of SPAM; https://ya.cc/1IrBc 1234567890-abcdEfGhIj", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* Yandex mail error messages, yandex.com/support/mail */
+C("docomo unknown user after data (C4)", 550, "", "Unknown user bob@docomo.ne.jp", "DATA_END", RECIPIENT_UNKNOWN, HARD, NEVER, LOW, TEXT), /* NTT Communications support FAQ: docomo answers a reception refusal with 550 Unknown user */
+C("softbank unknown user after data (C4)", 550, "", "Unknown user bob@i.softbank.jp", "DATA_END", RECIPIENT_UNKNOWN, HARD, NEVER, LOW, TEXT), /* SoftBank anti-spam settings page: refused senders get the same answer as unknown users */
+C("kddi user unknown after data (C4)", 550, "", ": User unknown", "DATA_END", RECIPIENT_UNKNOWN, HARD, NEVER, LOW, TEXT), /* au (KDDI) reception settings page; same text in Sisimai's rhost-kddi-01 */
+C("unknown user at RCPT stays high", 550, "", "Unknown user bob@example.jp", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* Sendmail-style default text (the carriers' MTA at RCPT) */
+C("C1: overquota text beats 5.1.1", 552, "5.1.1", "<bob@orange.fr>: Boite du destinataire pleine. Recipient overquota", "RCPT", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* Orange's refusal as recorded in real bounces (Sisimai's rhost-franceptt samples) */
+C("C1: blacklisted text beats 5.2.1", 550, "5.2.1", "<bob@example.fr>: Your IP address is blacklisted", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* constructed: checks the matcher or the vocabulary, not a real reply */
+C("C1: user unknown text beats 5.2.1", 550, "5.2.1", "<bob@example.jp>... User Unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* Sendmail with a custom access map (Sisimai's lhost-postfix-02 and others) */
+C("C1: frozen mailbox beats a bare 550 at RCPT", 550, "", "Mailbox is frozen. See http://mail.i.ua/err/3/", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* i.ua's refusal (Sisimai's rhost-iua-01) */
+C("C1: spam list beats a bare 550 at RCPT", 550, "", "Denied due to spam list", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* a blocklist refusal at RCPT, family named in the issue */
+C("C3: authentication beats a named sender", 550, "5.7.1", "<alice@example.org>: Sender address rejected: SPF check failed", "MAIL", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix policy service (postfix-policyd-spf) refusal */
+C("C3: named sender beats an unknown domain", 450, "4.1.8", "<bounce@nowhere.invalid>: Sender address rejected: Domain not found", "MAIL", SENDER_REJECTED, SOFT, RETRY, HIGH, TEXT), /* Postfix reject_unknown_sender_domain default text */
+C("C3: named blocklist beats reputation", 554, "", "Service unavailable; Client host [192.0.2.1] blocked using Barracuda Reputation; http://www.barracudanetworks.com/reputation/?r=1&ip=192.0.2.1", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix reject_rbl_client default text with Barracuda's list */
+C("C3: reputation beats the rate limit it causes", 421, "4.7.0", "This message is suspicious due to the very low reputation of the sending domain. To best protect our users from spam, the message has been temporarily rate limited.", "DATA_END", REPUTATION, SOFT, RETRY, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("C3: a temporary DNS answer beats the domain it names", 0, "", "Host or domain name not found. Name service error for name=example.org type=MX: Host not found, try again", "", NETWORK_ERROR, SOFT, RETRY, HIGH, TEXT), /* Postfix smtp client log text */
+C("C3: relay beats the quoted recipient address", 554, "5.7.1", "<bob@example.net>: Relay access denied", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix reject_unauth_destination default text */
+C("C5: unknown user at MAIL is the sender's", 553, "5.1.0", "<alice@example.org>: Sender address rejected: User unknown in local recipient table", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Postfix reject_unlisted_sender default text */
+C("C5: 5.1.1 at MAIL is the sender's", 550, "5.1.1", "<nobody@example.org>... User unknown", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Sendmail check_mail for a local sender */
+C("C2: bare 550 at RCPT is not hard", 550, "", "Requested action not taken: mailbox unavailable", "RCPT", RECIPIENT_UNKNOWN, SOFT, RETRY, LOW, COMMAND), /* RFC 5321 s.4.2.2: the 550 default text */
+C("C2: 5.1.0 at RCPT is not hard", 550, "5.1.0", "Address rejected", "RCPT", RECIPIENT_UNKNOWN, SOFT, RETRY, LOW, COMMAND), /* the registry's x.1.0 other address status */
+C("step 3: 5.1.1 alone is hard and high", 550, "5.1.1", "Rejected", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, ENHANCED), /* RFC 3463 x.1.1 bad destination mailbox address */
+C("generic try again later is not greylisting", 451, "4.3.0", "Temporary system failure, please try again later", "DATA_END", SERVER_TEMPORARY, SOFT, RETRY, LOW, TEXT), /* issue family 3: Exim's default for a temporary local error */
+C("greylisted in brackets beats try later", 451, "", "Temporary local problem - please try later (greylisted)", "RCPT", GREYLISTED, SOFT, RETRY, HIGH, TEXT), /* Exim greylist ACL text as deployed */
+C("bare word spam after the data", 554, "5.7.0", "Reject, id=20025-09 - SPAM", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* amavisd-new default reject text */
+C("UBE after the data", 550, "5.7.1", "Message content rejected, UBE, id=00000-22-225", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* Barracuda content filter reject text */
+C("spam before the data names no content", 550, "5.7.1", "Rejected: sending host listed as spam source", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* a blocklist refusal at RCPT */
+C("spf word", 550, "", "Bad SPF records for [example.org:192.0.2.2], see http://spf.pobox.com/", "MAIL", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Exim SPF ACL text */
+C("dnsbl word", 554, "", "Your IP 192.0.2.1 is on a DNSBL, see https://www.spamhaus.org/query/ip/192.0.2.1", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* a DNSBL refusal at the greeting */
+C("listed at spamcop", 550, "5.7.1", "Rejected because 192.0.2.1 is listed at bl.spamcop.net", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* SpamCop's documented lookup text */
+C("frequency limited", 550, "", "Connection frequency limited [Q1YzZ3kxdnRYYnpkbVZ0MAo+QTMzMTMzRjUxNzQ4Cg]", "DATA_END", RATE_LIMITED, SOFT, RETRY, HIGH, TEXT), /* QQ Mail help, service.mail.qq.com */
+C("inactive mailbox", 550, "5.2.1", "Inactive mailbox: bob@example.org", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* a disabled-account refusal */
+C("temporarily locked account", 550, "5.7.1", "<bob@example.com>: Recipient address rejected: User bob@example.com temporary locked. Please try again later!", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* Sisimai's lhost-amazonses-19 */
+C("user not exist", 550, "", "<bob@example.co.jp>... User not exist", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* McAfee gateway text (Sisimai's lhost-mcafee-05) */
+C("multiple addresses in From", 550, "5.7.1", "[192.0.2.222      13] Messages with multiple addresses in From: header are not accepted.", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, TEXT), /* Gmail error list, support.google.com/a/answer/3726730 */
+C("message content rejected SES", 500, "5.6.1", "Message content rejected", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* Amazon SES receiving: content filter refusal */
+C("smtp authentication needed", 550, "", "Please turn on SMTP Authentication in your mail client.", "MAIL", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Broadcom MessageLabs documented refusal */
+C("unauthenticated senders", 550, "", "Unauthenticated senders not allowed", "MAIL", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* a submission server's AUTH requirement */
+C("bad dns ptr", 554, "", "mail.com (mxgmxus002) Nemesis ESMTP Service not available\nNo SMTP service\nBad DNS PTR resource record.\nFor explanation visit http://postmaster.gmx.com/en/error-messages?ip=192.0.2.22&c=rdns", "CONNECT", REVERSE_DNS, BLOCK, AFTER_FIX, HIGH, TEXT), /* GMX postmaster error messages */
+C("not configured to relay", 501, "", "Rcpt-To validation failed: RCPT TO not accepted: 5.7.1 This system is not configured to relay mail from <alice@example.org> to <bob@example.net>", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, HIGH, TEXT), /* a gateway's relay refusal */
+C("purported responsible address", 550, "5.7.1", "can't determine Purported Responsible Address", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Courier Sender ID (RFC 4407) text */
+C("service currently unavailable 554", 554, "", "Service currently unavailable", "", SERVER_TEMPORARY, SOFT, RETRY, LOW, TEXT), /* SurfControl gateway text */
+C("recipient preferences", 550, "5.1.1", "RCP-P2 http://postmaster.facebook.com/response_codes?ip=192.0.2.135#rcp Refused due to recipient preferences", "RCPT", RECIPIENT_FILTERED, BLOCK, AFTER_FIX, HIGH, TEXT), /* Facebook postmaster response codes */
+C("blocked by recipient", 550, "5.7.1", "Your message was blocked by the recipient", "RCPT", RECIPIENT_FILTERED, BLOCK, AFTER_FIX, HIGH, TEXT), /* a recipient blocked-senders refusal */
+C("recipient has blocked the sender", 554, "5.7.1", "The recipient has blocked messages from this sender", "DATA_END", RECIPIENT_FILTERED, BLOCK, AFTER_FIX, HIGH, TEXT), /* a webmail blocked-senders refusal */
+C("blocked senders list", 550, "5.7.1", "Sender is on the recipient's blocked senders list", "RCPT", RECIPIENT_FILTERED, BLOCK, AFTER_FIX, HIGH, TEXT), /* a blocked-senders refusal */
+C("recipient-filtered 4xx is soft", 450, "4.7.1", "Refused by recipient: sender not on the allow list", "RCPT", RECIPIENT_FILTERED, SOFT, RETRY, HIGH, TEXT), /* a recipient allow-list deferral */
+C("greeting 554 bare is low", 554, "", "", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, LOW, COMMAND), /* RFC 5321 s.3.1: a 554 greeting refuses the client */
+C("535 bare is code and low", 535, "", "", "", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, LOW, CODE), /* RFC 4954 s.6: 535 authentication credentials invalid */
+C("5.7.1 alone is vague and low", 550, "5.7.1", "Delivery not authorized", "", POLICY_REJECTED, BLOCK, AFTER_FIX, LOW, TEXT), /* RFC 3463 x.7.1 default text */
+C("250 is high", 250, "2.1.5", "Ok", "RCPT", NONE, NONE_B, NOT_NEEDED, HIGH, CLASS), /* Postfix default acceptance */
+
+/* ---- Sisimai's public bounce corpus (development set) ---- */
+C("sisimai lhost-amavis-01", 550, "5.1.1", "<neko@example.co.jp>: Recipient address rejected: User unknown in virtual mailbox table", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-amavis-01, lhost-amavis-02 */
+C("sisimai lhost-amavis-03", 554, "5.7.0", "Reject, id=20025-09 - SPAM", "", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-amavis-03; Sisimai: notcompliantrfc (from the whole bounce); the reply itself says SPAM */
+C("sisimai lhost-amazonses-01", 550, "5.1.0", "- Unknown address error 550-'5.7.1 <000001321defbd2a-788e31c8-2be1-422f-a8d4-cf7765cc9ed7-000000@email-bounces.amazonses.com>... Access denied' (delivery attempts: 0)", "", CLIENT_BLOCKED, BLOCK, AFTER_FIX, LOW, TEXT), /* lhost-amazonses-01; Sisimai: securityerror (from the SES bounce); the reply only quotes "Access denied" */
+C("sisimai lhost-amazonses-02", 550, "5.3.0", "- Other mail system problem 550-'Unknown user this-local-part-does-not-exist-on-the-server@docomo.ne.jp' (delivery attempts: 0)", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-amazonses-02 */
+C("sisimai lhost-amazonses-03", 550, "5.1.0", "- Unknown address error 550-'5.2.2 <kijitora@example.jp>... Mailbox Full' (delivery attempts: 0)", "", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* lhost-amazonses-03 */
+C("sisimai lhost-amazonses-05", 550, "5.1.1", "user unknown", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-amazonses-05, lhost-amazonses-06 */
+C("sisimai lhost-amazonses-07", 550, "5.7.6", "Failed to delivery", "", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, ENHANCED), /* lhost-amazonses-07; Sisimai: securityerror; x.7.6 is the registry's cryptographic failure, a content matter */
+C("sisimai lhost-amazonses-08", 550, "5.7.9", "Rejected", "", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, ENHANCED), /* lhost-amazonses-08 */
+C("sisimai lhost-amazonses-14", 554, "5.7.1", "<a8-95.smtp-out.amazonses.com[203.0.113.22]>: Client host rejected: blocked using mail.neko.example.org; Please see http://mail.neko.example.org/rbl/?ip=203.0.113.22 to send.", "", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-amazonses-14 */
+C("sisimai lhost-amazonses-15", 554, "5.7.1", "<e22-33.smtp-out.amazonses.com[192.0.2.127]>: Client host rejected: blocked using mail.neko.example.com; Please see http://mail.neko.example.com/rbl/?ip=192.0.2.127 to send.", "", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-amazonses-15 */
+C("sisimai lhost-amazonses-16", 521, "5.7.1", "Service unavailable; client [203.0.113.225] blocked using dnsbl.sorbs.net Please see http://support.mailhostbox.com/email-administrators-guide-error-codes/ for explanation of the problem.", "", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-amazonses-16 */
+C("sisimai lhost-amazonses-17", 554, "", "4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>", "", NETWORK_ERROR, SOFT, RETRY, HIGH, TEXT), /* lhost-amazonses-17, lhost-amazonworkmail-05, lhost-amazonworkmail-07 */
+C("sisimai lhost-amazonses-18", 550, "5.4.4", "Invalid domain", "", DOMAIN_UNKNOWN, HARD, NEVER, HIGH, ENHANCED), /* lhost-amazonses-18 */
+C("sisimai lhost-amazonses-19", 550, "5.7.1", "<kijitora@example.com>: Recipient address rejected: User kijitora@example.com temporary locked. Please try again later!", "", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* lhost-amazonses-19 */
+C("sisimai lhost-amazonses-20", 550, "5.2.1", "The email account that you tried to reach is disabled. Learn more at  https://support.google.com/mail/?p=DisabledUser 000000000000eee.000 - gsmtp", "", MAILBOX_DISABLED, SOFT, RETRY, HIGH, PROVIDER), /* lhost-amazonses-20 */
+C("sisimai lhost-amazonses-21", 554, "5.7.1", "<kijitora@example.com>: Relay access denied", "", RELAY_DENIED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-amazonses-21 */
+C("sisimai lhost-amazonworkmail-01", 550, "5.1.1", "<kijitora@example.jp>... User Unknown", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-amazonworkmail-01, lhost-messagingserver-01, lhost-outlook-02, lhost-sendgrid-01, rhost-outlook-02 */
+C("sisimai lhost-amazonworkmail-02", 550, "5.2.1", "<filtered@example.jp>... User Unknown", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-amazonworkmail-02 */
+C("sisimai lhost-amazonworkmail-03", 550, "5.3.5", "<kuroneko@example.org>... Internal System Error", "", SERVER_MISCONFIGURED, SOFT, RETRY, HIGH, ENHANCED), /* lhost-amazonworkmail-03 */
+C("sisimai lhost-amazonworkmail-04", 550, "5.2.2", "<chatoraneko@example.jp>... Mailbox Full", "", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* lhost-amazonworkmail-04 */
+C("sisimai lhost-amazonworkmail-08", 550, "5.2.2", "<kijitora@libsisimai.org>... Mailbox Full", "", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* lhost-amazonworkmail-08 */
+C("sisimai lhost-barracuda-01", 550, "5.7.1", "Message content rejected, UBE, id=00000-22-225", "", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-barracuda-01 */
+C("sisimai lhost-barracuda-02", 550, "5.7.1", "Message content rejected, UBE, id=22220-02-222", "", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-barracuda-02 */
+C("sisimai lhost-bigfoot-02", 553, "", "Invalid recipient kijitora@example.org (Mode: normal)", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-bigfoot-02 */
+C("sisimai lhost-courier-01", 550, "5.1.1", "<kijitora@example.co.jp>... User Unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-courier-01 */
+C("sisimai lhost-courier-02", 550, "", "Unknown user kijitora@example.jp", "DATA_END", RECIPIENT_UNKNOWN, HARD, NEVER, LOW, TEXT), /* lhost-courier-02 */
+C("sisimai lhost-courier-03", 550, "5.7.1", "can't determine Purported Responsible Address", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-courier-03 */
+C("sisimai lhost-exchange2007-01", 550, "5.1.1", "RESOLVER.ADR.RecipNotFound; not found", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* lhost-exchange2007-01, lhost-exchange2007-06, lhost-exchange2007-07 */
+C("sisimai lhost-exchange2007-02", 550, "5.2.2", "STOREDRV.Deliver: mailbox full. The following information should help identify the cause: \"MapiExceptionShutoffQuotaExceeded:00.00000:FF000000, 00.00000:0000000094000000000000000000000000000000, 000.00000:00000000, 000.00000:FF000000, 000.00000:DD040000, 0.00000:00000000, 0.00002:FF000000, 000.00000:EEE00000, 000.0000:00000000, 000.00000:EE000000, 0.0000:FF000000, 0.0000:FFFFF000, 0.0000:00000000, 0.0000:00000000, 0.0000:00000000, 0.0000:00000000, 0.0000:00000000, 0.00000:FFFF0000, 0.0000:00000000, 000.0000:FF000000, 0.00000:FFFFFFFF, 000.00000:EEEE0000, 0.00000:00000000, 0.00000:00000000, 0.00000:00000000, 0.0000:00000000, 0.00000:00000000, 0.00000:00000000, 0.00000:EEEE0000, 0.00000:EEEE0000\".", "", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* lhost-exchange2007-02 */
+C("sisimai lhost-exchange2007-03", 550, "5.2.3", "RESOLVER.RST.RecipSizeLimit; message too large for this recipient", "", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* lhost-exchange2007-03 */
+C("sisimai lhost-exchange2007-04", 550, "5.7.1", "RESOLVER.RST.AuthRequired; authentication required", "", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* lhost-exchange2007-04 */
+C("sisimai lhost-exchange2007-05", 550, "", "4.4.7 QUEUE.Expired; message expired", "", EXPIRED, SOFT, RETRY, HIGH, TEXT), /* lhost-exchange2007-05 */
+C("sisimai lhost-exim-29", 550, "", "Bad SPF records for [example.org:192.0.2.2], see http://spf.pobox.com/", "MAIL", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-exim-29 */
+C("sisimai lhost-exim-43", 550, "5.7.1", "Connections not accepted from servers without a valid sender domain. Fix reverse DNS for 203.0.113.2", "MAIL", REVERSE_DNS, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-exim-43 */
+C("sisimai lhost-exim-48", 550, "5.7.1", "Connections not accepted from servers without a valid sender domain.neko Fix reverse DNS for 203.0.113.22", "MAIL", REVERSE_DNS, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-exim-48 */
+C("sisimai lhost-exim-49", 550, "", "Rejected", "EHLO", CLIENT_BLOCKED, BLOCK, AFTER_FIX, LOW, COMMAND), /* lhost-exim-49 */
+C("sisimai lhost-mcafee-01", 550, "", "Unknown user kijitora@example.co.jp", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-mcafee-01 */
+C("sisimai lhost-mcafee-02", 550, "5.1.1", "<kijitora@example.jp>... User unknown", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-mcafee-02 */
+C("sisimai lhost-mcafee-03", 550, "5.1.1", "<kijitora@example.or.jp>... User unknown", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-mcafee-03, rfc3464-26 */
+C("sisimai lhost-mcafee-04", 550, "", "kijitora@example.com... No such user", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-mcafee-04, lhost-surfcontrol-01 */
+C("sisimai lhost-mcafee-05", 550, "", "<kijitora-nyaan@example.co.jp>... User not exist", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-mcafee-05 */
+C("sisimai lhost-messagingserver-02", 522, "5.2.0", "Delivery failed: Over quota", "", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* lhost-messagingserver-02 */
+C("sisimai lhost-messagingserver-03", 550, "5.7.1", "550 User Unknown: sabineko@example.org", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-messagingserver-03 */
+C("sisimai lhost-messagingserver-03", 550, "5.7.1", "550 User Unknown: mikeneko@example.org", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-messagingserver-03#2 */
+C("sisimai lhost-messagingserver-04", 550, "5.2.2", "<kijitora@example.jp>... Mailbox Full", "", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* lhost-messagingserver-04, lhost-outlook-01, rhost-outlook-01 */
+C("sisimai lhost-messagingserver-06", 550, "5.2.1", "<kijitora@example.jp>... User Unknown", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-messagingserver-06, lhost-powermta-01 */
+C("sisimai lhost-messagingserver-08", 550, "", ": User unknown", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-messagingserver-08, rhost-gsuite-08, rfc3464-57 */
+C("sisimai lhost-messagingserver-09", 550, "", "<otsu-sakaba-hunter-neko-nyaaaaaaan@ezweb.ne.jp>: User unknown", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-messagingserver-09, rhost-gsuite-09, rfc3464-58 */
+C("sisimai lhost-messagingserver-11", 501, "5.1.8", "Sender address rejected", "", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-messagingserver-11, rhost-gsuite-11, rfc3464-60 */
+C("sisimai lhost-outlook-03", 554, "", "The mail could not be delivered to the recipient because the domain is not reachable. Please check the domain and try again (-1915321397:308:-2147467259)", "", DOMAIN_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-outlook-03, rhost-outlook-03 */
+C("sisimai lhost-outlook-04", 550, "5.1.1", "<sabineko@example.co.jp>... User Unknown", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-outlook-04, rhost-outlook-04 */
+C("sisimai lhost-outlook-04", 550, "5.2.2", "<mikeneko@example.co.jp>... Mailbox Full", "", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* lhost-outlook-04#2, rhost-outlook-04#2 */
+C("sisimai lhost-outlook-08", 550, "", "Requested action not taken: mailbox unavailable (-0000000022:2222:-0000000022)", "", RECIPIENT_UNKNOWN, SOFT, RETRY, LOW, TEXT), /* lhost-outlook-08, rhost-outlook-08 */
+C("sisimai lhost-outlook-09", 550, "", "domain [example.com] mismatches client ip 192.0.2.225.", "", REVERSE_DNS, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-outlook-09, rhost-outlook-09 */
+C("sisimai lhost-postfix-02", 550, "5.2.1", "<filtered@example.co.jp>... User Unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-postfix-02 */
+C("sisimai lhost-postfix-02", 550, "5.1.1", "<userunknown@example.co.jp>... User Unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-postfix-02#2, lhost-sendmail-03 */
+C("sisimai lhost-postfix-03", 550, "", "Unknown user kijitora@example.net", "DATA_END", RECIPIENT_UNKNOWN, HARD, NEVER, LOW, TEXT), /* lhost-postfix-03 */
+C("sisimai lhost-postfix-04", 550, "5.1.1", "Address rejected kijitora@example.co.jp", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, ENHANCED), /* lhost-postfix-04 */
+C("sisimai lhost-postfix-05", 450, "4.1.1", "<kijitora@example.org>: Recipient address rejected: User unknown in virtual alias table", "RCPT", RECIPIENT_UNKNOWN, SOFT, RETRY, HIGH, TEXT), /* lhost-postfix-05 */
+C("sisimai lhost-postfix-09", 452, "4.3.2", "Connection rate limit exceeded.", "MAIL", RATE_LIMITED, SOFT, RETRY, HIGH, TEXT), /* lhost-postfix-09 */
+C("sisimai lhost-postfix-10", 553, "5.1.8", "<root@vagrant-centos65.vagrantup.com>... Domain of sender address root@vagrant-centos65.vagrantup.com does not exist", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-10, lhost-postfix-11, lhost-postfix-11#2 */
+C("sisimai lhost-postfix-13", 550, "5.2.1", "<kijitora@example.jp>... User Unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-postfix-13 */
+C("sisimai lhost-postfix-13", 550, "5.2.2", "<noraneko@example.jp>... Mailbox Full", "RCPT", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* lhost-postfix-13#2 */
+C("sisimai lhost-postfix-16", 550, "5.1.6", "recipient no longer on server: kijitora@example.go.jp", "RCPT", MAILBOX_MOVED, HARD, NEVER, HIGH, ENHANCED), /* lhost-postfix-16 */
+C("sisimai lhost-postfix-28", 550, "5.7.1", "[2401:2500:102:3032:192.0.2.222      13] Messages with multiple addresses in From: header are not accepted. v14si1155795plk.134 - gsmtp", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-28, lhost-postfix-29 */
+C("sisimai lhost-postfix-30", 550, "5.4.1", "<kijitora@example.br>: Recipient address rejected: Access denied [BL2NAM02FT061.eop-nam02.prod.protection.outlook.com]", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* lhost-postfix-30 */
+C("sisimai lhost-postfix-31", 550, "5.1.1", "The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces. Learn more at https://support.google.com/mail/?p=NoSuchUser 00000000000000.000 - gsmtp", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* lhost-postfix-31 */
+C("sisimai lhost-postfix-32", 550, "5.1.1", "<\"neko....nyaan....\"@libsisimai.org>... User Unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-postfix-32 */
+C("sisimai lhost-postfix-33", 550, "5.1.1", "<userunknown@libsisimai.org>... User Unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-postfix-33 */
+C("sisimai lhost-postfix-35", 550, "", ": User unknown", "DATA_END", RECIPIENT_UNKNOWN, HARD, NEVER, LOW, TEXT), /* lhost-postfix-35, lhost-sendmail-50, lhost-sendmail-51, rhost-kddi-01 */
+C("sisimai lhost-postfix-36", 550, "", "<otsu-sakaba-hunter-neko-nyaaaaaaan@ezweb.ne.jp>: User unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-postfix-36 */
+C("sisimai lhost-postfix-38", 554, "", "Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.2.225", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-38 */
+C("sisimai lhost-postfix-39", 554, "5.6.0", "This message has been scored as spam with a probability of more than 90%", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-39 */
+C("sisimai lhost-postfix-40", 451, "", "Could not load DRD for domain (example.com) rcpt (kijitora@example.com)", "RCPT", SERVER_TEMPORARY, SOFT, RETRY, LOW, CODE), /* lhost-postfix-40 */
+C("sisimai lhost-postfix-41", 550, "", "Protocol violation", "DATA", UNCLASSIFIED, BLOCK, AFTER_FIX, LOW, CLASS), /* lhost-postfix-41; Sisimai: policyviolation; "Protocol violation" names no cause we know */
+C("sisimai lhost-postfix-42", 550, "", "Denied by policy", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-42 */
+C("sisimai lhost-postfix-44", 501, "", "Rcpt-To validation failed: RCPT TO not accepted: 5.7.1 This system is not configured to relay mail (r) from <nekonyaans@p2.example.com> to <kijitora@example.jp> for 127.0.0.1", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-44 */
+C("sisimai lhost-postfix-46", 550, "", "<neko-nyaan@ne.auone-net.jp>: Recipient address rejected.", "RCPT", RECIPIENT_UNKNOWN, SOFT, RETRY, LOW, COMMAND), /* lhost-postfix-46 */
+C("sisimai lhost-postfix-47", 554, "", "Transaction failed", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, LOW, COMMAND), /* lhost-postfix-47; Sisimai: systemerror; RFC 5321's 554 text at MAIL leaves only the command (low) */
+C("sisimai lhost-postfix-48", 552, "", "Too many recipients", "RCPT", TOO_MANY_RECIPIENTS, SOFT, RETRY, HIGH, TEXT), /* lhost-postfix-48, lhost-postfix-55 */
+C("sisimai lhost-postfix-49", 421, "", "Service not available, closing transmission channel", "CONNECT", CLIENT_BLOCKED, SOFT, RETRY, LOW, COMMAND), /* lhost-postfix-49, lhost-postfix-50 */
+C("sisimai lhost-postfix-51", 550, "5.7.0", "Local Policy Violation", "DATA_END", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-51 */
+C("sisimai lhost-postfix-52", 554, "", "delivery error: dd Sorry your message to kijitora@example.co.jp cannot be delivered. This account has been disabled or discontinued [#102]. - mta222.mail.neko.example.co.jp", "DATA_END", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* lhost-postfix-52 */
+C("sisimai lhost-postfix-53", 504, "", "Command parameter not implemented", "DATA_END", PROTOCOL_ERROR, BLOCK, AFTER_FIX, LOW, CODE), /* lhost-postfix-53 */
+C("sisimai lhost-postfix-54", 550, "5.7.1", "Access denied", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, LOW, COMMAND), /* lhost-postfix-54 */
+C("sisimai lhost-postfix-57", 550, "5.2.1", "<kijitora@cr.nyaan.jp>... User Unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-postfix-57 */
+C("sisimai lhost-postfix-58", 550, "5.7.1", "[192.0.2.22      18] Our system has detected that this message is likely suspicious due to the very low reputation of the sending IP address. To best protect our users from spam, the message has been blocked. Please visit  https://support.google.com/mail/answer/188131 for more information. p22nn000202cat.22 - gsmtp", "DATA_END", REPUTATION, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-58 */
+C("sisimai lhost-postfix-59", 550, "5.2.1", "The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered. For more information, please visit https://support.google.com/mail/?p=ReceivingRatePerm p131si8414989oif.118 - gsmtp", "RCPT", RATE_LIMITED, SOFT, RETRY, HIGH, PROVIDER), /* lhost-postfix-59 */
+C("sisimai lhost-postfix-60", 554, "", "mail.com (mxgmxus002) Nemesis ESMTP Service not available No SMTP service Bad DNS PTR resource record. For explanation visit http://postmaster.gmx.com/en/error-messages?ip=192.0.2.22&c=rdns", "CONNECT", REVERSE_DNS, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-60 */
+C("sisimai lhost-postfix-61", 550, "", "Mailbox is frozen. See http://mail.i.ua/err/3/", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* lhost-postfix-61, rhost-iua-01 */
+C("sisimai lhost-postfix-62", 550, "", "Virus Detected; Content Rejected", "DATA_END", VIRUS_OR_ATTACHMENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-62 */
+C("sisimai lhost-postfix-63", 552, "5.2.2", "<neko@nyaaan.example.org> Quota exceeded (mailbox for user is full)", "DATA_END", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* lhost-postfix-63 */
+C("sisimai lhost-postfix-65", 550, "", "Unauthenticated senders not allowed", "MAIL", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-65, lhost-sendmail-53 */
+C("sisimai lhost-postfix-66", 554, "5.7.9", "Message not accepted for policy reasons. See https://postmaster.verizonmedia.com/error-codes", "DATA_END", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-66, lhost-postfix-67, lhost-postfix-69, rhost-yahooinc-01 */
+C("sisimai lhost-postfix-68", 554, "", "Message not allowed - 554 Message not allowed - DM Email not accepted for policy reasons. Please visit https://www.yahoo-help.jp/app/answers/detail/a_id/80870/p/622 [895]", "DATA_END", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-68 */
+C("sisimai lhost-postfix-70", 550, "5.7.26", "Unauthenticated email from libsisimai.org is not accepted due to domain's DMARC policy. Please contact the administrator of libsisimai.org domain if this was a legitimate mail. Please visit https://support.google.com/mail/answer/2451690 to learn about the DMARC initiative. z2si1584129pfn.61 - gsmtp", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-70 */
+C("sisimai lhost-postfix-71", 554, "5.7.1", "Your message was rejected due to libsisimai.org's DMARC policy. See https://support.apple.com/en-us/HT204137 for info", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-71, rhost-apple-02 */
+C("sisimai lhost-postfix-72", 550, "5.7.1", "This message was not accepted due to domain (libsisimai.org) owner DMARC policy (RFC 7489) https://help.mail.ru/mail-help/postmaster/dmarc", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-72 */
+C("sisimai lhost-postfix-73", 550, "5.7.1", "Email rejected per DMARC policy for libsisimai.org", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-73 */
+C("sisimai lhost-postfix-74", 421, "4.7.0", "[TSS04] Messages from 192.0.2.192 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.verizonmedia.com/error-codes", "MAIL", REPUTATION, SOFT, RETRY, HIGH, PROVIDER), /* lhost-postfix-74, rhost-yahooinc-02; Sisimai: rejected (it was MAIL); Yahoo's TSS04 names the sending IP's volume or complaints */
+C("sisimai lhost-postfix-76", 550, "", "User not found", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-postfix-76 */
+C("sisimai lhost-postfix-77", 554, "", "Message rejected: Email address is not verified. The following identities failed the check in region AP-NORTHEAST-1: nekochan@example.jp", "DATA_END", POLICY_REJECTED, BLOCK, AFTER_FIX, LOW, COMMAND), /* lhost-postfix-77; Sisimai: norelaying; Amazon SES refuses an unverified sender identity, a policy of that service */
+C("sisimai lhost-postfix-78", 554, "", "Transaction failed: Duplicate header 'DKIM-Signature'.", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-postfix-78 */
+C("sisimai lhost-powermta-02", 554, "", "delivery error: dd This user doesn't have a example.com account (kijitora@example.com) [0] - mta1082.mail.bf1.example.com", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-powermta-02 */
+C("sisimai lhost-powermta-03", 550, "5.2.1", "<kijitora@libsisimai.org>... User Unknown", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-powermta-03; Sisimai: suspend (from x.2.1); the text says User Unknown */
+C("sisimai lhost-receivingses-01", 550, "5.1.1", "Mailbox does not exist", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-receivingses-01, lhost-receivingses-02 */
+C("sisimai lhost-receivingses-03", 450, "4.0.0", "Temporary failure", "", SERVER_TEMPORARY, SOFT, RETRY, LOW, TEXT), /* lhost-receivingses-03 */
+C("sisimai lhost-receivingses-04", 552, "5.2.2", "Mailbox full", "", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* lhost-receivingses-04 */
+C("sisimai lhost-receivingses-05", 552, "5.3.4", "Message too large", "", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-receivingses-05 */
+C("sisimai lhost-receivingses-06", 500, "5.6.1", "Message content rejected", "", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-receivingses-06 */
+C("sisimai lhost-receivingses-07", 550, "5.2.0", "Message Filtered", "", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-receivingses-07 */
+C("sisimai lhost-receivingses-08", 552, "5.2.3", "Message length exceeds limit set by recipient", "", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-receivingses-08 */
+C("sisimai lhost-sendgrid-02", 550, "5.1.1", "<this-local-part-does-not-exist-on-the-server@example.jp>... User Unknown", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendgrid-02 */
+C("sisimai lhost-sendmail-01", 550, "5.1.1", "<userunknown@bouncehammer.jp>... User Unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-01 */
+C("sisimai lhost-sendmail-02", 550, "5.1.1", "<userunknown@example.org>... User Unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-02 */
+C("sisimai lhost-sendmail-02", 550, "5.2.1", "<filtered@example.com>... User Unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-02#2 */
+C("sisimai lhost-sendmail-04", 553, "5.1.8", "<httpd@host1.mx.example.jp>... Domain of sender address httpd@host1.mx.example.jp does not exist", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-sendmail-04 */
+C("sisimai lhost-sendmail-05", 552, "5.2.3", "Message size exceeds fixed maximum message size (10485760)", "MAIL", MESSAGE_TOO_LARGE, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-sendmail-05 */
+C("sisimai lhost-sendmail-06", 550, "5.6.9", "improper use of 8-bit data in message header", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, ENHANCED), /* lhost-sendmail-06 */
+C("sisimai lhost-sendmail-07", 554, "5.7.1", "<kijitora@example.org>: Relay access denied", "RCPT", RELAY_DENIED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-sendmail-07 */
+C("sisimai lhost-sendmail-08", 450, "4.7.1", "Access denied. IP name lookup failed [192.0.2.222]", "MAIL", REVERSE_DNS, SOFT, RETRY, HIGH, TEXT), /* lhost-sendmail-08 */
+C("sisimai lhost-sendmail-09", 554, "5.7.9", "Header error", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-sendmail-09; Sisimai: policyviolation; "Header error" is about the message format */
+C("sisimai lhost-sendmail-10", 450, "4.7.1", "<c135.kyoto.example.ne.jp[192.0.2.56]>: Client host rejected: may not be mail exchanger", "RCPT", CLIENT_BLOCKED, SOFT, RETRY, HIGH, TEXT), /* lhost-sendmail-10 */
+C("sisimai lhost-sendmail-14", 550, "5.1.1", "<kijitora@example.com>... User unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-14 */
+C("sisimai lhost-sendmail-16", 554, "", "IP=192.0.2.254 - A problem occurred. (Ask your postmaster for help or to contact neko@example.org to clarify.) (BL)", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, LOW, COMMAND), /* lhost-sendmail-16 */
+C("sisimai lhost-sendmail-17", 551, "", "not our user", "RCPT", MAILBOX_MOVED, SOFT, RETRY, LOW, CODE), /* lhost-sendmail-17 */
+C("sisimai lhost-sendmail-19", 550, "", "Unknown user kijitora@ntt.example.ne.jp", "DATA_END", RECIPIENT_UNKNOWN, HARD, NEVER, LOW, TEXT), /* lhost-sendmail-19, lhost-sendmail-40 */
+C("sisimai lhost-sendmail-20", 554, "5.4.6", "Too many hops", "", SERVER_MISCONFIGURED, SOFT, RETRY, HIGH, TEXT), /* lhost-sendmail-20 */
+C("sisimai lhost-sendmail-22", 551, "", "not our customer", "RCPT", MAILBOX_MOVED, SOFT, RETRY, LOW, CODE), /* lhost-sendmail-22 */
+C("sisimai lhost-sendmail-24", 550, "", "Host unknown", "", DOMAIN_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-24 */
+C("sisimai lhost-sendmail-25", 550, "5.1.1", "<=?utf-8?B?8J+QiPCfkIg=?=@example.org>... User unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-25 */
+C("sisimai lhost-sendmail-26", 550, "", "unknown user", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-26 */
+C("sisimai lhost-sendmail-27", 550, "5.0.0", "<this-local-part-does-not-exist-on-the-system@mineo.jp>... User unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-27 */
+C("sisimai lhost-sendmail-28", 550, "", "<this-local-part-does-not-exist-on-the-system@uqmobile.jp>: User unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-28 */
+C("sisimai lhost-sendmail-31", 552, "5.7.0", "This message was blocked because its content presents a potential", "DATA_END", POLICY_REJECTED, BLOCK, AFTER_FIX, LOW, ENHANCED), /* lhost-sendmail-31, lhost-sendmail-31#2, lhost-sendmail-34 */
+C("sisimai lhost-sendmail-32", 550, "5.1.1", "Requested action not taken: mailbox unavailable", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, ENHANCED), /* lhost-sendmail-32, lhost-sendmail-37 */
+C("sisimai lhost-sendmail-33", 550, "5.7.1", "IP address blacklisted by recipient", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-sendmail-33, lhost-sendmail-36 */
+C("sisimai lhost-sendmail-35", 525, "5.7.13", "Disabled recipient address", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, ENHANCED), /* lhost-sendmail-35 */
+C("sisimai lhost-sendmail-38", 550, "5.7.1", "message content rejected", "DATA_END", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-sendmail-38 */
+C("sisimai lhost-sendmail-39", 452, "4.4.5", "Insufficient disk space; try again later", "MAIL", SERVER_TEMPORARY, SOFT, RETRY, HIGH, ENHANCED), /* lhost-sendmail-39 */
+C("sisimai lhost-sendmail-41", 554, "", "delivery error: dd This user doesn't have a yahoo.com account (this-local-part-does-not-exist@yahoo.com) [0] - mta1061.mail.ne1.yahoo.com", "DATA_END", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-41, rhost-yahooinc-03 */
+C("sisimai lhost-sendmail-43", 550, "5.7.1", "[192.0.2.222      13] Messages with multiple addresses in From:", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-sendmail-43 */
+C("sisimai lhost-sendmail-44", 552, "5.6.0", "Headers too large (3 max)", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, LOW, ENHANCED), /* lhost-sendmail-44 */
+C("sisimai lhost-sendmail-45", 550, "5.1.1", "Adresse d au moins un destinataire invalide. Invalid recipient. OFR_416 [416]", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-45, rhost-franceptt-01 */
+C("sisimai lhost-sendmail-46", 550, "5.5.0", "Adresse destinataire invalide. Invalid recipient. LPN007_416", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-46, rhost-franceptt-02 */
+C("sisimai lhost-sendmail-47", 550, "5.1.1", "user unknown (UserSearch)", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-47 */
+C("sisimai lhost-sendmail-48", 550, "5.7.1", "<pseudo-local-part-kijitora-nyaan@sfr.fr>: Recipient address rejected: User unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-48 */
+C("sisimai lhost-sendmail-49", 550, "", "<this-local-part-does-not-exist-on@au.com>: User unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-49 */
+C("sisimai lhost-sendmail-52", 550, "", "<otsu-sakaba-hunter-neko-nyaaaaaaan@au.com>: User unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-52, rhost-kddi-02 */
+C("sisimai lhost-sendmail-56", 554, "", "st11p00im-smtpin013.me.com ESMTP not accepting connections", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, LOW, COMMAND), /* lhost-sendmail-56 */
+C("sisimai lhost-sendmail-57", 550, "", "Host does not accept mail", "", DOMAIN_NO_MAIL, HARD, NEVER, HIGH, TEXT), /* lhost-sendmail-57 */
+C("sisimai lhost-sendmail-58", 550, "5.7.1", "Unauthenticated email from cpanel.com is not accepted due to domain's", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-sendmail-58 */
+C("sisimai lhost-sendmail-59", 550, "5.7.1", "This message does not have authentication information or fails to pass", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-sendmail-59 */
+C("sisimai lhost-sendmail-60", 550, "5.7.26", "The MAIL FROM domain [email.example.jp] has an SPF record with a hard fail", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* lhost-sendmail-60 */
+C("sisimai lhost-surfcontrol-02", 554, "", "Service currently unavailable", "", SERVER_TEMPORARY, SOFT, RETRY, LOW, TEXT), /* lhost-surfcontrol-02, lhost-surfcontrol-03 */
+C("sisimai lhost-x3-06", 552, "5.2.2", "Over quota", "", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* lhost-x3-06 */
+C("sisimai lhost-x5-01", 550, "5.1.1", "User unknown", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-x5-01 */
+C("sisimai lhost-yandex-01", 550, "5.1.1", "<kijitora@example.jp>... User Unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-yandex-01 */
+C("sisimai lhost-yandex-02", 550, "5.2.1", "<mikeneko@example.jp>... User Unknown", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* lhost-yandex-02 */
+C("sisimai lhost-yandex-02", 550, "5.2.2", "<sabineko@example.jp>... Mailbox Full", "RCPT", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* lhost-yandex-02#2 */
+C("sisimai rhost-aol-02", 550, "5.2.2", "<kijitora@example.co.jp>... Mailbox Full", "", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* rhost-aol-02 */
+C("sisimai rhost-aol-03", 550, "5.2.2", "<sabineko@example.jp>... Mailbox Full", "", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* rhost-aol-03 */
+C("sisimai rhost-aol-03", 550, "5.1.1", "<mikeneko@example.jp>... User Unknown", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* rhost-aol-03#2 */
+C("sisimai rhost-aol-04", 550, "5.1.1", "<kijitora@example.co.jp>... User Unknown", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* rhost-aol-04 */
+C("sisimai rhost-apple-01", 550, "5.1.6", "recipient no longer on server: kijitora@example.jp", "", MAILBOX_MOVED, HARD, NEVER, HIGH, ENHANCED), /* rhost-apple-01, rfc3464-10 */
+C("sisimai rhost-apple-03", 552, "5.2.2", "<pseudo-local-part-of-apple-icloud-mail@icloud.com>: user is over quota", "RCPT", MAILBOX_FULL, SOFT, RETRY, HIGH, TEXT), /* rhost-apple-03 */
+C("sisimai rhost-apple-04", 550, "5.1.1", "<pseudo-local-part-of-icloud@icloud.com>: inactive email address", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, ENHANCED), /* rhost-apple-04 */
+C("sisimai rhost-cox-01", 550, "5.1.0", "<bounce@mailer.cnt1.example.com> sender rejected. Refer to Error Codes section at https://www.cox.com/residential/support/email-error-codes.html for more information. AUP#CDRBL", "MAIL", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* rhost-cox-01, rhost-cox-01#2 */
+C("sisimai rhost-facebook-03", 550, "5.1.1", "RCP-P2 http://postmaster.facebook.com/response_codes?ip=192.0.2.135#rcp Refused due to recipient preferences", "", RECIPIENT_FILTERED, BLOCK, AFTER_FIX, HIGH, TEXT), /* rhost-facebook-03; Sisimai: filtered; recipient-filtered is our finer name for it */
+C("sisimai rhost-facebook-04", 550, "5.1.1", "RCP-P1 http://postmaster.facebook.com/response_codes?ip=192.0.2.54#rcp Recipient address does not exist", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* rhost-facebook-04 */
+C("sisimai rhost-franceptt-05", 550, "5.5.0", "Le compte du destinataire est bloque. The recipient account is blocked. LPN007_426", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* rhost-franceptt-05 */
+C("sisimai rhost-franceptt-06", 550, "", "mwinf5c04 ME Adresse IP source bloquee pour incident de spam. Client host blocked for spamming issues. OFR006_102 Ref http://csi.cloudmark.com/reset-request/?ip=10.0.0.1 [102]", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* rhost-franceptt-06 */
+C("sisimai rhost-franceptt-07", 421, "", "mwinf5c77 ME Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR_999 [999]", "", CLIENT_BLOCKED, SOFT, RETRY, HIGH, PROVIDER), /* rhost-franceptt-07 */
+C("sisimai rhost-franceptt-08", 421, "4.2.0", "Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR005_505 [505]", "DATA_END", CLIENT_BLOCKED, SOFT, RETRY, HIGH, TEXT), /* rhost-franceptt-08; Sisimai: systemerror; Orange's "Service refuse" turns the sending IP away */
+C("sisimai rhost-franceptt-10", 550, "5.5.0", "Service refuse. Veuillez essayer plus tard. service refused, please try later. LPN001_108", "CONNECT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* rhost-franceptt-10 */
+C("sisimai rhost-franceptt-11", 220, "", "laposte 421 4.2.1 Service refuse. Veuillez essayer plus tard. Service refused, please try later. LPN006_107", "CONNECT", NONE, NONE_B, NOT_NEEDED, HIGH, CLASS), /* rhost-franceptt-11; Sisimai: blocked; the recorded line is a 220 greeting with the refusal inside its text */
+C("sisimai rhost-franceptt-12", 554, "5.7.1", "<xxxx.xxxx.net[#.#.#.#]:49309>: Client host rejected: #216 lpn LPN000_630", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* rhost-franceptt-12 */
+C("sisimai rhost-godaddy-02", 553, "", "http://www.spamhaus.org/query/bl?ip=192.0.2.222", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, TEXT), /* rhost-godaddy-02 */
+C("sisimai rhost-godaddy-03", 550, "5.1.1", "<kijitora@example.com>  - 203.0.113.222 has sent to too many recipients this hour. IB607  <http://x.co/rlbounce>", "RCPT", RATE_LIMITED, SOFT, RETRY, HIGH, PROVIDER), /* rhost-godaddy-03 */
+C("sisimai rhost-google-01", 550, "5.2.1", "The email account that you tried to reach is disabled. g0000000000ggg.00", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* rhost-google-01 */
+C("sisimai rhost-google-02", 550, "5.1.1", "The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces. Learn more at https://support.google.com/mail/?p=NoSuchUser e22-n7GpZmsf093195.222 - gsmtp", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* rhost-google-02 */
+C("sisimai rhost-google-03", 550, "5.7.26", "The MAIL FROM domain [mail4.example.com] has an SPF record with a hard fail policy (-all) but it fails to pass SPF checks with the ip: [192.0.2.24]. To best protect our users from spam and phishing, the message has been blocked. For instructions on setting up authentication, go to https://support.google.com/mail/answer/81126#authentication 2-222222630d46222222b002b2d2neko2cat2222222cat.22 - gsmtp", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* rhost-google-03 */
+C("sisimai rhost-google-04", 550, "5.7.26", "This mail has been blocked because the sender is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM.  Authentication results:  DKIM = did not pass  SPF [relay3.example.com] with ip: [192.0.2.22] = did not pass  For instructions on setting up authentication, go to https://support.google.com/mail/answer/81126#authentication c2-202200202020202020222222cat.127 - gsmtp", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* rhost-google-04 */
+C("sisimai rhost-google-05", 552, "5.2.2", "The recipient's inbox is out of storage space and inactive. Please direct the recipient to https://support.google.com/mail/?p=OverQuotaPerm c2-202229zmZBNM3agi23.222 - gsmtp", "RCPT", MAILBOX_FULL, SOFT, RETRY, HIGH, PROVIDER), /* rhost-google-05 */
+C("sisimai rhost-google-06", 550, "5.7.25", "[192.0.2.202] The IP address sending this message does not have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP. As a policy, Gmail does not accept messages from IPs with missing PTR records. For more information, go to https://support.google.com/mail/answer/81126#ip-practices neko-1785a7g6767a6agg.2 - gsmtp", "DATA_END", REVERSE_DNS, BLOCK, AFTER_FIX, HIGH, TEXT), /* rhost-google-06 */
+C("sisimai rhost-google-07", 550, "5.2.1", "The email account that you tried to reach is inactive. For more", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* rhost-google-07 */
+C("sisimai rhost-google-08", 550, "5.7.1", "This message is not RFC 5322 compliant. There are multiple Subject headers. To reduce the amount of spam sent to Gmail, this message has been blocked. Please visit https://support.google.com/mail/?p=RfcMessageNonCompliant and review RFC 5322 specifications for more information. c2-aguiqyuiyuqir5678167856aeu8.22 - gsmtp", "DATA_END", CONTENT_FORMAT, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* rhost-google-08 */
+C("sisimai rhost-gsuite-01", 550, "", "#5.1.0 Address rejected.", "", RECIPIENT_UNKNOWN, SOFT, RETRY, LOW, TEXT), /* rhost-gsuite-01, rfc3464-51 */
+C("sisimai rhost-gsuite-14", 550, "5.1.1", "The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces. Learn more at  https://support.google.com/mail/?p=NoSuchUser y3si675602plr.1 - gsmtp", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* rhost-gsuite-14, rfc3464-63 */
+C("sisimai rhost-messagelabs-01", 550, "", "Please turn on SMTP Authentication in your mail client.", "", CLIENT_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* rhost-messagelabs-01 */
+C("sisimai rhost-messagelabs-02", 550, "", "kijitora@neko.example.org... No such user", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* rhost-messagelabs-02 */
+C("sisimai rhost-messagelabs-03", 542, "", "kijitora@example.com Rejected", "", UNCLASSIFIED, BLOCK, AFTER_FIX, LOW, CLASS), /* rhost-messagelabs-03; Sisimai: userunknown (from the bounce); "Rejected" alone says nothing */
+C("sisimai rhost-microsoft-01", 550, "5.7.606", "Access denied, banned sending IP [198.51.100.222]. To request removal from this list please visit https://sender.office.com/ and follow the directions. For more information please go to  http://go.microsoft.com/fwlink/?LinkID=526655 (AS16012609)", "RCPT", CLIENT_BLOCKED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* rhost-microsoft-01 */
+C("sisimai rhost-microsoft-02", 550, "5.4.1", "[kijitora@example.org]: Recipient address rejected: Access denied [NEKOCHAN.cat-neko22.prod.protection.outlook.com]", "RCPT", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* rhost-microsoft-02 */
+C("sisimai rhost-microsoft-03", 550, "5.1.10", "RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, PROVIDER), /* rhost-microsoft-03 */
+C("sisimai rhost-microsoft-04", 550, "5.7.509", "Access denied, sending domain [EXAMPLE.JP] does not pass DMARC verification and has a DMARC policy of reject. [7FQL1BDY0XZ5XGTW.JPNP222.PROD.OUTLOOK.COM 2024-04-29T23:34:45.000Z NG5X6YLY2QZK8T7B] [VB0JMRQKNLZPTQMN.eurprd06.prod.outlook.com 2024-04-29T23:34:45.000Z HTTZYWCWHTZK8F8N] [JUTN0NNV051736.eop-eur22.prod.protection.outlook.com 2024-04-29T23:34:45.000Z K2TP4MV8R6ZF2XN2]", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, PROVIDER), /* rhost-microsoft-04 */
+C("sisimai rhost-microsoft-05", 451, "4.7.650", "The mail server [192.0.2.25] has been temporarily rate limited due to IP reputation. For e-mail delivery information, see https://postmaster.live.com (S3113) [5NY1SSJFSTZJRJBG.eurprd02.prod.outlook.com 2024-05-09T23:34:45.000Z GLXTWVLGZHZNHVXY]", "MAIL", REPUTATION, SOFT, RETRY, HIGH, PROVIDER), /* rhost-microsoft-05 */
+C("sisimai rhost-mimecast-01", 554, "", "Host network not allowed - https://community.mimecast.com/docs/DOC-1369#554 [z7qZw5BPd1zlDYHka4589ru.us222]", "RCPT", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* rhost-mimecast-01 */
+C("sisimai rhost-mimecast-02", 554, "", "email rejected due to security policies - MCSpamSignature.sa.2.2", "DATA_END", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* rhost-mimecast-02; Sisimai: virusdetected; the text names security policies and a spam signature */
+C("sisimai rhost-nttdocomo-01", 550, "", "Unknown user azumakuniyuki@ntt.docomo.example.ne.jp", "DATA_END", RECIPIENT_UNKNOWN, HARD, NEVER, LOW, TEXT), /* rhost-nttdocomo-01, rhost-nttdocomo-02, rhost-nttdocomo-03 */
+C("sisimai rhost-spectrum-01", 550, "5.1.0", "<010001725d8ad4fc-9fe8fb1f-0292-430b-a634-1eba65166dbb-000000@amazonses.com> sender rejected. Please see https://www.spectrum.net/support/internet/understanding-email-error-codes for more information. AUP#In-1310", "", RATE_LIMITED, SOFT, RETRY, HIGH, PROVIDER), /* rhost-spectrum-01 */
+C("sisimai rhost-tencent-01", 550, "", "Ip frequency limited [V2VkIEFwciAgMyAxNjozNjo1OSBKU1QgMjAxOQo=/RkNGMjlFQTVEQ0E Blocked IP 192.0.2.22]. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000725", "DATA_END", RATE_LIMITED, SOFT, RETRY, HIGH, TEXT), /* rhost-tencent-01 */
+C("sisimai rhost-tencent-02", 550, "", "Connection frequency limited [Q1YzZ3kxdnRYYnpkbVZ0MAo+QTMzMTMzRjUxNzQ4Cg/MTI3MTY2MDge= Blocked IP 192.0.2.22]. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000722", "DATA_END", RATE_LIMITED, SOFT, RETRY, HIGH, TEXT), /* rhost-tencent-02 */
+C("sisimai rhost-tencent-03", 550, "", "DMARC check failed. http://service.mail.qq.com/cgi-bin/help?subtype=1&&no=1001508&&id=16.", "DATA_END", SENDER_AUTH_FAILED, BLOCK, AFTER_FIX, HIGH, TEXT), /* rhost-tencent-03 */
+C("sisimai rfc3464-01", 550, "5.1.1", "<userunknown@bouncehammer.jp>... User Unknown", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* rfc3464-01; Sisimai: mailboxfull (from the DSN); the text says User Unknown */
+C("sisimai rfc3464-03", 554, "", "Mail from nekonyaan@example.net rejected for policy reasons.", "MAIL", POLICY_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* rfc3464-03 */
+C("sisimai rfc3464-08", 550, "5.7.1", "Message content rejected, UBE, id=00000-00-000", "", SPAM_CONTENT, BLOCK, AFTER_FIX, HIGH, TEXT), /* rfc3464-08 */
+C("sisimai rfc3464-28", 250, "2.1.5", "Ok", "", NONE, NONE_B, NOT_NEEDED, HIGH, CLASS), /* rfc3464-28, rfc3464-28#2 */
+C("sisimai rfc3464-29", 503, "", "Improper sequence of commands", "", PROTOCOL_ERROR, BLOCK, AFTER_FIX, LOW, CODE), /* rfc3464-29 */
+C("sisimai rfc3464-35", 550, "", "'kijitora@nyaan.example.com' is not a registered gateway user", "", UNCLASSIFIED, BLOCK, AFTER_FIX, LOW, CLASS), /* rfc3464-35; Sisimai: rejected; "not a registered gateway user" names no cause we know */
+C("sisimai rfc3464-35", 550, "", "user unknown", "", RECIPIENT_UNKNOWN, HARD, NEVER, HIGH, TEXT), /* rfc3464-35#3 */
+C("sisimai rfc3464-36", 426, "", "connection timed out", "", NETWORK_ERROR, SOFT, RETRY, HIGH, TEXT), /* rfc3464-36 */
+C("sisimai rfc3464-43", 451, "4.3.0", "This message could not be delivered due to a recipient error. Please try again later.", "", SERVER_TEMPORARY, SOFT, RETRY, LOW, TEXT), /* rfc3464-43 */

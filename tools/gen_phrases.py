@@ -185,10 +185,10 @@ class Table:
             self.fail(where, f"empty range {enh}")
         return (0 if k == "x" else int(k), int(s), first, last)
 
-    def ordered(self):
+    def ordered(self, where):
         missing = [r for r in REASONS if r not in self.precedence and r not in ("none", "unclassified")]
         if missing:
-            sys.exit(f"precedence lacks {', '.join(missing)}")
+            self.fail(where, f"precedence lacks {', '.join(missing)}")
         rank = {r: i for i, r in enumerate(self.precedence)}
         return sorted(self.rows, key=lambda r: (r["tier"], rank[r["reason"]]))
 
@@ -297,7 +297,7 @@ def main():
     t = Table()
     t.read(a.providers, True)
     t.read(a.phrases, False)
-    text = render(t.ordered())
+    text = render(t.ordered(a.phrases + ":1"))
     with open(a.out, "w", encoding="ascii", newline="\n") as f:
         f.write(text)
     return 0
