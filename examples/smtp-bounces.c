@@ -436,11 +436,12 @@ static void emit(const struct event *e)
             fprintf(f, "\"%s\"", smtpreply_command_name(cmd));
         else
             fputs("null", f);
-        fprintf(f, ",\"reason\":\"%s\",\"bounce\":\"%s\",\"retry\":\"%s\",\"evidence\":\"%s\","
-                "\"line\":%llu",
+        fprintf(f, ",\"reason\":\"%s\",\"bounce\":\"%s\",\"retry\":\"%s\",\"confidence\":\"%s\","
+                "\"evidence\":\"%s\",\"line\":%llu",
                 smtpreply_reason_name(reason), smtpreply_bounce_name(bounce),
-                smtpreply_retry_name(v.retry), smtpreply_evidence_name(v.evidence),
-                (unsigned long long)e->line);
+                smtpreply_retry_name(v.retry),
+                smtpreply_confidence_name(smtpreply_verdict_confidence(&v)),
+                smtpreply_evidence_name(v.evidence), (unsigned long long)e->line);
         if (g.many_files) {
             fputs(",\"file\":", f);
             json_string(f, g.file, strlen(g.file));

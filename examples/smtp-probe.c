@@ -254,10 +254,12 @@ static void print_json(const char *shown, const struct smtpreply_reply *r,
         first = 0;
     }
     printf("],\"severity\":\"%s\",\"category\":\"%s\",\"reason\":\"%s\",\"bounce\":\"%s\","
-           "\"retry\":\"%s\",\"evidence\":\"%s\",\"rule\":",
+           "\"retry\":\"%s\",\"confidence\":\"%s\",\"evidence\":\"%s\",\"rule\":",
            smtpreply_severity_name(v->severity), smtpreply_category_name(v->category),
            smtpreply_reason_name(v->reason), smtpreply_bounce_name(v->bounce),
-           smtpreply_retry_name(v->retry), smtpreply_evidence_name(v->evidence));
+           smtpreply_retry_name(v->retry),
+           smtpreply_confidence_name(smtpreply_verdict_confidence(v)),
+           smtpreply_evidence_name(v->evidence));
     json_cstring(stdout, v->rule);
     fputs(",\"command\":", stdout);
     json_cstring(stdout, shown);
@@ -341,9 +343,11 @@ static void print_human(const struct session *s, const struct smtpreply_reply *r
         printf("%s%s%s, %s\n", col(s, code_col), smtpreply_severity_name(v->severity),
                col(s, C_RESET), smtpreply_category_name(v->category));
         label(s, "reason");
-        printf("%s%s%s (bounce %s, retry %s; decided by %s: %s)\n", col(s, C_BOLD),
+        printf("%s%s%s (bounce %s, retry %s, confidence %s; decided by %s: %s)\n", col(s, C_BOLD),
                smtpreply_reason_name(v->reason), col(s, C_RESET), smtpreply_bounce_name(v->bounce),
-               smtpreply_retry_name(v->retry), smtpreply_evidence_name(v->evidence), v->rule);
+               smtpreply_retry_name(v->retry),
+               smtpreply_confidence_name(smtpreply_verdict_confidence(v)),
+               smtpreply_evidence_name(v->evidence), v->rule);
         label(s, "why");
         put_wrapped(smtpreply_reason_describe(v->reason, s->opt->lang));
         if (smtpreply_explain_code(r->code, s->opt->lang, &info) == SMTPREPLY_OK) {

@@ -63,6 +63,7 @@ static const struct name_case reasons[] = {
     { SMTPREPLY_REASON_EXPIRED, "expired" },
     { SMTPREPLY_REASON_LOCAL_DELIVERY_ERROR, "local-delivery-error" },
     { SMTPREPLY_REASON_UNCLASSIFIED, "unclassified" },
+    { SMTPREPLY_REASON_RECIPIENT_FILTERED, "recipient-filtered" },
     { SMTPREPLY_REASON_COUNT, "unknown" }, { -1, "unknown" }, { 1000, "unknown" },
 };
 
@@ -82,7 +83,12 @@ static const struct name_case evidences[] = {
     { SMTPREPLY_EVIDENCE_NONE, "none" }, { SMTPREPLY_EVIDENCE_ENHANCED, "enhanced" },
     { SMTPREPLY_EVIDENCE_COMMAND, "command" }, { SMTPREPLY_EVIDENCE_TEXT, "text" },
     { SMTPREPLY_EVIDENCE_CODE, "code" }, { SMTPREPLY_EVIDENCE_CLASS, "class" },
-    { 6, "unknown" }, { -1, "unknown" },
+    { SMTPREPLY_EVIDENCE_PROVIDER, "provider" }, { 7, "unknown" }, { -1, "unknown" },
+};
+
+static const struct name_case confidences[] = {
+    { SMTPREPLY_CONFIDENCE_LOW, "low" }, { SMTPREPLY_CONFIDENCE_HIGH, "high" },
+    { 2, "unknown" }, { -1, "unknown" },
 };
 
 #define NAME_TEST(test, table, fn)                                                   \
@@ -102,6 +108,7 @@ NAME_TEST(reason_names, reasons, smtpreply_reason_name)
 NAME_TEST(bounce_names, bounces, smtpreply_bounce_name)
 NAME_TEST(retry_names, retries, smtpreply_retry_name)
 NAME_TEST(evidence_names, evidences, smtpreply_evidence_name)
+NAME_TEST(confidence_names, confidences, smtpreply_confidence_name)
 
 /* Every reason below SMTPREPLY_REASON_COUNT has a distinct, non-"unknown" name. */
 START_TEST(reason_names_distinct)
@@ -163,6 +170,7 @@ static Suite *names_suite(void)
     tcase_add_loop_test(tc, bounce_names, 0, (int)ARRAY_SIZE(bounces));
     tcase_add_loop_test(tc, retry_names, 0, (int)ARRAY_SIZE(retries));
     tcase_add_loop_test(tc, evidence_names, 0, (int)ARRAY_SIZE(evidences));
+    tcase_add_loop_test(tc, confidence_names, 0, (int)ARRAY_SIZE(confidences));
     tcase_add_test(tc, reason_names_distinct);
     tcase_add_loop_test(tc, digits, 0, (int)ARRAY_SIZE(digit_cases));
     suite_add_tcase(s, tc);

@@ -274,7 +274,9 @@ def library_candidates() -> List[str]:
 
 # Functions of a later minor version than ABI_MIN_MINOR; the binding works
 # without them (Parser falls back to smtpreply_parser_feed()).
-OPTIONAL = frozenset(["smtpreply_parser_feed_many"])     # since 0.2
+OPTIONAL = frozenset(["smtpreply_parser_feed_many",      # since 0.2
+                      "smtpreply_verdict_confidence",    # since 0.3
+                      "smtpreply_confidence_name"])      # since 0.3
 
 
 def _declare(lib) -> List[str]:
@@ -310,6 +312,8 @@ def _declare(lib) -> List[str]:
         "smtpreply_bounce_name": (c_char_p, [c_int]),
         "smtpreply_retry_name": (c_char_p, [c_int]),
         "smtpreply_evidence_name": (c_char_p, [c_int]),
+        "smtpreply_verdict_confidence": (c_int, [P(VerdictStruct)]),
+        "smtpreply_confidence_name": (c_char_p, [c_int]),
         "smtpreply_command_name": (c_char_p, [c_int]),
         "smtpreply_command_parse": (c_int, [c_char_p, c_size_t]),
         "smtpreply_explain_code": (c_int, [ctypes.c_uint, c_char_p, P(CodeInfoStruct)]),
@@ -527,18 +531,25 @@ def _raise_status(lib, rc: int, what: str = "") -> None:
 # ---------------------------------------------------------------------------
 # Python-side objects.
 
+# SMTPREPLY_VERDICT_LOW_CONFIDENCE (include/smtpreply.h).
+_LOW_CONFIDENCE = 1 << 4
+
+
 class Verdict(object):
     """The classifier's verdict, with every field as the tools print it.
 
     severity ("permanent-negative"), category ("mail-system"), reason
     ("recipient-unknown"), bounce ("none", "soft", "hard", "block"), retry
-    ("not-needed", "retry", "retry-after-fix", "never"), evidence (what decided:
+    ("not-needed", "retry", "retry-after-fix", "never"), confidence ("high" when
+    specific evidence decided, "low" when only a fallback did; suppress an address
+    only on a hard bounce with high confidence), evidence (what decided: "provider",
     "enhanced", "text", "command", "code", "class", "none"), command ("RCPT", or
-    "UNKNOWN" when none was given), flags (names), rule (what decided, for people).
+    "UNKNOWN" when none was given), flags (names), rule (what decided, for people:
+    a rule of docs/classification.md).
     """
 
-    __slots__ = ("severity", "category", "reason", "bounce", "retry", "evidence",
-                 "command", "flags", "rule")
+    __slots__ = ("severity", "category", "reason", "bounce", "retry", "confidence",
+                 "evidence", "command", "flags", "rule")
 
     def __init__(self, lib, v: VerdictStruct) -> None:
         self.severity: str = _s(lib.smtpreply_severity_name(v.severity))
@@ -546,6 +557,13 @@ class Verdict(object):
         self.reason: str = _s(lib.smtpreply_reason_name(v.reason))
         self.bounce: str = _s(lib.smtpreply_bounce_name(v.bounce))
         self.retry: str = _s(lib.smtpreply_retry_name(v.retry))
+        # Since 0.3; a 0.2 library has no confidence and never sets its flag, so
+        # every verdict from it reads as "high" here.
+        if hasattr(lib, "smtpreply_verdict_confidence"):
+            self.confidence: str = _s(lib.smtpreply_confidence_name(
+                lib.smtpreply_verdict_confidence(ctypes.byref(v))))
+        else:
+            self.confidence = "low" if v.flags & _LOW_CONFIDENCE else "high"
         self.evidence: str = _s(lib.smtpreply_evidence_name(v.evidence))
         self.command: str = _s(lib.smtpreply_command_name(v.command))
         self.flags: List[str] = _bit_names(v.flags, lib.smtpreply_verdict_flag_name)

@@ -21,7 +21,7 @@ import sys
 import tempfile
 
 FIELDS = ["recipient", "status", "code", "enhanced", "command", "reason",
-          "bounce", "retry", "evidence", "line"]
+          "bounce", "retry", "confidence", "evidence", "line"]
 STATUS = {"bounced", "deferred", "sent", "expired"}
 REASONS = {
     "none", "recipient-unknown", "recipient-address-invalid", "domain-unknown",
@@ -31,10 +31,11 @@ REASONS = {
     "greylisted", "spam-content", "virus-or-attachment", "policy-rejected",
     "content-format", "client-auth-failed", "tls-required", "protocol-error",
     "server-temporary", "server-misconfigured", "network-error", "expired",
-    "local-delivery-error", "unclassified"}
+    "local-delivery-error", "unclassified", "recipient-filtered"}
 BOUNCE = {"none", "soft", "hard", "block"}
 RETRY = {"not-needed", "retry", "retry-after-fix", "never"}
-EVIDENCE = {"none", "enhanced", "command", "text", "code", "class"}
+EVIDENCE = {"none", "enhanced", "command", "text", "code", "class", "provider"}
+CONFIDENCE = {"high", "low"}
 COMMANDS = {"CONNECT", "EHLO", "HELO", "MAIL", "RCPT", "DATA", "DATA_END", "BDAT",
             "AUTH", "STARTTLS", "VRFY", "EXPN", "RSET", "NOOP", "QUIT", "HELP",
             "ETRN", "ATRN"}
@@ -75,6 +76,9 @@ def check_event(where, obj, many):
     check(obj.get("reason") in REASONS, "%s: reason %r" % (where, obj.get("reason")))
     check(obj.get("bounce") in BOUNCE, "%s: bounce %r" % (where, obj.get("bounce")))
     check(obj.get("retry") in RETRY, "%s: retry %r" % (where, obj.get("retry")))
+    check(obj.get("confidence") in CONFIDENCE, "%s: confidence %r" % (where, obj.get("confidence")))
+    check(obj.get("bounce") != "hard" or obj.get("evidence") in ("provider", "text", "enhanced"),
+          "%s: a hard bounce without evidence about the address" % where)
     check(obj.get("evidence") in EVIDENCE, "%s: evidence %r" % (where, obj.get("evidence")))
     ln = obj.get("line")
     check(isinstance(ln, int) and not isinstance(ln, bool) and ln >= 1, "%s: line %r" % (where, ln))

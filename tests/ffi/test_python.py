@@ -319,13 +319,21 @@ class Classifying(unittest.TestCase):
         self.assertEqual((v.severity, v.category, v.reason, v.bounce, v.retry, v.command),
                          ("permanent-negative", "mail-system", "recipient-unknown", "hard",
                           "never", "RCPT"))
-        # DESIGN.md section 4: a specific enhanced detail is the strongest evidence
-        # (Gmail's text names the same reason, so it does not override it).
-        self.assertEqual(v.evidence, "enhanced")
+        # docs/classification.md: Gmail's ?p=NoSuchUser anchor is a provider
+        # identifier, the strongest evidence.
+        self.assertEqual((v.evidence, v.confidence), ("provider", "high"))
         self.assertTrue(v.rule)
-        (plain,) = smtpreply.Parser().parse(b"550 5.1.1 <a@example.test>: unknown\r\n")
-        self.assertEqual((plain.verdict("RCPT").reason, plain.verdict("RCPT").evidence),
-                         ("recipient-unknown", "enhanced"))
+        (plain,) = smtpreply.Parser().parse(b"550 5.1.1 <a@example.test>: rejected\r\n")
+        self.assertEqual((plain.verdict("RCPT").reason, plain.verdict("RCPT").evidence,
+                          plain.verdict("RCPT").confidence),
+                         ("recipient-unknown", "enhanced", "high"))
+        # A bare 550 to RCPT: the command alone, low confidence, never a hard bounce.
+        (bare,) = smtpreply.Parser().parse(b"550\r\n")
+        vb = bare.verdict("RCPT")
+        self.assertEqual((vb.reason, vb.bounce, vb.confidence, vb.evidence),
+                         ("recipient-unknown", "soft", "low", "command"))
+        self.assertIn("low-confidence", vb.flags)
+        self.assertEqual(vb.as_dict()["confidence"], "low")
         self.assertEqual(items[3].verdict(5).command, "RCPT")
         self.assertEqual(items[3].verdict().command, "UNKNOWN")
 

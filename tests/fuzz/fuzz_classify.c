@@ -7,7 +7,8 @@
  * [4..9] the enhanced code's class, subject and detail. The rest is the text for
  * smtpreply_classify_parts(), then a stream of replies for smtpreply_classify().
  * Every verdict must hold values of its enums, known flags, a rule string and
- * names for every field; replies of 2xx and 3xx are never failures.
+ * names for every field (its confidence too); replies of 2xx and 3xx are never
+ * failures, and a hard bounce always has evidence about the address.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);  /* for -Wmissing-prototypes */
 
 #define FUZZ_HEADER 10
-#define KNOWN_VERDICT_FLAGS 0xFu
+#define KNOWN_VERDICT_FLAGS 0x1Fu
 
 static void die(const char *what)
 {
@@ -43,7 +44,11 @@ static void check_verdict(const struct smtpreply_verdict *v, unsigned code, int 
     CHECK(v->reason >= 0 && v->reason < SMTPREPLY_REASON_COUNT);
     CHECK(v->bounce >= SMTPREPLY_BOUNCE_NONE && v->bounce <= SMTPREPLY_BOUNCE_BLOCK);
     CHECK(v->retry >= SMTPREPLY_RETRY_NOT_NEEDED && v->retry <= SMTPREPLY_RETRY_NEVER);
-    CHECK(v->evidence >= SMTPREPLY_EVIDENCE_NONE && v->evidence <= SMTPREPLY_EVIDENCE_CLASS);
+    CHECK(v->evidence >= SMTPREPLY_EVIDENCE_NONE && v->evidence <= SMTPREPLY_EVIDENCE_PROVIDER);
+    CHECK(named(smtpreply_confidence_name(smtpreply_verdict_confidence(v))));
+    /* A hard bounce only with evidence about the address (docs/classification.md, C2). */
+    CHECK(v->bounce != SMTPREPLY_BOUNCE_HARD || v->evidence == SMTPREPLY_EVIDENCE_PROVIDER ||
+          v->evidence == SMTPREPLY_EVIDENCE_TEXT || v->evidence == SMTPREPLY_EVIDENCE_ENHANCED);
     CHECK((v->flags & ~KNOWN_VERDICT_FLAGS) == 0);
     CHECK(v->rule != NULL);
     CHECK(strlen(v->rule) < 4096);

@@ -21,7 +21,7 @@ PIPELINED = b"250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF
 GREYLIST = (b"450 4.2.0 <a@b.example>: Recipient address rejected: Greylisted, see "
             b"http://postgrey.schweikert.ch/help/b.example.html\r\n")
 REPLY_KEYS = ["offset", "code", "enhanced", "lines", "severity", "category", "reason",
-              "bounce", "retry", "evidence"]
+              "bounce", "retry", "confidence", "evidence"]
 
 
 def run(data, *args):
@@ -51,6 +51,7 @@ check("gmail 550: enhanced code removed from the text",
       o.get("lines", ["", "", "", ""])[3].startswith(" https://"), o.get("lines"))
 check("gmail 550 at RCPT: recipient-unknown, hard, never",
       (o.get("reason"), o.get("bounce"), o.get("retry")) == ("recipient-unknown", "hard", "never"), o)
+check("gmail 550: confidence high", o.get("confidence") == "high", o)
 check("gmail 550: severity and category",
       (o.get("severity"), o.get("category")) == ("permanent-negative", "mail-system"), o)
 
@@ -103,9 +104,22 @@ for name in ("session.txt", "quirks.txt"):
     check("%s: standard input identical" % name, piped == whole)
 
 for args, want in ((["--chunk-size", "0"], 2), (["--chunk-size", "x"], 2), (["--bogus"], 2),
-                   (["--command", "NOPE"], 2), (["/nonexistent/file"], 2)):
+                   (["--command", ""], 2), (["/nonexistent/file"], 2)):
     rc, _, err = run(b"", *args)
     check("usage error %s: exit %d with a message" % (args, want), rc == want and err, (rc, err))
+
+# A verb the library does not know is classified as an unknown command.
+rc, objs, err = run(b"550 5.1.1 <a@b.example>: Recipient address rejected: User unknown\r\n",
+                    "--command", "XCLIENT")
+o = objs[0] if objs else {}
+check("--command XCLIENT: classified without a command",
+      rc == 0 and len(objs) == 1 and "command" not in o and o.get("reason") == "recipient-unknown"
+      and not err, (rc, objs, err))
+rc, objs, _ = run(b"550\r\n", "--command", "RCPT")
+o = objs[0] if objs else {}
+check("bare 550 at RCPT: low confidence, not hard",
+      (o.get("reason"), o.get("bounce"), o.get("confidence")) == ("recipient-unknown", "soft", "low")
+      and "low-confidence" in o.get("flags", []), o)
 
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
