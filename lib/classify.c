@@ -53,7 +53,7 @@
 
 enum strength { VAGUE = 1, SPECIFIC = 2, GENERIC = 3 };
 enum tier { TIER_ID = 0, TIER_PROVIDER = 1, TIER_PHRASE = 2, TIER_GENERIC = 3, TIER_NONE = 4 };
-enum guard { GUARD_ANY = 0, GUARD_AFTER_DATA = 1, GUARD_TRANSIENT = 2 };
+enum guard { GUARD_ANY = 0, GUARD_AFTER_DATA = 1, GUARD_TRANSIENT = 2, GUARD_AT_END = 3 };
 
 /* Enhanced-code subject masks for classify_commands.def. */
 #define ENH_S0 (1u << 0)
@@ -194,6 +194,7 @@ static int row_allows(const struct phrase *p, const struct context *c)
         return 0;
     if (p->guard == GUARD_TRANSIENT && c->digit == 5)
         return 0;
+    /* GUARD_AT_END: the caller compares the end of the text. */
     if (p->has_enhanced) {
         const struct smtpreply_enhanced *e = c->e;
         if (e == NULL || (p->klass != 0 ? e->klass != p->klass : (e->klass != 4 && e->klass != 5)) ||
@@ -298,25 +299,50 @@ static unsigned probe(const unsigned char *t, size_t len, size_t pos, uint32_t w
     return best;
 }
 
-#define PASSES_FILTER(h) ((phrase_filter[(h) >> 5] >> ((h) & 31) & 1u) != 0)
-
 /* The strongest row of phrases[] that occurs in the text and that the reply
- * allows, or NULL. One pass: per PHRASE_STRIDE (4) bytes of text one 4-byte load,
- * one multiply and one bit test; the anchors are read only for the few probes
- * that pass the filter, and a whole phrase is compared only when its tail matches
- * too. */
+ * allows, or NULL. One pass, from the end of the text to its start (large
+ * providers put their identifier last): per PHRASE_STRIDE (4) bytes one 4-byte
+ * load, one multiply and one bit test; the anchors are read only for the few
+ * probes that pass the filter, and a whole phrase is compared only when its tail
+ * matches too. Once an identifier is confirmed, only a stronger identifier can
+ * win, and the filter of the identifiers alone lets almost nothing through. */
 static const struct phrase *match_phrase(const char *text, size_t len, const struct context *ctx)
 {
-    const unsigned char *t = (const unsigned char *)text, *p, *last;
+    const unsigned char *t = (const unsigned char *)text, *p;
+    const uint32_t *filter = phrase_filter[0];
     unsigned best = PHRASE_ROWS;
 
     if (text == NULL || len < PHRASE_MIN_LEN)
         return NULL;
-    last = t + (len - PHRASE_ANCHOR);
-    for (p = t; p <= last; p += PHRASE_STRIDE) {
-        uint32_t w = load_folded(p);
-        uint32_t h = phrase_hash(w);
-        if (PASSES_FILTER(h))
+    /* Probes at len - 4, len - 8, ..., down to the first position at or below
+     * PHRASE_STRIDE - 1: t + (len - 4) % 4. */
+    p = t + len - PHRASE_ANCHOR;
+    for (;;) {
+        uint32_t w = load_folded(p), h = phrase_hash(w);
+        if ((filter[h >> 5] >> (h & 31) & 1u) != 0) {
+            best = probe(t, len, (size_t)(p - t), w, h, ctx, best);
+            if (best < PHRASE_ID_ROWS)
+                filter = phrase_filter[1];
+        }
+        if (p < t + 2 * PHRASE_STRIDE)
+            break;
+        /* two probes per round: the loop's own work is paid once per pair */
+        p -= PHRASE_STRIDE;
+        w = load_folded(p);
+        h = phrase_hash(w);
+        if ((filter[h >> 5] >> (h & 31) & 1u) != 0) {
+            best = probe(t, len, (size_t)(p - t), w, h, ctx, best);
+            if (best < PHRASE_ID_ROWS)
+                filter = phrase_filter[1];
+        }
+        p -= PHRASE_STRIDE;
+    }
+    if (p >= t + PHRASE_STRIDE) {
+        uint32_t w, h;
+        p -= PHRASE_STRIDE;
+        w = load_folded(p);
+        h = phrase_hash(w);
+        if ((filter[h >> 5] >> (h & 31) & 1u) != 0)
             best = probe(t, len, (size_t)(p - t), w, h, ctx, best);
     }
     return best < PHRASE_ROWS ? &phrases[best] : NULL;
@@ -324,7 +350,7 @@ static const struct phrase *match_phrase(const char *text, size_t len, const str
 
 static int is_word_byte(unsigned c)
 {
-    return (c | 0x20) - 'a' < 26u || c - '0' < 10u;
+    return (c | 0x20) - 'a' < 26u || c - '0' < 10u || c == '_' || c == '#';
 }
 
 /* The strongest of short_words[] that stands in the text as a whole word (ASCII
@@ -361,16 +387,23 @@ static const struct phrase *match_short(const char *text, size_t len, const stru
     return best;
 }
 
-/* A provider's enhanced code that decides on its own (Exchange Online's 5.7.5xx-7xx). */
-static const struct phrase *match_range(const struct context *ctx)
+/* A provider's enhanced code that decides on its own (Exchange Online's
+ * 5.7.5xx-7xx), or with the text the reply ends with (Gmail's "- gsmtp"). */
+static const struct phrase *match_range(const char *text, size_t len, const struct context *ctx)
 {
     size_t i;
 
-    if (ctx->e == NULL || ctx->e->detail < ENH_DETAILS)
-        return NULL;
-    for (i = 0; i < PHRASE_RANGE_ROWS; i++)
-        if (row_allows(&provider_ranges[i], ctx))
-            return &provider_ranges[i];
+    if (ctx->e == NULL || ctx->e->detail < PHRASE_RANGE_MIN_DETAIL)
+        return NULL; /* the registry's own details: no provider range applies */
+    for (i = 0; i < PHRASE_RANGE_ROWS; i++) {
+        const struct phrase *p = &provider_ranges[i];
+        if (ctx->e->detail < p->first || ctx->e->detail > p->last || !row_allows(p, ctx))
+            continue;
+        if (p->guard != GUARD_AT_END)
+            return p;
+        if (text != NULL && len >= p->len && confirm((const unsigned char *)text + len - p->len, p))
+            return p;
+    }
     return NULL;
 }
 
@@ -467,7 +500,7 @@ static int code_rule(unsigned code, unsigned strength, struct finding *f)
  * scan found no identifier and no specific phrase. */
 static const struct phrase *phrase_evidence(const char *text, size_t len, const struct context *ctx)
 {
-    const struct phrase *p = match_range(ctx), *s;
+    const struct phrase *p = match_range(text, len, ctx), *s;
 
     if (p != NULL)
         return p;

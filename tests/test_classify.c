@@ -375,8 +375,7 @@ END_TEST
 /* ---- the phrase tables, read from data/ as the generator reads them ---- */
 
 #define MAX_PHRASES 2048
-#define MAX_SHORT_LEN 6             /* tools/gen_phrases.py: MAX_SHORT */
-#define MIN_SCAN_LEN 7              /* tools/gen_phrases.py: MIN_LEN */
+#define MIN_SCAN_LEN 9              /* tools/gen_phrases.py: MIN_LEN */
 
 struct phrase_row {
     char text[128];
@@ -483,8 +482,14 @@ static int lower(int c)
     return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
+static int word_byte(int c)
+{
+    return isalnum(c) || c == '_' || c == '#';
+}
+
 /* Naive reference: ASCII case ignored, LF in the text matching a space; a short
- * row only as a whole word (letters and digits around it do not belong to it). */
+ * row only as a whole word (letters, digits, '_' and '#' around it do not belong
+ * to it). */
 static int contains(const char *hay, size_t n, const struct phrase_row *r)
 {
     const char *needle = r->text;
@@ -501,8 +506,8 @@ static int contains(const char *hay, size_t n, const struct phrase_row *r)
         if (j < m)
             continue;
         if (!is_short(r) ||
-            ((i == 0 || !isalnum((unsigned char)hay[i - 1])) &&
-             (i + m == n || !isalnum((unsigned char)hay[i + m]))))
+            ((i == 0 || !word_byte((unsigned char)hay[i - 1])) &&
+             (i + m == n || !word_byte((unsigned char)hay[i + m]))))
             return 1;
     }
     return 0;

@@ -28,10 +28,19 @@ How the matcher works (lib/classify.c walks these tables):
 
 Every phrase of the scan is at least MIN_LEN bytes long. The text is probed only at
 positions 0, STRIDE, 2*STRIDE, ... with STRIDE = MIN_LEN - ANCHOR + 1: any
-occurrence of a phrase then contains a probe position p with t <= p <= t+STRIDE-1
-(t its start), and the ANCHOR bytes at p lie inside the phrase. So each phrase
-registers its STRIDE anchors (the ANCHOR bytes at offsets 0 .. STRIDE-1), and a
-probe whose text bytes are an anchor knows which phrase might start at p - offset.
+occurrence of a phrase then contains probe positions at every STRIDE-th offset of
+one residue class modulo STRIDE, whichever class the alignment gives. So each
+phrase registers one anchor per class: of the offsets o, o+STRIDE, ... of that class
+(with the ANCHOR bytes inside the phrase), the one whose 4 bytes the fewest other
+phrases share, so that common words ("mail", "user", "smtp") rarely send a probe
+to the candidates. A probe whose text bytes are an anchor knows which phrase might
+start at p - offset.
+
+The probes go from the end of the text to its start: large providers put their
+identifier last (Gmail's help link, Cox's AUP# code, Orange's OFR code), and once
+an identifier is confirmed only a stronger identifier can still win, so the rest of
+the pass uses a second filter that holds the identifiers' anchors alone. Any
+spacing of STRIDE covers every phrase, whichever end it starts from.
 
 A probe folds its 4 bytes with OR 0x20 (upper case to lower; digits, space and most
 punctuation already have that bit), reads them little-endian whatever the host and
@@ -48,10 +57,12 @@ Reply lines are joined by LF, which folds to '*' (0x2A): an anchor holding space
 registered once more for every combination of its spaces turned into 0x2A, so a
 phrase still matches across a line break.
 
-Texts shorter than MIN_LEN ("spf", "spam", "ib607") cannot be found by the probes;
-they go to short_words[] and match as whole words (not inside a longer word) in a
-second, plain pass that the classifier makes only when the probes found no
-identifier and no specific phrase.
+Texts shorter than MIN_LEN ("spf", "spam", "ib607", "aup#cxbl") cannot be found by
+the probes; they go to short_words[] and match as whole words (letters, digits, "_"
+and "#"; not inside a longer word) in a second, plain pass that the classifier
+makes only when the probes found no identifier and no specific phrase. Rows with
+the guard at-end ("- gsmtp" with Gmail's own enhanced codes) compare the end of
+the text only, before the scan.
 """
 
 import argparse
@@ -60,11 +71,11 @@ import re
 import sys
 
 ANCHOR = 4
-MIN_LEN = 7
+MIN_LEN = 9
 STRIDE = MIN_LEN - ANCHOR + 1
 HASH_BITS = 12
-MULTIPLIER = 0x9E3779B97F4A7C15
-MAX_SHORT = 6
+MULTIPLIER = 0x9E3779B1
+MAX_SHORT = 8
 
 REASONS = """none recipient-unknown recipient-address-invalid domain-unknown domain-no-mail
 mailbox-moved mailbox-disabled mailbox-full message-too-large too-many-recipients
@@ -74,22 +85,24 @@ client-auth-failed tls-required protocol-error server-temporary server-misconfig
 network-error expired local-delivery-error unclassified recipient-filtered""".split()
 KINDS = {"id": 0, "phrase": 1, "generic": 3}      # tier 2 is a phrase of "common"
 TIER_NAMES = ["TIER_ID", "TIER_PROVIDER", "TIER_PHRASE", "TIER_GENERIC"]
-GUARDS = {"any": "GUARD_ANY", "after-data": "GUARD_AFTER_DATA", "transient": "GUARD_TRANSIENT"}
+GUARDS = {"any": "GUARD_ANY", "after-data": "GUARD_AFTER_DATA", "transient": "GUARD_TRANSIENT",
+          "at-end": "GUARD_AT_END"}
 ROW = re.compile(r'^(id|phrase|generic)\s+([a-z0-9-]+)\s+([a-z-]+)\s+([a-z-]+)\s+(\S+)\s+"([^"\\]*)"$')
 ENH = re.compile(r'^([45x])\.(\d{1,3})\.(\d{1,3})(?:-(\d{1,3}))?$')
 
 
 def hash16(w):
-    """The hash of a folded anchor (4 bytes, little-endian): the filter's index."""
-    return ((w * MULTIPLIER) & 0xFFFFFFFFFFFFFFFF) >> 48
+    """The hash of a folded anchor (4 bytes, little-endian): the filter's index,
+    the top 16 bits of a 32-bit product."""
+    return ((w * MULTIPLIER) & 0xFFFFFFFF) >> 16
 
 
 # The same function for C, from the same constants.
-C_HASH = f"""/* The hash of a folded 4-byte anchor (OR 0x20, little-endian): top 16 bits of
- * the product. Generated with the tables, so the two can never disagree. */
+C_HASH = f"""/* The hash of a folded 4-byte anchor (OR 0x20, little-endian): the top 16 bits
+ * of a 32-bit product. Generated with the tables, so the two can never disagree. */
 static inline uint32_t phrase_hash(uint32_t folded)
 {{
-    return (uint32_t)(((uint64_t)folded * 0x{MULTIPLIER:016X}u) >> 48);
+    return (uint32_t)(folded * 0x{MULTIPLIER:08X}u) >> 16;
 }}
 """
 
@@ -157,9 +170,11 @@ class Table:
                     self.fail(where, "only an id row with an enhanced code may have no text")
                 if text and len(text) < 3:
                     self.fail(where, f'"{text}" is shorter than 3 bytes')
-                if text and len(text) < MIN_LEN and (len(text) > MAX_SHORT or not
-                                                     re.fullmatch(r"[a-z0-9]+", text)):
-                    self.fail(where, f'"{text}": a text under {MIN_LEN} bytes must be one word of letters and digits')
+                if guard == "at-end" and (cond is None or not text or kind != "id"):
+                    self.fail(where, "at-end is for id rows with an enhanced code and a text")
+                if (text and len(text) < MIN_LEN and guard != "at-end" and
+                        (len(text) > MAX_SHORT or not re.fullmatch(r"[a-z0-9_#]+", text))):
+                    self.fail(where, f'"{text}": a text under {MIN_LEN} bytes must be one word of letters, digits, "_" and "#"')
                 if len(text) > 255:
                     self.fail(where, "text over 255 bytes")
                 tier = KINDS[kind]
@@ -205,11 +220,41 @@ def rule_of(r):
     return f'generic phrase: "{r["text"]}"'
 
 
+# Words nearly every reply holds (greetings, transaction tags, links, boilerplate):
+# an anchor made of their bytes would send most probes to the candidates.
+COMMON_WORDS = """smtp esmtp gsmtp mail email message messages user users recipient
+address please http https www com net org the for from your with this that been
+have more information server service support google delivery delivered rejected
+account domain sender host your local accepted queued""".split()
+COMMON_GRAMS = {w[o:o + ANCHOR].encode("ascii") for w in COMMON_WORDS
+                for o in range(len(w) - ANCHOR + 1)}
+
+
+def anchor_offsets(scan):
+    """For each row, one anchor offset per residue class modulo STRIDE: the 4 bytes
+    that the fewest rows share, avoiding spaces and the bytes of common words."""
+    freq = {}
+    for r in scan:
+        raw = r["text"].encode("ascii")
+        for g in {raw[o:o + ANCHOR] for o in range(len(raw) - ANCHOR + 1)}:
+            freq[g] = freq.get(g, 0) + 1
+    chosen = []
+    for r in scan:
+        raw = r["text"].encode("ascii")
+        offs = []
+        for cls in range(STRIDE):
+            cands = range(cls, len(raw) - ANCHOR + 1, STRIDE)
+            offs.append(min(cands, key=lambda o: (freq[raw[o:o + ANCHOR]] + 4 * (b" " in raw[o:o + ANCHOR])
+                                                  + 100 * (raw[o:o + ANCHOR] in COMMON_GRAMS), o)))
+        chosen.append(offs)
+    return chosen
+
+
 def anchors_of(scan):
     out = []
-    for i, r in enumerate(scan):
+    for i, (r, offs) in enumerate(zip(scan, anchor_offsets(scan))):
         raw = r["text"].encode("ascii")
-        for off in range(STRIDE):
+        for off in offs:
             bs = [fold(b) for b in raw[off:off + ANCHOR]]
             spaces = [k for k, b in enumerate(bs) if b == 0x20]
             variants = set()
@@ -233,15 +278,18 @@ def row_c(r):
 
 
 def render(rows):
-    scan = [r for r in rows if len(r["text"]) >= MIN_LEN]
-    short = [r for r in rows if 0 < len(r["text"]) < MIN_LEN]
-    ranges = [r for r in rows if r["text"] == ""]
+    scan = [r for r in rows if len(r["text"]) >= MIN_LEN and r["guard"] != "at-end"]
+    short = [r for r in rows if 0 < len(r["text"]) < MIN_LEN and r["guard"] != "at-end"]
+    ranges = [r for r in rows if r["text"] == "" or r["guard"] == "at-end"]
     anchors = anchors_of(scan)
     nb = 1 << HASH_BITS
-    bits = [0] * (1 << 16)
-    for _, w, _, _ in anchors:
-        bits[hash16(w)] = 1
-    filt = [sum(bits[k * 32 + j] << j for j in range(32)) for k in range(1 << 11)]
+    nid = sum(1 for r in scan if r["tier"] == 0)
+    bits = [[0] * (1 << 16), [0] * (1 << 16)]
+    for _, w, i, _ in anchors:
+        bits[0][hash16(w)] = 1
+        if i < nid:
+            bits[1][hash16(w)] = 1
+    filt = [[sum(b[k * 32 + j] << j for j in range(32)) for k in range(1 << 11)] for b in bits]
     words, cands = [], []
     for (h, w), group in itertools.groupby(anchors, key=lambda a: (a[0], a[1])):
         group = sorted((i, off) for _, _, i, off in group)
@@ -257,7 +305,9 @@ def render(rows):
            f"#define PHRASE_ANCHOR {ANCHOR}\n#define PHRASE_MIN_LEN {MIN_LEN}\n",
            f"#define PHRASE_STRIDE {STRIDE}\n#define PHRASE_HASH_BITS {HASH_BITS}\n",
            f"#define PHRASE_ROWS {len(scan)}\n#define PHRASE_SHORT_ROWS {len(short)}\n",
-           f"#define PHRASE_RANGE_ROWS {len(ranges)}\n#define PHRASE_MAX_SHORT {MAX_SHORT}\n\n",
+           f"#define PHRASE_ID_ROWS {sum(1 for r in scan if r['tier'] == 0)}\n",
+           f"#define PHRASE_RANGE_ROWS {len(ranges)}\n#define PHRASE_MAX_SHORT {MAX_SHORT}\n",
+           f"#define PHRASE_RANGE_MIN_DETAIL {min(r['cond'][2] for r in ranges)}\n\n",
            C_HASH,
            "\n/* The rows the probes find, strongest first. */\n",
            "static const struct phrase phrases[] = {\n"]
@@ -265,13 +315,18 @@ def render(rows):
     out.append("};\n\n/* Texts too short for the probes: whole words, strongest first. */\n"
                "static const struct phrase short_words[] = {\n")
     out += [row_c(r) for r in short]
-    out.append("};\n\n/* Providers' enhanced codes that say enough on their own. */\n"
+    out.append("};\n\n/* Providers' enhanced codes that say enough on their own, or with the\n"
+               " * text the reply ends with (guard at-end): decided before the scan. */\n"
                "static const struct phrase provider_ranges[] = {\n")
     out += [row_c(r) for r in ranges]
-    out.append("};\n\nstatic const uint32_t phrase_filter[2048] = {\n")
-    for k in range(0, len(filt), 6):
-        out.append("    " + " ".join(f"0x{v:08X}u," for v in filt[k:k + 6]) + "\n")
-    out.append("};\n\nstatic const uint16_t phrase_bucket[] = {\n")
+    out.append("};\n\n/* [0]: the anchors of every row; [1]: of the identifiers only. */\n"
+               "static const uint32_t phrase_filter[2][2048] = { {\n")
+    for k in range(0, len(filt[0]), 6):
+        out.append("    " + " ".join(f"0x{v:08X}u," for v in filt[0][k:k + 6]) + "\n")
+    out.append("}, {\n")
+    for k in range(0, len(filt[1]), 6):
+        out.append("    " + " ".join(f"0x{v:08X}u," for v in filt[1][k:k + 6]) + "\n")
+    out.append("} };\n\nstatic const uint16_t phrase_bucket[] = {\n")
     for k in range(0, nb + 1, 12):
         out.append("    " + " ".join(f"{v}," for v in bucket[k:k + 12]) + "\n")
     out.append("};\n\nstatic const struct phrase_word phrase_words[] = {\n")
