@@ -213,10 +213,19 @@ static inline uint64_t load64(const unsigned char *t)
            (uint64_t)t[6] << 48 | (uint64_t)t[7] << 56;
 }
 
+/* Four text bytes, little-endian (as the generator packs the anchors), with OR
+ * 0x20. One load where the host is little-endian. */
 static inline uint32_t load_folded(const unsigned char *t)
 {
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t x;
+    memcpy(&x, t, 4);
+    return x | 0x20202020u;
+#else
     return ((uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
             (uint32_t)t[3] << 24) | 0x20202020u;
+#endif
 }
 
 #define BYTES(b) (0x0101010101010101u * (uint64_t)(b))
@@ -628,19 +637,15 @@ static void advise(unsigned code, unsigned digit, const struct finding *f,
     }
 }
 
-/* documented in smtpreply.h */
-int smtpreply_classify_parts(unsigned code, const struct smtpreply_enhanced *enhanced,
-                             const char *text, size_t len, int command,
-                             struct smtpreply_verdict *v)
+/* The general path of both entry points, once class_only_verdict() declined. */
+static int classify_general(unsigned code, const struct smtpreply_enhanced *enhanced,
+                            const char *text, size_t len, int command,
+                            struct smtpreply_verdict *v)
 {
     struct finding f;
     struct context ctx;
     int severity;
 
-    if (v == NULL)
-        return SMTPREPLY_E_INVALID_ARG;
-    if (class_only_verdict(code, enhanced, text, len, command, v))
-        return SMTPREPLY_OK;
     memset(v, 0, sizeof *v);
     v->severity = SMTPREPLY_SEV_UNKNOWN;
     v->category = SMTPREPLY_CAT_UNKNOWN;
@@ -684,6 +689,18 @@ int smtpreply_classify_parts(unsigned code, const struct smtpreply_enhanced *enh
 }
 
 /* documented in smtpreply.h */
+int smtpreply_classify_parts(unsigned code, const struct smtpreply_enhanced *enhanced,
+                             const char *text, size_t len, int command,
+                             struct smtpreply_verdict *v)
+{
+    if (v == NULL)
+        return SMTPREPLY_E_INVALID_ARG;
+    if (class_only_verdict(code, enhanced, text, len, command, v))
+        return SMTPREPLY_OK;
+    return classify_general(code, enhanced, text, len, command, v);
+}
+
+/* documented in smtpreply.h */
 int smtpreply_classify(const struct smtpreply_reply *r, int command, struct smtpreply_verdict *v)
 {
     if (r == NULL) {
@@ -691,9 +708,11 @@ int smtpreply_classify(const struct smtpreply_reply *r, int command, struct smtp
             (void)smtpreply_classify_parts(0, NULL, NULL, 0, command, v);
         return SMTPREPLY_E_INVALID_ARG;
     }
-    if (v != NULL && class_only_verdict(r->code, &r->enhanced, r->text, r->text_len, command, v))
+    if (v == NULL)
+        return SMTPREPLY_E_INVALID_ARG;
+    if (class_only_verdict(r->code, &r->enhanced, r->text, r->text_len, command, v))
         return SMTPREPLY_OK;
-    return smtpreply_classify_parts(r->code, &r->enhanced, r->text, r->text_len, command, v);
+    return classify_general(r->code, &r->enhanced, r->text, r->text_len, command, v);
 }
 
 /* documented in smtpreply.h */

@@ -238,14 +238,17 @@ def anchor_offsets(scan):
         raw = r["text"].encode("ascii")
         for g in {raw[o:o + ANCHOR] for o in range(len(raw) - ANCHOR + 1)}:
             freq[g] = freq.get(g, 0) + 1
+
+    def cost(g):
+        return (100 * (g in COMMON_GRAMS) + 4 * (b" " in g) + freq[g],)
+
     chosen = []
     for r in scan:
         raw = r["text"].encode("ascii")
         offs = []
         for cls in range(STRIDE):
             cands = range(cls, len(raw) - ANCHOR + 1, STRIDE)
-            offs.append(min(cands, key=lambda o: (freq[raw[o:o + ANCHOR]] + 4 * (b" " in raw[o:o + ANCHOR])
-                                                  + 100 * (raw[o:o + ANCHOR] in COMMON_GRAMS), o)))
+            offs.append(min(cands, key=lambda o: cost(raw[o:o + ANCHOR]) + (o,)))
         chosen.append(offs)
     return chosen
 
