@@ -94,6 +94,7 @@ typedef char phrase_anchor_is_4_[PHRASE_ANCHOR == 4 ? 1 : -1];
 typedef char phrase_index_size_[
     SMTPREPLY_ARRAY_SIZE(phrase_bucket) == (1u << PHRASE_HASH_BITS) + 1 ? 1 : -1];
 typedef char phrase_rows_fit_[PHRASE_ROWS < 65535 ? 1 : -1];
+typedef char phrase_filter_size_[sizeof phrase_filter[0] * 8 == 1u << PHRASE_FILTER_BITS ? 1 : -1];
 
 struct enh_cell {
     uint8_t reason, strength;
@@ -281,7 +282,7 @@ static unsigned probe(const unsigned char *t, size_t len, size_t pos, uint32_t w
 {
     unsigned k, end;
 
-    h >>= 16 - PHRASE_HASH_BITS;
+    h >>= PHRASE_FILTER_BITS - PHRASE_HASH_BITS;
     end = phrase_bucket[h + 1];
     for (k = phrase_bucket[h]; k < end; k++) {
         const struct phrase_word *pw = &phrase_words[k];

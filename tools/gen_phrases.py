@@ -46,8 +46,9 @@ A probe folds its 4 bytes with OR 0x20 (upper case to lower; digits, space and m
 punctuation already have that bit), reads them little-endian whatever the host and
 hashes them with phrase_hash(), which this script writes into the output: the one
 definition of the hash, used by the tables below and by the C code alike. The top
-16 bits index a 64 Kbit filter (bit set = some anchor has that hash); only a probe
-that passes looks in the bucket named by the top HASH_BITS bits: words[] holds the
+FILTER_BITS (17) bits index a 128 Kbit filter (bit set = some anchor has that hash;
+about 3% of the bits are set, so few probes pass by chance); only a probe that
+passes looks in the bucket named by the top HASH_BITS bits: words[] holds the
 distinct anchors of that bucket, each naming its run of candidates[] {row, offset,
 length, folded last 4 bytes and their mask without the spaces}, sorted by row, so
 the scan stops at the first row no better than one already confirmed. A candidate
@@ -74,6 +75,7 @@ ANCHOR = 4
 MIN_LEN = 9
 STRIDE = MIN_LEN - ANCHOR + 1
 HASH_BITS = 12
+FILTER_BITS = 17
 MULTIPLIER = 0x9E3779B1
 MAX_SHORT = 8
 
@@ -93,16 +95,17 @@ ENH = re.compile(r'^([45x])\.(\d{1,3})\.(\d{1,3})(?:-(\d{1,3}))?$')
 
 def hash16(w):
     """The hash of a folded anchor (4 bytes, little-endian): the filter's index,
-    the top 16 bits of a 32-bit product."""
-    return ((w * MULTIPLIER) & 0xFFFFFFFF) >> 16
+    the top FILTER_BITS bits of a 32-bit product."""
+    return ((w * MULTIPLIER) & 0xFFFFFFFF) >> (32 - FILTER_BITS)
 
 
 # The same function for C, from the same constants.
-C_HASH = f"""/* The hash of a folded 4-byte anchor (OR 0x20, little-endian): the top 16 bits
- * of a 32-bit product. Generated with the tables, so the two can never disagree. */
+C_HASH = f"""/* The hash of a folded 4-byte anchor (OR 0x20, little-endian): the top
+ * {FILTER_BITS} bits of a 32-bit product. Generated with the tables, so the two can
+ * never disagree. */
 static inline uint32_t phrase_hash(uint32_t folded)
 {{
-    return (uint32_t)(folded * 0x{MULTIPLIER:08X}u) >> 16;
+    return (uint32_t)(folded * 0x{MULTIPLIER:08X}u) >> {32 - FILTER_BITS};
 }}
 """
 
@@ -267,7 +270,7 @@ def anchors_of(scan):
                     v[k] = b
                 variants.add(word(v))
             for w in sorted(variants):
-                out.append((hash16(w) >> (16 - HASH_BITS), w, i, off))
+                out.append((hash16(w) >> (FILTER_BITS - HASH_BITS), w, i, off))
     out.sort()
     return out
 
@@ -287,12 +290,13 @@ def render(rows):
     anchors = anchors_of(scan)
     nb = 1 << HASH_BITS
     nid = sum(1 for r in scan if r["tier"] == 0)
-    bits = [[0] * (1 << 16), [0] * (1 << 16)]
+    bits = [[0] * (1 << FILTER_BITS), [0] * (1 << FILTER_BITS)]
     for _, w, i, _ in anchors:
         bits[0][hash16(w)] = 1
         if i < nid:
             bits[1][hash16(w)] = 1
-    filt = [[sum(b[k * 32 + j] << j for j in range(32)) for k in range(1 << 11)] for b in bits]
+    filt = [[sum(b[k * 32 + j] << j for j in range(32)) for k in range(1 << (FILTER_BITS - 5))]
+            for b in bits]
     words, cands = [], []
     for (h, w), group in itertools.groupby(anchors, key=lambda a: (a[0], a[1])):
         group = sorted((i, off) for _, _, i, off in group)
@@ -307,6 +311,7 @@ def render(rows):
            " * do not edit. The generator describes the matcher. */\n",
            f"#define PHRASE_ANCHOR {ANCHOR}\n#define PHRASE_MIN_LEN {MIN_LEN}\n",
            f"#define PHRASE_STRIDE {STRIDE}\n#define PHRASE_HASH_BITS {HASH_BITS}\n",
+           f"#define PHRASE_FILTER_BITS {FILTER_BITS}\n",
            f"#define PHRASE_ROWS {len(scan)}\n#define PHRASE_SHORT_ROWS {len(short)}\n",
            f"#define PHRASE_ID_ROWS {sum(1 for r in scan if r['tier'] == 0)}\n",
            f"#define PHRASE_RANGE_ROWS {len(ranges)}\n#define PHRASE_MAX_SHORT {MAX_SHORT}\n",
@@ -323,7 +328,7 @@ def render(rows):
                "static const struct phrase provider_ranges[] = {\n")
     out += [row_c(r) for r in ranges]
     out.append("};\n\n/* [0]: the anchors of every row; [1]: of the identifiers only. */\n"
-               "static const uint32_t phrase_filter[2][2048] = { {\n")
+               f"static const uint32_t phrase_filter[2][{1 << (FILTER_BITS - 5)}] = {{ {{\n")
     for k in range(0, len(filt[0]), 6):
         out.append("    " + " ".join(f"0x{v:08X}u," for v in filt[0][k:k + 6]) + "\n")
     out.append("}, {\n")
