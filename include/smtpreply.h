@@ -458,7 +458,14 @@ SMTPREPLY_API size_t smtpreply_enhanced_parse(const char *s, size_t len, struct 
 
 /**
  * @defgroup classify Classification
- * @brief Severity, category, reason, bounce class and retry advice for a reply.
+ * @brief Severity, category, reason, bounce class, retry advice and confidence for a reply.
+ *
+ * The evidence decides in this order: a provider's identifier in the text, a
+ * specific phrase, a specific enhanced detail, the command, and last a generic
+ * phrase, the basic code or the first digit. docs/classification.md (in the source
+ * tree) explains every rule a verdict's smtpreply_verdict::rule can name and how
+ * conflicts are settled. The classifier allocates nothing and reads the text of a
+ * 4xx or 5xx reply once; a 2xx or 3xx is decided by its class without reading it.
  * @{
  */
 
@@ -481,7 +488,7 @@ enum smtpreply_category {
     SMTPREPLY_CAT_UNKNOWN = 9        /**< Second digit 6-9 or no valid code: "unknown". */
 };
 
-/** The reason behind a reply (DESIGN section 4). Values are stable. @since 0.1 */
+/** The reason behind a reply. Values are stable; new ones are appended. @since 0.1 */
 enum smtpreply_reason {
     SMTPREPLY_REASON_NONE = 0,                  /**< "none": 2xx or 3xx. */
     SMTPREPLY_REASON_RECIPIENT_UNKNOWN = 1,     /**< "recipient-unknown": the mailbox does not exist. */
@@ -581,7 +588,7 @@ enum smtpreply_verdict_flags {
 };
 
 /**
- * How far a verdict can be acted on (DESIGN section 4). A host program may suppress
+ * How far a verdict can be acted on. A host program may suppress
  * an address on SMTPREPLY_BOUNCE_HARD with SMTPREPLY_CONFIDENCE_HIGH; a hard bounce
  * with low confidence says "probably".
  * @since 0.3

@@ -53,8 +53,8 @@ def main():
         print("%-9s -> %d %-5s %s" % (command, item.code, item.enhanced or "-",
                                       " / ".join(item.lines)[:60]))
         print("             severity=%s category=%s reason=%s bounce=%s retry=%s "
-              "evidence=%s" % (v.severity, v.category, v.reason, v.bounce, v.retry,
-                               v.evidence))
+              "confidence=%s evidence=%s" % (v.severity, v.category, v.reason, v.bounce,
+                                             v.retry, v.confidence, v.evidence))
     leftover = parser.finish()
     if leftover:
         print("at end of stream:", leftover)
