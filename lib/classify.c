@@ -334,7 +334,7 @@ static const struct phrase *match_phrase(const char *text, size_t len, const str
             if (best < PHRASE_ID_ROWS)
                 filter = phrase_filter[1];
         }
-        if (p < t + 2 * PHRASE_STRIDE)
+        if (p < t + (size_t)2 * PHRASE_STRIDE)
             break;
         /* two probes per round: the loop's own work is paid once per pair */
         p -= PHRASE_STRIDE;
