@@ -56,7 +56,8 @@ def reply_json(r: smtpreply.Reply, command: Optional[str]) -> bytes:
            b",".join(json_string(line, r.encoding != "other") for line in r.raw_lines),
            b'],"severity":', _name(v.severity), b',"category":', _name(v.category),
            b',"reason":', _name(v.reason), b',"bounce":', _name(v.bounce),
-           b',"retry":', _name(v.retry), b',"evidence":', _name(v.evidence),
+           b',"retry":', _name(v.retry), b',"confidence":', _name(v.confidence),
+           b',"evidence":', _name(v.evidence),
            b',"rule":', json_string(v.rule.encode("utf-8"))]
     if v.command != "UNKNOWN":
         out += [b',"command":', _name(v.command)]
@@ -95,11 +96,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         elif a == "--command" and i + 1 < len(args):
             i += 1
             command = args[i]
-            lib = smtpreply.load()
-            raw = command.encode("utf-8", "replace")
-            if lib.smtpreply_command_parse(raw, len(raw)) == 0:
-                sys.stderr.write("smtpreply: unknown command '%s' (try CONNECT, EHLO, MAIL, "
-                                 "RCPT, DATA, DATA_END, AUTH, QUIT)\n" % command)
+            # As smtp-parse: a verb the library does not know (XCLIENT) is an
+            # unknown command, and the replies are still classified.
+            if command == "":
+                sys.stderr.write("smtpreply: --command needs a command (CONNECT, EHLO, MAIL, "
+                                 "RCPT, DATA, DATA_END, AUTH, QUIT, ...)\n")
                 return 2
         elif a in ("-h", "--help"):
             sys.stdout.write(USAGE)
