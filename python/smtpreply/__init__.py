@@ -15,7 +15,7 @@ What it offers:
   exceptions (one subclass per library error, e.g. :class:`CodeMismatchError`),
   returned among the replies or raised, as the caller chooses.
 - :meth:`Reply.classify` and :func:`classify` (a reply's parts as found in a
-  log) give a :class:`Verdict`: severity, category, reason, bounce, retry, evidence.
+  log) give a :class:`Verdict`: severity, category, reason, bounce, retry, confidence, evidence.
 - :func:`explain` documents a basic or enhanced code in English or Vietnamese;
   :func:`describe_reason` a reason.
 - :func:`ehlo` reads a server's capabilities from its EHLO reply.
