@@ -27,7 +27,10 @@ static void usage(FILE *to)
           "  --strict        every tolerated deviation is an error\n"
           "  --smtputf8      with --strict: valid UTF-8 text is allowed\n"
           "  --chunk-size N  feed the parser N bytes at a time (1 and up)\n"
-          "  --command CMD   the command the replies answer (RCPT, DATA_END, AUTH, ...)\n",
+          "  --command CMD   the command the replies answer (RCPT, DATA_END, AUTH, ...)\n"
+          "  A line that is not valid UTF-8 shows U+FFFD in \"lines\"; its exact bytes are in\n"
+          "  \"lines_raw\" (one code point per byte), present only when needed.\n"
+          "Exit status: 0 the input held no error, 1 it held a parse error, 2 usage or I/O error.\n",
           to);
 }
 
@@ -47,35 +50,27 @@ static void print_reply(const struct smtpreply_reply *r, int command)
 {
     static const char *encodings[] = { "ascii", "utf8", "other" };
     struct smtpreply_verdict v;
-    const char *line;
-    size_t pos = 0, len;
     int first = 1;
 
     smtpreply_classify(r, command, &v);
     printf("{\"offset\":%llu,\"code\":%u,\"enhanced\":", (unsigned long long)r->offset, r->code);
     if (r->enhanced.klass)
-        printf("\"%s\"", r->enhanced_text);
+        json_cstring(stdout, r->enhanced_text);
     else
         fputs("null", stdout);
-    fputs(",\"lines\":[", stdout);
-    while (smtpreply_reply_line(r, &pos, &line, &len)) {
-        if (!first)
-            putchar(',');
-        json_string(stdout, line, len, r->encoding != SMTPREPLY_TEXT_OTHER);
-        first = 0;
-    }
-    printf("],\"severity\":\"%s\",\"category\":\"%s\",\"reason\":\"%s\",\"bounce\":\"%s\","
+    putchar(',');
+    json_reply_lines(stdout, r);    /* every line checked on its own */
+    printf(",\"severity\":\"%s\",\"category\":\"%s\",\"reason\":\"%s\",\"bounce\":\"%s\","
            "\"retry\":\"%s\",\"confidence\":\"%s\",\"evidence\":\"%s\",\"rule\":",
            smtpreply_severity_name(v.severity), smtpreply_category_name(v.category),
            smtpreply_reason_name(v.reason), smtpreply_bounce_name(v.bounce),
            smtpreply_retry_name(v.retry),
            smtpreply_confidence_name(smtpreply_verdict_confidence(&v)),
            smtpreply_evidence_name(v.evidence));
-    json_string(stdout, v.rule, strlen(v.rule), 1);
+    json_cstring(stdout, v.rule);
     if (command != SMTPREPLY_CMD_UNKNOWN)
         printf(",\"command\":\"%s\"", smtpreply_command_name(command));
     printf(",\"encoding\":\"%s\",\"flags\":[", encodings[r->encoding <= 2 ? r->encoding : 2]);
-    first = 1;
     put_flags(r->flags, smtpreply_flag_name, &first);
     put_flags(v.flags, smtpreply_verdict_flag_name, &first);
     fputs("]}\n", stdout);
@@ -87,7 +82,7 @@ static void print_error(const struct smtpreply_parser *p)
     smtpreply_parser_error(p, &e);
     printf("{\"offset\":%llu,\"error\":\"%s\",\"line\":%u,\"position\":%llu,\"message\":",
            (unsigned long long)e.offset, e.name, e.line, (unsigned long long)e.position);
-    json_string(stdout, e.message, strlen(e.message), 1);
+    json_cstring(stdout, e.message);
     fputs("}\n", stdout);
 }
 
@@ -105,7 +100,7 @@ static int parse_size(const char *s, size_t *out)
 
 int main(int argc, char **argv)
 {
-    static char text[1 << 16], buf[READ_SIZE];
+    static char text[1 << 16], buf[READ_SIZE], shown[1024];
     struct smtpreply_parser p;
     struct smtpreply_options opt;
     struct smtpreply_reply r;
@@ -142,7 +137,7 @@ int main(int argc, char **argv)
             printf("smtp-parse (smtpreply %s)\n", smtpreply_version());
             return 0;
         } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "smtp-parse: unknown option '%s'\n", a);
+            fprintf(stderr, "smtp-parse: unknown option '%s'\n", term_safe(shown, sizeof shown, a));
             usage(stderr);
             return 2;
         } else if (!path) {
@@ -155,7 +150,8 @@ int main(int argc, char **argv)
     if (path && strcmp(path, "-") != 0) {
         in = fopen(path, "rb");
         if (!in) {
-            fprintf(stderr, "smtp-parse: %s: %s\n", path, strerror(errno));
+            fprintf(stderr, "smtp-parse: %s: %s\n", term_safe(shown, sizeof shown, path),
+                    strerror(errno));
             return 2;
         }
     }

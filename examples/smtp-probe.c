@@ -115,21 +115,6 @@ static const char *col(const struct session *s, const char *code)
 #define C_RED "\033[31m"
 #define C_CYAN "\033[36m"
 
-/* Bytes from the network go to a terminal only as printable text: no escapes. */
-static void put_safe(FILE *f, const char *p, size_t n, int utf8)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        unsigned char b = (unsigned char)p[i];
-
-        if (b == '\t' || (b >= 0x20 && b < 0x7f) || (b >= 0x80 && utf8))
-            fputc(b, f);
-        else
-            fprintf(f, "\\x%02X", (unsigned)b);
-    }
-}
-
 /* Notes for people: on stdout in the readable view, on stderr with --json. */
 static void note(const struct session *s, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -188,7 +173,7 @@ static void json_capabilities(const struct smtpreply_reply *r, const struct smtp
     uint32_t bit;
 
     fputs(",\"capabilities\":{\"server\":", stdout);
-    json_string(stdout, e->server_name, e->server_name_len, 1);
+    json_text(stdout, e->server_name, e->server_name_len);
     fputs(",\"extensions\":[", stdout);
     for (i = 0; i < 32; i++) {
         bit = (uint32_t)1u << i;
@@ -212,7 +197,7 @@ static void json_capabilities(const struct smtpreply_reply *r, const struct smtp
     first = 1;
     while (smtpreply_ehlo_next(r, &pos, &kw)) {
         printf("%s", first ? "" : ",");
-        json_string(stdout, kw.keyword, kw.keyword_len, r->encoding != SMTPREPLY_TEXT_OTHER);
+        json_text(stdout, kw.keyword, kw.keyword_len);
         first = 0;
     }
     fputs("]}", stdout);
@@ -237,9 +222,7 @@ static void print_json(const char *shown, const struct smtpreply_reply *r,
                        const struct smtpreply_verdict *v, const struct smtpreply_ehlo *caps)
 {
     static const char *const encodings[] = { "ascii", "utf8", "other" };
-    int utf8 = r->encoding != SMTPREPLY_TEXT_OTHER, first = 1;
-    size_t pos = 0, n;
-    const char *t;
+    int first = 1;
 
     printf("{\"offset\":%llu,\"code\":%u,\"enhanced\":", (unsigned long long)r->offset,
            (unsigned)r->code);
@@ -247,13 +230,9 @@ static void print_json(const char *shown, const struct smtpreply_reply *r,
         json_cstring(stdout, r->enhanced_text);
     else
         fputs("null", stdout);
-    fputs(",\"lines\":[", stdout);
-    while (smtpreply_reply_line(r, &pos, &t, &n)) {
-        printf("%s", first ? "" : ",");
-        json_string(stdout, t, n, utf8);
-        first = 0;
-    }
-    printf("],\"severity\":\"%s\",\"category\":\"%s\",\"reason\":\"%s\",\"bounce\":\"%s\","
+    putchar(',');
+    json_reply_lines(stdout, r);
+    printf(",\"severity\":\"%s\",\"category\":\"%s\",\"reason\":\"%s\",\"bounce\":\"%s\","
            "\"retry\":\"%s\",\"confidence\":\"%s\",\"evidence\":\"%s\",\"rule\":",
            smtpreply_severity_name(v->severity), smtpreply_category_name(v->category),
            smtpreply_reason_name(v->reason), smtpreply_bounce_name(v->bounce),
@@ -312,7 +291,7 @@ static void print_human(const struct session *s, const struct smtpreply_reply *r
                         const struct smtpreply_verdict *v)
 {
     const char *code_col = r->code < 400 ? C_GREEN : r->code < 500 ? C_YELLOW : C_RED;
-    int utf8 = r->encoding != SMTPREPLY_TEXT_OTHER, first = 1;
+    int first = 1;
     size_t pos = 0, n;
     const char *t;
 
@@ -322,7 +301,7 @@ static void print_human(const struct session *s, const struct smtpreply_reply *r
                    (unsigned)r->code, col(s, C_RESET), r->enhanced_text);
         else
             printf("%14s", "");
-        put_safe(stdout, t, n, utf8);
+        term_text(stdout, t, n);
         fputc('\n', stdout);
         first = 0;
     }
@@ -374,14 +353,14 @@ static void print_caps(const struct session *s, const struct smtpreply_reply *r,
 {
     struct smtpreply_ehlo_keyword kw;
     size_t pos = 0, i;
-    int utf8 = r->encoding != SMTPREPLY_TEXT_OTHER, any = 0;
+    int any = 0;
     uint32_t bit;
 
     label(s, "server");
-    put_safe(stdout, e->server_name, e->server_name_len, utf8);
+    term_text(stdout, e->server_name, e->server_name_len);
     if (e->greeting_len > 0) {
         fputs(" (", stdout);
-        put_safe(stdout, e->greeting, e->greeting_len, utf8);
+        term_text(stdout, e->greeting, e->greeting_len);
         fputc(')', stdout);
     }
     fputc('\n', stdout);
@@ -424,7 +403,7 @@ static void print_caps(const struct session *s, const struct smtpreply_reply *r,
         if (!any)
             label(s, "other");
         printf("%s", any ? " " : "");
-        put_safe(stdout, kw.keyword, kw.keyword_len, utf8);
+        term_text(stdout, kw.keyword, kw.keyword_len);
         any = 1;
     }
     if (any)
