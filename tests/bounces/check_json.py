@@ -60,7 +60,14 @@ def run(exe, args, cwd=None, stdin=None):
 
 def check_event(where, obj, many):
     want = FIELDS + (["file"] if many else [])
-    check(list(obj) == want, "%s: fields %s, want %s" % (where, list(obj), want))
+    # NAME_raw follows NAME only when NAME's bytes were not valid UTF-8.
+    got = [k for k in obj if not (k.endswith("_raw") and k[:-4] in ("recipient", "file"))]
+    check(got == want, "%s: fields %s, want %s" % (where, list(obj), want))
+    for k in ("recipient", "file"):
+        if k + "_raw" in obj:
+            check(list(obj).index(k + "_raw") == list(obj).index(k) + 1 and
+                  isinstance(obj[k + "_raw"], str) and max(map(ord, obj[k + "_raw"])) < 256,
+                  "%s: %s_raw %r" % (where, k, obj[k + "_raw"]))
     r = obj.get("recipient")
     check(r is None or (isinstance(r, str) and r != ""), "%s: recipient %r" % (where, r))
     check(obj.get("status") in STATUS, "%s: status %r" % (where, obj.get("status")))
@@ -152,16 +159,21 @@ def main(argv):
         s = run(exe, [longlog]).stdout.decode("utf-8")
         check("2 lines, 1 cut at" in s, "long line: totals do not count the cut line:\n" + s)
 
-        # Control bytes and bytes that are not UTF-8 become valid JSON.
+        # Control bytes and bytes that are not UTF-8 become valid JSON; the exact
+        # bytes of the recipient follow in recipient_raw. Postfix quotes such a
+        # local part (info_log_address_format = external).
         badlog = os.path.join(tmp, "bad.log")
+        raw_rcpt = b"\"b\xffd\x01\\\"q\\\\\"@example.org"
         with open(badlog, "wb") as f:
-            f.write(b"Nov 27 09:00:00 mail postfix/smtp[1]: Z: to=<b\xffd\x01\"q\\@example.org>, "
+            f.write(b"Nov 27 09:00:00 mail postfix/smtp[1]: Z: to=<" + raw_rcpt + b">, "
                     b"dsn=5.1.1, status=bounced (host mx[192.0.2.3] said: 550 5.1.1 caf\xc3\xa9 "
                     b"(in reply to RCPT TO command))\n")
         p = run(exe, ["--json", badlog])
         events = json_lines(p.stdout, "bad bytes")
-        check(len(events) == 1 and events[0]["recipient"] == "b\ufffdd\x01\"q\\@example.org",
+        check(len(events) == 1 and events[0]["recipient"] == raw_rcpt.decode("utf-8", "replace"),
               "bad bytes: recipient %r" % (events[0]["recipient"] if events else None))
+        check(len(events) == 1 and events[0].get("recipient_raw", "").encode("latin-1") == raw_rcpt,
+              "bad bytes: recipient_raw %r" % (events[0].get("recipient_raw") if events else None))
         try:
             p.stdout.decode("utf-8")
             check(True, "bad bytes: output is UTF-8")

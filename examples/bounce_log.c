@@ -1,0 +1,1191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Delivery events from MTA log lines and DSN messages (see bounce_log.h).
+ *
+ * Each format's line is read the way its MTA writes it, field by field from
+ * the first one, and an address is always skipped as a whole: a quoted local
+ * part (RFC 5321 4.1.2 Quoted-string, backslash escapes included) and a <...>
+ * pair are one unit each. Postfix (3.5 and later, info_log_address_format =
+ * external) quotes a local part that needs it, as does every MTA when it logs
+ * the address as it was given; "status=", ", " or ": " inside such an address
+ * are text, never a field. The first field is found at the first '=' of the
+ * line: the syslog prefix and the queue id before it hold no address.
+ */
+#include "bounce_log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ------------------------------------------------------------------------ */
+/* Small byte-string helpers (log lines are not NUL-terminated).             */
+
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static int is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_blank(int c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Does s[0..n) start with the NUL-terminated p, ignoring ASCII case? */
+static int starts_ci(const char *s, size_t n, const char *p)
+{
+    size_t i;
+
+    for (i = 0; p[i] != '\0'; i++)
+        if (i >= n || lower((unsigned char)s[i]) != lower((unsigned char)p[i]))
+            return 0;
+    return 1;
+}
+
+/* First occurrence of the NUL-terminated needle in s[0..n), case-sensitive. */
+static const char *find(const char *s, size_t n, const char *needle)
+{
+    size_t m = strlen(needle);
+    const char *p = s, *end = s + n;
+
+    if (m == 0)
+        return s;
+    while ((size_t)(end - p) >= m) {
+        p = memchr(p, needle[0], (size_t)(end - p) - m + 1);
+        if (p == NULL)
+            return NULL;
+        if (memcmp(p, needle, m) == 0)
+            return p;
+        p++;
+    }
+    return NULL;
+}
+
+/* Like find(), ignoring ASCII case. */
+static const char *find_ci(const char *s, size_t n, const char *needle)
+{
+    size_t m = strlen(needle), i;
+
+    for (i = 0; i + m <= n; i++)
+        if (starts_ci(s + i, n - i, needle))
+            return s + i;
+    return NULL;
+}
+
+/* Last occurrence of needle in s[0..n). */
+static const char *find_last(const char *s, size_t n, const char *needle)
+{
+    const char *hit = NULL, *p = s, *q;
+
+    while ((q = find(p, n - (size_t)(p - s), needle)) != NULL) {
+        hit = q;
+        p = q + 1;
+    }
+    return hit;
+}
+
+static void trim(const char **s, size_t *n)
+{
+    while (*n > 0 && is_blank((unsigned char)(*s)[0])) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n > 0 && is_blank((unsigned char)(*s)[*n - 1]))
+        (*n)--;
+}
+
+/* Copy at most cap-1 bytes and terminate; returns the bytes copied. */
+static size_t copy_cut(char *dst, size_t cap, const char *src, size_t n)
+{
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+    return n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Addresses and fields, skipped as units.                                   */
+
+/* p at '"': the byte after the closing quote, or end. A backslash takes the
+ * next byte with it (RFC 5321 quoted-pairSMTP). */
+static const char *skip_quoted(const char *p, const char *end)
+{
+    p++;
+    while (p < end) {
+        if (*p == '\\')
+            p += end - p >= 2 ? 2 : 1;
+        else if (*p == '"')
+            return p + 1;
+        else
+            p++;
+    }
+    return end;
+}
+
+/* documented in bounce_log.h */
+const char *bounce_addr_end(const char *p, const char *end, const char *stops)
+{
+    size_t nstops = strlen(stops);
+
+    while (p < end) {
+        if (*p == '"')
+            p = skip_quoted(p, end);
+        else if (memchr(stops, *p, nstops) != NULL)
+            return p;
+        else
+            p++;
+    }
+    return end;
+}
+
+/* p at '<': the byte after the matching '>' (quotes inside skipped), or end. */
+static const char *skip_angle(const char *p, const char *end)
+{
+    const char *q = bounce_addr_end(p + 1, end, ">");
+
+    return q < end ? q + 1 : end;
+}
+
+/* The first needle in [p, end) outside quoted strings and <...> pairs. */
+static const char *find_outside(const char *p, const char *end, const char *needle)
+{
+    size_t m = strlen(needle);
+
+    while (p < end) {
+        if (*p == '"') {
+            p = skip_quoted(p, end);
+        } else if (*p == '<') {
+            p = skip_angle(p, end);
+        } else if ((size_t)(end - p) >= m && memcmp(p, needle, m) == 0) {
+            return p;
+        } else {
+            p++;
+        }
+    }
+    return NULL;
+}
+
+static int is_name_char(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' ||
+           c == '-';
+}
+
+/*
+ * The first "name=" of a line: the name is the run of name characters just
+ * before the line's first '='. Returns the value's start, or NULL.
+ */
+static const char *first_field(const char *s, size_t n, const char **name, size_t *name_len)
+{
+    const char *eq = memchr(s, '=', n), *a;
+
+    if (eq == NULL)
+        return NULL;
+    for (a = eq; a > s && is_name_char((unsigned char)a[-1]); a--)
+        ;
+    if (a == eq || (a > s && a[-1] != ' '))
+        return NULL;
+    *name = a;
+    *name_len = (size_t)(eq - a);
+    return eq + 1;
+}
+
+/* At p, "name=": the name's length, or 0 when p does not start a field. */
+static size_t field_name(const char *p, const char *end)
+{
+    const char *q = p;
+
+    while (q < end && is_name_char((unsigned char)*q))
+        q++;
+    return q > p && q < end && *q == '=' ? (size_t)(q - p) : 0;
+}
+
+static int name_is(const char *name, size_t n, const char *want)
+{
+    return n == strlen(want) && memcmp(name, want, n) == 0;
+}
+
+/*
+ * Copy a reply's text without the code prefixes that logs keep from each line
+ * of a multiline reply: Postfix joins the lines with spaces
+ * ("550-5.1.1 a 550-5.1.1 b 550 5.1.1 c"), Exim writes a literal "\n" between
+ * them. A prefix is the reply's own code at the text start, after a space or
+ * after "\n", followed by '-' (or by SP once a '-' line was seen or after
+ * "\n"), then the reply's enhanced code when the line repeats it. Runs of
+ * white space become one space.
+ */
+static size_t flatten(const char *s, size_t n, unsigned code, const char *enh, size_t enh_len,
+                      int multiline, char *out, size_t cap)
+{
+    char digits[4];
+    size_t i = 0, o = 0;
+    int after_escape = 0;
+
+    snprintf(digits, sizeof digits, "%03u", code % 1000);
+    while (i < n && o + 1 < cap) {
+        int boundary = i == 0 || s[i - 1] == ' ' || after_escape;
+        if (s[i] == '\\' && i + 1 < n && s[i + 1] == 'n') {
+            i += 2;
+            after_escape = 1;
+            if (o > 0 && out[o - 1] != ' ')
+                out[o++] = ' ';
+            continue;
+        }
+        if (boundary && n - i >= 4 && memcmp(s + i, digits, 3) == 0 &&
+            (s[i + 3] == '-' || (s[i + 3] == ' ' && (multiline || after_escape)))) {
+            size_t j = i + 4;
+            if (s[i + 3] == '-')
+                multiline = 1;
+            if (enh_len > 0 && n - j >= enh_len && memcmp(s + j, enh, enh_len) == 0 &&
+                (j + enh_len == n || s[j + enh_len] == ' '))
+                j += enh_len;
+            i = j;
+            after_escape = 0;
+            if (o > 0 && out[o - 1] != ' ')
+                out[o++] = ' ';
+            continue;
+        }
+        after_escape = 0;
+        if (is_blank((unsigned char)s[i])) {
+            if (o > 0 && out[o - 1] != ' ')
+                out[o++] = ' ';
+        } else {
+            out[o++] = s[i];
+        }
+        i++;
+    }
+    while (o > 0 && out[o - 1] == ' ')
+        o--;
+    out[o] = '\0';
+    return o;
+}
+
+/*
+ * The enhanced status the MTA recorded for the event (Postfix and Sendmail
+ * "dsn=", a DSN's "Status:"), when it is a whole valid code of the expected
+ * class (any class when klass is 0) and says more than "X.0.0".
+ */
+static void take_recorded(struct bounce_event *e, const char *s, size_t n, unsigned klass)
+{
+    struct smtpreply_enhanced enh;
+    size_t k;
+
+    if (s == NULL)
+        return;
+    k = smtpreply_enhanced_parse(s, n, &enh);
+    if (k > 0 && k == n && (klass == 0 || enh.klass == klass) &&
+        !(enh.subject == 0 && enh.detail == 0))
+        e->enh = enh;
+}
+
+/*
+ * If s[0..n) starts with a reply ("550 5.1.1 text", "550-5.1.1 text ...",
+ * "421 text", "250"), fill the event's code, enhanced code and flattened text
+ * and return 1. The enhanced code counts only when its class is the code's
+ * first digit (RFC 3463); when the reply has none, the status the MTA recorded
+ * (rec, may be NULL) stands in.
+ */
+static int take_reply(struct bounce_log *b, struct bounce_event *e, const char *s, size_t n,
+                      const char *rec, size_t rec_len)
+{
+    unsigned code;
+    size_t pos, k;
+    struct smtpreply_enhanced enh;
+    char enh_text[16];
+    size_t enh_len = 0;
+
+    if (n < 3 || !is_digit((unsigned char)s[0]) || !is_digit((unsigned char)s[1]) ||
+        !is_digit((unsigned char)s[2]) || s[0] < '2' || s[0] > '5')
+        return 0;
+    if (n > 3 && s[3] != ' ' && s[3] != '-')
+        return 0;
+    code = (unsigned)(s[0] - '0') * 100 + (unsigned)(s[1] - '0') * 10 + (unsigned)(s[2] - '0');
+    pos = n > 3 ? 4 : 3;
+    memset(&e->enh, 0, sizeof e->enh);
+    k = smtpreply_enhanced_parse(s + pos, n - pos, &enh);
+    if (k > 0 && enh.klass == code / 100 && (pos + k == n || s[pos + k] == ' ')) {
+        e->enh = enh;
+        enh_len = copy_cut(enh_text, sizeof enh_text, s + pos, k);
+        pos += k;
+    } else {
+        take_recorded(e, rec, rec_len, code / 100);
+    }
+    e->code = code;
+    e->text_len = flatten(s + pos, n - pos, code, enh_text, enh_len, n > 3 && s[3] == '-',
+                          b->text, sizeof b->text);
+    e->text = b->text;
+    return 1;
+}
+
+/*
+ * Event text without an SMTP reply: the log's words, white space folded, and
+ * the status the MTA recorded for it (rec, may be NULL): Postfix logs
+ * "dsn=4.4.1" for a refused connection and "dsn=5.4.4" for a domain that
+ * does not resolve, which says more than the words alone.
+ */
+static void take_text(struct bounce_log *b, struct bounce_event *e, const char *s, size_t n,
+                      const char *rec, size_t rec_len)
+{
+    e->code = 0;
+    memset(&e->enh, 0, sizeof e->enh);
+    take_recorded(e, rec, rec_len, 0);
+    e->text_len = flatten(s, n, 0, NULL, 0, 0, b->text, sizeof b->text);
+    e->text = b->text;
+}
+
+/*
+ * A command as logs name it: "RCPT TO", "MAIL FROM:<a@b> SIZE=12",
+ * "end of DATA", "end of data", "initial connection", "pipelined RCPT TO:<x>".
+ * Phrases the library's parser does not know are mapped to its names first.
+ */
+static int command_of(const char *s, size_t n)
+{
+    trim(&s, &n);
+    if (starts_ci(s, n, "pipelined ")) {
+        s += 10;
+        n -= 10;
+    }
+    if (starts_ci(s, n, "end of data") || starts_ci(s, n, "message body"))
+        return smtpreply_command_parse("DATA_END", 8);
+    if (starts_ci(s, n, "initial connection") || starts_ci(s, n, "initial server greeting") ||
+        starts_ci(s, n, "the initial server greeting"))
+        return smtpreply_command_parse("CONNECT", 7);
+    if (starts_ci(s, n, "performing the "))
+        return smtpreply_command_parse(s + 15, n - 15);   /* "performing the EHLO handshake" */
+    return smtpreply_command_parse(s, n);
+}
+
+/* Postfix without a reply: "... while receiving the initial server greeting" etc. */
+static int command_from_while(const char *s, size_t n)
+{
+    const char *w = find(s, n, " while ");
+    const char *end = s + n, *stop;
+
+    if (w == NULL)
+        return SMTPREPLY_CMD_UNKNOWN;
+    w += 7;
+    if (starts_ci(w, (size_t)(end - w), "receiving ") || starts_ci(w, (size_t)(end - w), "sending "))
+        w = (const char *)memchr(w, ' ', (size_t)(end - w)) + 1;
+    stop = find(w, (size_t)(end - w), " --");
+    if (stop == NULL)
+        stop = end;
+    return command_of(w, (size_t)(stop - w));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Postfix: "postfix/smtp[123]: QID: to=<a@b>, relay=..., dsn=5.1.1,         */
+/* status=bounced (host mx[192.0.2.1] said: 550 5.1.1 ... (in reply to RCPT  */
+/* TO command))", and qmgr's "QID: from=<s>, status=expired, returned to     */
+/* sender". Fields are "name=value" joined by ", "; status= comes last and   */
+/* its explanation runs to the line end.                                     */
+
+/* documented in bounce_log.h */
+int bounce_postfix_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
+{
+    const char *end = s + n, *name, *p, *st = NULL, *t, *tend, *dsn = NULL, *r, *cmd;
+    size_t name_len, wlen, dsn_len = 0;
+    struct bounce_event e;
+    int have_to = 0;
+
+    p = first_field(s, n, &name, &name_len);
+    if (p == NULL || !(name_is(name, name_len, "to") || name_is(name, name_len, "from")))
+        return 0;
+    p = name;
+    memset(&e, 0, sizeof e);
+    for (;;) {
+        const char *v, *ve;
+
+        name_len = field_name(p, end);
+        if (name_len == 0)
+            return 0;
+        name = p;
+        v = p + name_len + 1;
+        if (name_is(name, name_len, "status")) {
+            st = v;
+            break;
+        }
+        if (v < end && *v == '<') {
+            ve = bounce_addr_end(v + 1, end, ">");
+            if (ve >= end)
+                return 0;              /* an address that never closes */
+            if (name_is(name, name_len, "to")) {
+                e.rcpt = v + 1;
+                e.rcpt_len = (size_t)(ve - (v + 1));
+                have_to = 1;
+            }
+            p = ve + 1;
+        } else {
+            ve = memchr(v, ',', (size_t)(end - v));
+            if (ve == NULL)
+                return 0;
+            if (name_is(name, name_len, "to")) {
+                e.rcpt = v;
+                e.rcpt_len = (size_t)(ve - v);
+                have_to = 1;
+            } else if (name_is(name, name_len, "dsn")) {
+                dsn = v;
+                dsn_len = (size_t)(ve - v);
+            }
+            p = ve;
+        }
+        if (end - p < 2 || p[0] != ',' || p[1] != ' ')
+            return 0;
+        p += 2;
+    }
+    for (wlen = 0; st + wlen < end && st[wlen] >= 'a' && st[wlen] <= 'z'; wlen++)
+        ;
+    if (wlen == 4 && memcmp(st, "sent", 4) == 0)
+        e.status = BOUNCE_SENT;
+    else if (wlen == 8 && memcmp(st, "deferred", 8) == 0)
+        e.status = BOUNCE_DEFERRED;
+    else if (wlen == 7 && memcmp(st, "bounced", 7) == 0)
+        e.status = BOUNCE_BOUNCED;
+    else if (wlen == 7 && memcmp(st, "expired", 7) == 0)
+        e.status = BOUNCE_EXPIRED;
+    else
+        return 1;                 /* deliverable/undeliverable: address probes, not deliveries */
+    if (!have_to && e.status != BOUNCE_EXPIRED)
+        return 0;
+    e.line = line_no;
+
+    /* The explanation: "(...)" after the status word, or for expired the rest. */
+    p = st + wlen;
+    while (p < end && *p == ' ')
+        p++;
+    if (p < end && *p == '(') {
+        t = p + 1;
+        tend = end;
+        while (tend > t && tend[-1] == ' ')
+            tend--;
+        if (tend > t && tend[-1] == ')')
+            tend--;
+    } else {
+        t = st;
+        tend = end;
+    }
+    /* "(in reply to RCPT TO command)" names the command and is not reply text;
+     * Postfix writes it last, after anything the server said. */
+    cmd = find_last(t, (size_t)(tend - t), "(in reply to ");
+    if (cmd != NULL) {
+        const char *c = cmd + 13, *ce = find(c, (size_t)(tend - c), " command)");
+        if (ce != NULL) {
+            e.command = command_of(c, (size_t)(ce - c));
+            tend = cmd;
+            while (tend > t && tend[-1] == ' ')
+                tend--;
+        }
+    }
+    /* Postfix writes "host NAME[ADDR] said: " first, so the first one is its own. */
+    if ((r = find(t, (size_t)(tend - t), " said: ")) != NULL) {
+        r += 7;
+    } else if ((r = find(t, (size_t)(tend - t), " refused to talk to me: ")) != NULL) {
+        r += 24;
+        if (e.command == SMTPREPLY_CMD_UNKNOWN)
+            e.command = command_of("initial connection", 18);
+    } else {
+        r = t;
+    }
+    if (!take_reply(b, &e, r, (size_t)(tend - r), dsn, dsn_len)) {
+        take_text(b, &e, t, (size_t)(tend - t), dsn, dsn_len);
+        if (e.command == SMTPREPLY_CMD_UNKNOWN)
+            e.command = command_from_while(t, (size_t)(tend - t));
+    }
+    b->emit(b->ctx, &e);
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Sendmail: "sm-mta[123]: QID: to=<a@b>,<c@d>, ..., dsn=5.1.1,              */
+/* stat=User unknown" (optionally reply=...), "stat=Deferred: 421 ...",      */
+/* "stat=Sent (...)". to= is a list joined by ','; the fields after it are   */
+/* joined by ", "; stat= comes last and runs to the line end.                */
+
+/* The end of one list item or field value: the first stop outside quotes and <...>. */
+static const char *value_end(const char *p, const char *end, const char *stop)
+{
+    const char *q = find_outside(p, end, stop);
+
+    return q != NULL ? q : end;
+}
+
+/* documented in bounce_log.h */
+int bounce_sendmail_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
+{
+    const char *end = s + n, *name, *to, *to_end, *p, *stat = NULL, *dsn = NULL, *reply = NULL;
+    const char *t, *tend;
+    size_t name_len, dsn_len = 0, reply_len = 0, stat_len;
+    int status;
+
+    to = first_field(s, n, &name, &name_len);
+    if (to == NULL || !name_is(name, name_len, "to"))
+        return 0;
+    to_end = value_end(to, end, ", ");
+    for (p = to_end; p < end;) {
+        const char *v, *ve;
+
+        p += 2;                      /* the ", " before each field */
+        name_len = field_name(p, end);
+        if (name_len == 0)
+            return 0;
+        name = p;
+        v = p + name_len + 1;
+        if (name_is(name, name_len, "stat")) {
+            stat = v;
+            break;
+        }
+        ve = value_end(v, end, ", ");
+        if (name_is(name, name_len, "dsn")) {
+            dsn = v;
+            dsn_len = (size_t)(ve - v);
+        } else if (name_is(name, name_len, "reply")) {
+            reply = v;
+            reply_len = (size_t)(ve - v);
+        }
+        p = ve;
+    }
+    if (stat == NULL)
+        return 0;
+    stat_len = (size_t)(end - stat);
+    t = stat;
+    tend = end;
+    if (starts_ci(stat, stat_len, "sent")) {
+        status = BOUNCE_SENT;
+        t += 4;
+    } else if (starts_ci(stat, stat_len, "deferred")) {
+        status = BOUNCE_DEFERRED;
+        t += 8;
+        if (t < end && *t == ':')
+            t++;
+    } else if (starts_ci(stat, stat_len, "queued")) {
+        return 1;                 /* accepted for later delivery: no attempt yet */
+    } else {
+        status = BOUNCE_BOUNCED;
+    }
+    while (t < tend && *t == ' ')
+        t++;
+    if (status == BOUNCE_SENT && t < tend && *t == '(') {
+        t++;
+        if (tend > t && tend[-1] == ')')
+            tend--;
+    }
+    /* One event per recipient of the list; ',' inside quotes or <...> is text. */
+    for (p = to; p < to_end;) {
+        const char *q = value_end(p, to_end, ",");
+        const char *a = p, *z = q;
+        struct bounce_event e;
+
+        memset(&e, 0, sizeof e);
+        e.line = line_no;
+        e.status = status;
+        if (a < z && *a == '<') {
+            z = bounce_addr_end(a + 1, q, ">");
+            a++;
+        }
+        e.rcpt = a;
+        e.rcpt_len = (size_t)(z - a);
+        if (reply != NULL) {
+            if (!take_reply(b, &e, reply, reply_len, dsn, dsn_len))
+                take_text(b, &e, t, (size_t)(tend - t), dsn, dsn_len);
+        } else if (!take_reply(b, &e, t, (size_t)(tend - t), dsn, dsn_len)) {
+            take_text(b, &e, t, (size_t)(tend - t), dsn, dsn_len);
+        }
+        if (e.rcpt_len > 0)
+            b->emit(b->ctx, &e);
+        p = q < to_end ? q + 1 : to_end;
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* OpenSMTPD: "smtpd[123]: 8f48... mta delivery evpid=... from=<a@b>         */
+/* to=<c@d> rcpt=<-> source="..." relay="..." delay=2s result="PermFail"     */
+/* stat="550 5.7.1 ..."" (newer: "mta event=delivery evpid=..."). Fields     */
+/* are joined by one space; stat= comes last and its quoted value, which     */
+/* OpenSMTPD does not escape, runs to the line's last '"'.                   */
+
+/* documented in bounce_log.h */
+int bounce_opensmtpd_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
+{
+    const char *end = s + n, *name, *p, *res = NULL, *stat = NULL;
+    size_t name_len, res_len = 0, stat_len = 0;
+    struct bounce_event e;
+
+    p = first_field(s, n, &name, &name_len);
+    if (p == NULL)
+        return 0;
+    if (name_is(name, name_len, "event")) {
+        if (!starts_ci(p, (size_t)(end - p), "delivery "))
+            return 0;
+    } else if (!name_is(name, name_len, "evpid") || find(s, (size_t)(name - s), " delivery ") == NULL) {
+        return 0;
+    }
+    memset(&e, 0, sizeof e);
+    e.line = line_no;
+    for (p = name; p < end;) {
+        const char *v, *ve, *vs;
+
+        name_len = field_name(p, end);
+        if (name_len == 0)
+            return 0;
+        name = p;
+        v = p + name_len + 1;
+        vs = v;
+        if (v < end && *v == '<') {
+            ve = bounce_addr_end(v + 1, end, ">");
+            if (ve >= end)
+                return 0;
+            vs = v + 1;
+            p = ve + 1;
+        } else if (v < end && *v == '"') {
+            vs = v + 1;
+            if (name_is(name, name_len, "stat")) {
+                ve = find_last(vs, (size_t)(end - vs), "\"");
+                if (ve == NULL)
+                    ve = end;
+            } else {
+                ve = memchr(vs, '"', (size_t)(end - vs));
+                if (ve == NULL)
+                    return 0;
+            }
+            p = ve + 1;
+        } else {
+            ve = memchr(v, ' ', (size_t)(end - v));
+            if (ve == NULL)
+                ve = end;
+            p = ve;
+        }
+        if (name_is(name, name_len, "to")) {
+            e.rcpt = vs;
+            e.rcpt_len = (size_t)(ve - vs);
+        } else if (name_is(name, name_len, "result")) {
+            res = vs;
+            res_len = (size_t)(ve - vs);
+        } else if (name_is(name, name_len, "stat")) {
+            stat = vs;
+            stat_len = (size_t)(ve - vs);
+            break;
+        }
+        if (p < end && *p != ' ')
+            return 0;
+        if (p < end)
+            p++;
+    }
+    if (res == NULL)
+        return 0;
+    if (res_len == 2 && starts_ci(res, res_len, "ok"))
+        e.status = BOUNCE_SENT;
+    else if (starts_ci(res, res_len, "TempFail"))
+        e.status = BOUNCE_DEFERRED;
+    else if (starts_ci(res, res_len, "PermFail") || starts_ci(res, res_len, "Loop"))
+        e.status = BOUNCE_BOUNCED;
+    else
+        return 0;
+    if (stat == NULL) {
+        stat = "";
+        stat_len = 0;
+    }
+    if (!take_reply(b, &e, stat, stat_len, NULL, 0))
+        take_text(b, &e, stat, stat_len, NULL, 0);
+    b->emit(b->ctx, &e);
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Exim mainlog: "2026-11-20 10:00:01 1rABCD-000123-AB ** a@b R=... T=...    */
+/* H=mx [192.0.2.1]: SMTP error from remote mail server after RCPT TO:<a@b>: */
+/* 550 5.1.1 ...", "==" deferrals, "=>"/"->" deliveries with C="250 ...".    */
+/* The recipient follows the flag as Exim stores it (a quoted local part     */
+/* keeps its quotes); the message follows the first ": " after it.           */
+
+/* Looks like an Exim message id: "1rABCD-000123-AB" or "1rABCD-00000000AbC-Defg". */
+static int exim_id(const char *s, size_t n)
+{
+    size_t i, dashes = 0;
+
+    if (n < 16 || n > 32 || s[6] != '-')
+        return 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] == '-')
+            dashes++;
+        else if (!(is_digit((unsigned char)s[i]) || (s[i] >= 'a' && s[i] <= 'z') ||
+                   (s[i] >= 'A' && s[i] <= 'Z')))
+            return 0;
+    }
+    return dashes == 2;
+}
+
+/* The event's message: what follows an Exim "SMTP error ... after CMD:" and the like. */
+static void exim_message(struct bounce_log *b, struct bounce_event *e, const char *m, size_t mn)
+{
+    const char *end = m + mn, *a, *c, *ce, *r;
+
+    a = find(m, mn, "SMTP error from remote mail server after ");
+    if (a != NULL) {
+        c = a + 41;
+        /* The command may hold an address: "RCPT TO:<"x: 550 y"@z>: 250 ..." */
+        ce = find_outside(c, end, ": ");
+        if (ce != NULL) {
+            e->command = command_of(c, (size_t)(ce - c));
+            r = ce + 2;
+            /* Older Exim: "after RCPT TO:<a@b>: host mx [192.0.2.1]: 550 ..." */
+            if (starts_ci(r, (size_t)(end - r), "host ")) {
+                const char *h = find(r, (size_t)(end - r), "]: ");
+                if (h != NULL)
+                    r = h + 3;
+            }
+            if (take_reply(b, e, r, (size_t)(end - r), NULL, 0))
+                return;
+        }
+    }
+    /* "SMTP timeout after end of data (1234 bytes written): Connection timed out",
+       "Remote host mx [192.0.2.1] closed connection in response to end of data" */
+    if ((a = find(m, mn, "SMTP timeout after ")) != NULL) {
+        c = a + 19;
+        ce = c;
+        while (ce < end && *ce != ':' && *ce != '(')
+            ce++;
+        e->command = command_of(c, (size_t)(ce - c));
+    } else if ((a = find(m, mn, " in response to ")) != NULL) {
+        c = a + 16;
+        ce = c;
+        while (ce < end && *ce != ':')
+            ce++;
+        e->command = command_of(c, (size_t)(ce - c));
+    }
+    take_text(b, e, m, mn, NULL, 0);
+}
+
+/* documented in bounce_log.h */
+int bounce_exim_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
+{
+    const char *end = s + n, *tok = s, *prev = NULL, *flag = NULL, *p, *rc, *m;
+    size_t prev_len = 0, tl, rl;
+    int i, colon = 0;
+    struct bounce_event e;
+
+    /* The flag is one of the first tokens (date, time, zone, [pid], id, flag). */
+    for (i = 0; i < 7 && tok < end; i++) {
+        const char *te = memchr(tok, ' ', (size_t)(end - tok));
+        tl = te ? (size_t)(te - tok) : (size_t)(end - tok);
+        if (tl == 2 && prev != NULL && exim_id(prev, prev_len) &&
+            (memcmp(tok, "**", 2) == 0 || memcmp(tok, "==", 2) == 0 ||
+             memcmp(tok, "=>", 2) == 0 || memcmp(tok, "->", 2) == 0)) {
+            flag = tok;
+            break;
+        }
+        prev = tok;
+        prev_len = tl;
+        if (te == NULL)
+            return 0;
+        tok = te + 1;
+    }
+    if (flag == NULL)
+        return 0;
+    memset(&e, 0, sizeof e);
+    e.line = line_no;
+    e.status = flag[0] == '*' ? BOUNCE_BOUNCED : flag[1] == '=' ? BOUNCE_DEFERRED : BOUNCE_SENT;
+    rc = flag + 3;
+    if (rc >= end)
+        return 0;
+    /* The recipient: up to a space outside quotes and <...>. */
+    if (*rc == '<')
+        p = skip_angle(rc, end);
+    else
+        p = bounce_addr_end(rc, end, " ");
+    rl = (size_t)(p - rc);
+    e.rcpt = rc;
+    e.rcpt_len = rl;
+    if (rl > 0 && rc[rl - 1] == ':') {
+        e.rcpt_len--;                      /* "** a@b: Unrouteable address" */
+        colon = 1;
+    }
+    if (e.rcpt_len > 1 && rc[0] == '<' && rc[e.rcpt_len - 1] == '>') {
+        e.rcpt++;
+        e.rcpt_len -= 2;
+    }
+    if (e.status == BOUNCE_SENT) {
+        const char *c = find_outside(p, end, " C=\"");
+        if (c != NULL) {
+            const char *v = c + 4, *q = skip_quoted(c + 3, end);
+            if (q > v && q[-1] == '"')
+                q--;                       /* the closing quote */
+            if (take_reply(b, &e, v, (size_t)(q - v), NULL, 0)) {
+                b->emit(b->ctx, &e);
+                return 1;
+            }
+        }
+        take_text(b, &e, "", 0, NULL, 0);
+        b->emit(b->ctx, &e);
+        return 1;
+    }
+    /* The message follows the recipient's own ':' or the first ": " after it. */
+    if (colon)
+        m = p;
+    else if ((m = find_outside(p, end, ": ")) != NULL)
+        m += 1;
+    else
+        m = end;
+    while (m < end && *m == ' ')
+        m++;
+    exim_message(b, &e, m, (size_t)(end - m));
+    b->emit(b->ctx, &e);
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* DSN messages (RFC 3464): per-recipient fields, one event per recipient    */
+/* block; the command comes from the human-readable part when it names it.   */
+
+enum dsn_field { F_NONE, F_DIAG, F_OTHER };
+
+static void dsn_reset_block(struct bounce_dsn *d)
+{
+    d->has_final = d->has_rcpt = d->has_action = d->has_status = d->has_diag = 0;
+    d->rcpt_len = d->diag_len = d->status_len = 0;
+    d->action[0] = d->status[0] = d->diag_type[0] = '\0';
+    d->last = F_NONE;
+}
+
+static int addr_eq(const char *a, size_t an, const char *b)
+{
+    size_t i;
+
+    for (i = 0; i < an; i++)
+        if (b[i] == '\0' || lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+            return 0;
+    return b[an] == '\0';
+}
+
+static int dsn_command_for(const struct bounce_dsn *d, const char *rcpt, size_t n)
+{
+    unsigned i;
+
+    for (i = 0; i < BOUNCE_CMD_MEMORY; i++) {
+        unsigned k = (d->cmd_next + BOUNCE_CMD_MEMORY - 1 - i) % BOUNCE_CMD_MEMORY;
+        if (d->cmds[k].rcpt[0] != '\0' && addr_eq(rcpt, n, d->cmds[k].rcpt))
+            return d->cmds[k].command;
+    }
+    return SMTPREPLY_CMD_UNKNOWN;
+}
+
+static void remember_command(struct bounce_dsn *d, const char *a, size_t n, int command)
+{
+    if (n == 0 || memchr(a, '@', n) == NULL || command == SMTPREPLY_CMD_UNKNOWN)
+        return;
+    copy_cut(d->cmds[d->cmd_next].rcpt, BOUNCE_ADDR_CAP, a, n);
+    d->cmds[d->cmd_next].command = command;
+    d->cmd_next = (d->cmd_next + 1) % BOUNCE_CMD_MEMORY;
+}
+
+/*
+ * A paragraph of the human-readable part ended: Postfix writes
+ * "<a@b>: host mx[192.0.2.1] said: 550 ... (in reply to RCPT TO command)",
+ * Exim "a@b host mx [192.0.2.1] SMTP error from remote mail server after
+ * RCPT TO:<a@b>: 550 ..." (lines joined). Remember recipient -> command. The
+ * recipient opens the paragraph and is skipped whole before any search.
+ */
+static void dsn_para_done(struct bounce_dsn *d)
+{
+    const char *s = d->para, *end = d->para + d->para_len, *a, *z, *rest, *c, *ce;
+    int command = SMTPREPLY_CMD_UNKNOWN;
+
+    if (d->para_len == 0)
+        return;
+    a = s;
+    while (a < end && *a == ' ')
+        a++;
+    if (a < end && *a == '<') {
+        a++;
+        z = bounce_addr_end(a, end, ">");
+        rest = z < end ? z + 1 : end;
+    } else {
+        z = bounce_addr_end(a, end, " :");
+        rest = z;
+    }
+    if ((c = find_last(rest, (size_t)(end - rest), "(in reply to ")) != NULL &&
+        (ce = find(c + 13, (size_t)(end - c - 13), " command)")) != NULL)
+        command = command_of(c + 13, (size_t)(ce - c - 13));
+    else if ((c = find(rest, (size_t)(end - rest), "remote mail server after ")) != NULL &&
+             (ce = find_outside(c + 25, end, ": ")) != NULL)
+        command = command_of(c + 25, (size_t)(ce - c - 25));
+    if (command != SMTPREPLY_CMD_UNKNOWN)
+        remember_command(d, a, (size_t)(z - a), command);
+    d->para_len = 0;
+}
+
+/*
+ * Sendmail's bounce quotes the session: ">>> RCPT To:<a@b>" then
+ * "<<< 550 5.1.1 <a@b>... User unknown". The reply line names the recipient.
+ */
+static int transcript_line(struct bounce_dsn *d, const char *s, size_t n)
+{
+    const char *end = s + n, *a, *z;
+
+    if (n >= 4 && memcmp(s, ">>> ", 4) == 0) {
+        d->transcript_cmd = command_of(s + 4, n - 4);
+        return 1;
+    }
+    if (n >= 4 && memcmp(s, "<<< ", 4) == 0) {
+        if ((a = memchr(s + 4, '<', n - 4)) != NULL) {
+            z = bounce_addr_end(a + 1, end, ">");
+            if (z < end)
+                remember_command(d, a + 1, (size_t)(z - a - 1), d->transcript_cmd);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static void dsn_para_line(struct bounce_dsn *d, const char *s, size_t n)
+{
+    size_t indent = 0;
+
+    while (indent < n && is_blank((unsigned char)s[indent]))
+        indent++;
+    if (indent == n) {
+        dsn_para_done(d);
+        return;
+    }
+    /* Postfix starts a recipient at column 0, Exim at column 2; details are indented 4. */
+    if (indent < 4)
+        dsn_para_done(d);
+    if (d->para_len > 0 && d->para_len + 1 < BOUNCE_PARA_CAP)
+        d->para[d->para_len++] = ' ';
+    d->para_len += copy_cut(d->para + d->para_len, BOUNCE_PARA_CAP - d->para_len, s + indent,
+                            n - indent);
+}
+
+static void dsn_flush(struct bounce_log *b)
+{
+    struct bounce_dsn *d = &b->d;
+    struct bounce_event e;
+    const char *t, *r;
+    size_t tn, status_len;
+
+    if (!(d->has_rcpt && (d->has_action || d->has_status))) {
+        dsn_reset_block(d);
+        return;
+    }
+    memset(&e, 0, sizeof e);
+    e.rcpt = d->rcpt;
+    e.rcpt_len = d->rcpt_len;
+    if (starts_ci(d->action, strlen(d->action), "failed"))
+        e.status = BOUNCE_BOUNCED;
+    else if (starts_ci(d->action, strlen(d->action), "delayed"))
+        e.status = BOUNCE_DEFERRED;
+    else if (d->has_action)
+        e.status = BOUNCE_SENT;                /* delivered, relayed, expanded */
+    else
+        e.status = d->status[0] == '2' ? BOUNCE_SENT
+                   : d->status[0] == '4' ? BOUNCE_DEFERRED : BOUNCE_BOUNCED;
+    e.line = d->has_diag ? d->line_diag : d->line_status;
+    status_len = strcspn(d->status, " (");
+    e.command = dsn_command_for(d, d->rcpt, d->rcpt_len);
+    t = d->diag;
+    tn = d->diag_len;
+    /* Some MTAs keep the command in the diagnostic itself, after the reply. */
+    if ((r = find_last(t, tn, "(in reply to ")) != NULL) {
+        const char *ce = find(r + 13, (size_t)(t + tn - r - 13), " command)");
+        if (ce != NULL) {
+            if (e.command == SMTPREPLY_CMD_UNKNOWN)
+                e.command = command_of(r + 13, (size_t)(ce - r - 13));
+            tn = (size_t)(r - t);
+            while (tn > 0 && t[tn - 1] == ' ')
+                tn--;
+        }
+    }
+    if (!(starts_ci(d->diag_type, strlen(d->diag_type), "smtp") && d->diag_type[4] == '\0' &&
+          take_reply(b, &e, t, tn, d->status, status_len))) {
+        take_text(b, &e, t, tn, d->status, status_len);
+        if (e.command == SMTPREPLY_CMD_UNKNOWN)
+            e.command = command_from_while(t, tn);
+    }
+    b->emit(b->ctx, &e);
+    dsn_reset_block(d);
+}
+
+/* "type; value": the value after the first ';', and the type before it. */
+static void split_typed(const char *v, size_t n, char *type, size_t tcap, const char **val, size_t *vn)
+{
+    const char *semi = memchr(v, ';', n);
+
+    if (semi == NULL) {
+        type[0] = '\0';
+        *val = v;
+        *vn = n;
+    } else {
+        const char *tp = v;
+        size_t tn = (size_t)(semi - v);
+        trim(&tp, &tn);
+        copy_cut(type, tcap, tp, tn);
+        *val = semi + 1;
+        *vn = n - (size_t)(semi + 1 - v);
+    }
+    trim(val, vn);
+}
+
+static void diag_append(struct bounce_dsn *d, const char *s, size_t n)
+{
+    trim(&s, &n);
+    if (n == 0)
+        return;
+    if (d->diag_len > 0 && d->diag_len + 1 < BOUNCE_DIAG_CAP)
+        d->diag[d->diag_len++] = ' ';
+    d->diag_len += copy_cut(d->diag + d->diag_len, BOUNCE_DIAG_CAP - d->diag_len, s, n);
+}
+
+/* A DSN field line or a folded continuation of one; returns 1 when it was one. */
+static int dsn_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
+{
+    static const struct { const char *name; int id; } names[] = {
+        { "final-recipient:", 1 }, { "original-recipient:", 2 }, { "action:", 3 },
+        { "status:", 4 }, { "diagnostic-code:", 5 }, { "remote-mta:", 6 },
+        { "last-attempt-date:", 6 }, { "will-retry-until:", 6 }, { "x-postfix-sender:", 6 },
+        { "reporting-mta:", 6 }, { "received-from-mta:", 6 }, { "arrival-date:", 6 },
+        { "x-postfix-queue-id:", 6 }, { "x-actual-recipient:", 6 }, { "dsn-gateway:", 6 },
+    };
+    struct bounce_dsn *d = &b->d;
+    const char *v = s;
+    size_t vn = 0, i;
+    int id = 0;
+
+    if (n > 0 && is_blank((unsigned char)s[0])) {
+        if (d->last == F_DIAG) {
+            diag_append(d, s, n);
+            return 1;
+        }
+        return d->last == F_OTHER;
+    }
+    if (n == 0 || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
+        return 0;
+    for (i = 0; i < COUNT_OF(names); i++) {
+        if (starts_ci(s, n, names[i].name)) {
+            id = names[i].id;
+            v = s + strlen(names[i].name);
+            vn = n - strlen(names[i].name);
+            break;
+        }
+    }
+    if (id == 0) {
+        d->last = F_NONE;
+        return 0;
+    }
+    if (d->in_report) {
+        dsn_para_done(d);
+        d->in_report = 0;           /* the status part has begun */
+    }
+    trim(&v, &vn);
+    d->last = F_OTHER;
+    switch (id) {
+    case 1:
+    case 2: {
+        char type[16];
+        const char *a;
+        size_t an;
+        if (id == 1 && d->has_final)
+            dsn_flush(b);           /* two recipients without a blank line between */
+        if (id == 2 && d->has_rcpt)
+            break;                  /* Final-Recipient wins; Original only fills in */
+        split_typed(v, vn, type, sizeof type, &a, &an);
+        if (an > 1 && a[0] == '<' && a[an - 1] == '>') {
+            a++;
+            an -= 2;
+        }
+        d->rcpt_len = copy_cut(d->rcpt, sizeof d->rcpt, a, an);
+        d->has_rcpt = 1;
+        d->has_final |= id == 1;
+        break;
+    }
+    case 3:
+        copy_cut(d->action, sizeof d->action, v, vn);
+        d->has_action = 1;
+        break;
+    case 4:
+        d->status_len = copy_cut(d->status, sizeof d->status, v, vn);
+        d->has_status = 1;
+        d->line_status = line_no;
+        break;
+    case 5: {
+        const char *dv;
+        size_t dn;
+        split_typed(v, vn, d->diag_type, sizeof d->diag_type, &dv, &dn);
+        d->diag_len = 0;
+        diag_append(d, dv, dn);
+        d->has_diag = 1;
+        d->line_diag = line_no;
+        d->last = F_DIAG;
+        break;
+    }
+    default:
+        break;
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* One line of input, any format.                                            */
+
+static const char *const status_names[BOUNCE_STATUS_COUNT] = {
+    "sent", "deferred", "bounced", "expired"
+};
+
+/* documented in bounce_log.h */
+const char *bounce_status_name(int status)
+{
+    return status >= 0 && status < BOUNCE_STATUS_COUNT ? status_names[status] : "unknown";
+}
+
+/* documented in bounce_log.h */
+void bounce_log_init(struct bounce_log *b, bounce_emit_fn emit, void *ctx)
+{
+    memset(b, 0, sizeof *b);
+    b->emit = emit;
+    b->ctx = ctx;
+}
+
+/* documented in bounce_log.h */
+void bounce_log_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
+{
+    struct bounce_dsn *d = &b->d;
+
+    if (n > 0 && s[n - 1] == '\r')
+        n--;
+    if (n == 0) {
+        dsn_flush(b);
+        if (d->in_report)
+            dsn_para_done(d);
+        d->last = F_NONE;
+        return;
+    }
+    if (dsn_line(b, s, n, line_no))
+        return;
+    if (n >= 2 && s[0] == '-' && s[1] == '-') {
+        dsn_flush(b);               /* a MIME boundary ends a block too */
+        return;
+    }
+    if (bounce_postfix_line(b, s, n, line_no) || bounce_opensmtpd_line(b, s, n, line_no) ||
+        bounce_sendmail_line(b, s, n, line_no) || bounce_exim_line(b, s, n, line_no))
+        return;
+    if (starts_ci(s, n, "content-type:") && find_ci(s, n, "multipart/report") != NULL) {
+        d->in_report = 1;           /* a new bounce message: forget the last one's commands */
+        d->para_len = 0;
+        d->transcript_cmd = SMTPREPLY_CMD_UNKNOWN;
+        memset(d->cmds, 0, sizeof d->cmds);
+        return;
+    }
+    if (d->in_report && !transcript_line(d, s, n))
+        dsn_para_line(d, s, n);
+}
+
+/* documented in bounce_log.h */
+void bounce_log_end(struct bounce_log *b)
+{
+    bounce_log_line(b, "", 0, 0);   /* ends a DSN block left open */
+    memset(&b->d, 0, sizeof b->d);
+}
