@@ -3,17 +3,32 @@
  * smtp-probe: talk to a real SMTP server and show every reply parsed,
  * classified and explained.
  *
- *   smtp-probe [--json] [--auth USER:PASS] [--from ADDR] [--to ADDR]...
- *              [--data] [--timeout SECS] [--starttls|--no-starttls] HOST [PORT]
+ *   smtp-probe [--json] [--auth USER[:PASS]] [--password-file FILE]
+ *              [--from ADDR] [--to ADDR]... [--data] [--timeout SECS]
+ *              [--max-time SECS] [--starttls|--no-starttls] [--tls]
+ *              [--tls-ca FILE] [--tls-insecure] [--allow-plaintext-auth] HOST [PORT]
  *
- * The session: greeting, EHLO (HELO when EHLO is refused), STARTTLS when
- * offered and built with OpenSSL, optional AUTH (PLAIN, or LOGIN when only that
- * is offered), an optional test transaction (MAIL, one RCPT per --to, DATA
- * only with --data, then RSET) and QUIT. With PIPELINING, MAIL and the RCPTs
- * go out in one write and the replies are matched to them in order.
+ * The session: greeting (after a TLS handshake with --tls or on port 465),
+ * EHLO (HELO when EHLO is refused), STARTTLS when offered (required with
+ * --starttls), optional AUTH (PLAIN, or LOGIN when only that is offered), an
+ * optional test transaction (MAIL, one RCPT per --to, DATA only with --data,
+ * then RSET) and QUIT. With PIPELINING, MAIL and the RCPTs go out in one write
+ * and the replies are matched to them in order.
  *
- * Exit status: 0 the session completed, 1 the server refused something,
- * 2 usage or connection error.
+ * Safety, as a careful client (Postfix, swaks) does it: the server's
+ * certificate and name are verified against the system's CA store (or
+ * --tls-ca); credentials go out only over verified TLS, unless
+ * --allow-plaintext-auth; AUTH only when offered, with a mechanism offered.
+ * Every wait has a deadline, not an idle timeout: --timeout bounds one whole
+ * reply, one TLS handshake, one connect and one write, --max-time the whole
+ * session, so a server that trickles bytes cannot hold the probe. The password
+ * never reaches the output, and is best kept off the command line
+ * (--password-file, SMTP_PROBE_PASSWORD, or a prompt on a terminal).
+ *
+ * Exit status: 0 the session completed and everything was accepted, 1 the
+ * server refused something or AUTH did not complete, 2 usage or connection
+ * error (including a deadline), 3 stopped for safety before anything secret
+ * was sent (TLS required but missing, refused or not verified).
  *
  * Uses only the public header, as an outside program would.
  */
@@ -21,6 +36,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -32,8 +48,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <sys/time.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -44,23 +61,33 @@
 
 #ifdef HAVE_OPENSSL
 #include <openssl/err.h>
+#include <openssl/opensslv.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #endif
 
 #define MAX_RCPTS 100
 #define MAX_ARG 1000        /* RFC 5321 4.5.3.1.4: a command line is at most 512 octets */
+#define MAX_SECRET 255      /* RFC 4616: authcid and passwd at most 255 octets each */
+#define MAX_BAD_LINES 100   /* malformed lines tolerated while waiting for one reply */
 
-enum exit_code { EXIT_DONE = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2 };
+enum exit_code { EXIT_DONE = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNSAFE = 3 };
 
 struct options {
     int json;
     int data;
     int starttls;            /* 1 required, 0 when offered, -1 never */
-    long timeout;            /* seconds */
+    int implicit_tls;        /* --tls, or port 465 */
+    int tls_insecure;        /* do not verify the certificate */
+    int allow_plaintext_auth;
+    const char *tls_ca;      /* PEM file of trusted CAs instead of the system's */
+    long timeout;            /* seconds: one reply, one handshake, one connect, one write */
+    long max_time;           /* seconds for the whole session; 0: no limit */
     unsigned long data_size; /* bytes of the test message; 0 = small default */
     unsigned long mail_size; /* SIZE= on MAIL; 0 = none */
-    const char *auth;
+    const char *user;        /* --auth USER; NULL: no AUTH */
+    const char *password_file;
     const char *from;
     const char *to[MAX_RCPTS];
     size_t nto;
@@ -71,9 +98,12 @@ struct options {
     const char *port;
 };
 
+/* The password, wherever it came from; wiped before exit. */
+static char secret[MAX_SECRET + 2];
+static size_t secret_len;
+
 struct conn {
     int fd;
-    int timeout_ms;
 #ifdef HAVE_OPENSSL
     SSL_CTX *ctx;
     SSL *ssl;
@@ -92,11 +122,17 @@ struct session {
     struct smtpreply_ehlo caps;
     int have_caps;
     int refused;           /* some command was refused: exit 1 */
-    int broken;            /* connection error or timeout: exit 2 */
+    int auth_failed;       /* AUTH was asked for and did not complete: exit 1 */
+    int broken;            /* connection error, deadline or protocol breach: exit 2 */
+    int unsafe;            /* stopped before sending a secret or without required TLS: exit 3 */
     int closed;            /* the server closed the connection */
     int tls;               /* TLS is active */
+    int tls_verified;      /* ... and its certificate and name were verified */
+    int starttls_refused;  /* the server answered STARTTLS with a refusal */
+    int no_quit;           /* an AUTH exchange the server would not end: no QUIT */
     int tls_hint_shown;
     int colour;
+    int64_t session_end;   /* CLOCK_MONOTONIC ms of --max-time; 0: none */
     char helo[256];
 };
 
@@ -138,6 +174,7 @@ static void note(const struct session *s, const char *fmt, ...)
     fflush(f);
 }
 
+/* Errors, on stderr. Every %s from outside the program goes through term_safe(). */
 static void fail(const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))
@@ -160,8 +197,9 @@ static void show_command(const struct session *s, const char *shown)
 {
     if (s->opt->json)
         return;
-    printf("%sC:%s %s%s%s\n", col(s, C_DIM), col(s, C_RESET), col(s, C_BOLD), shown,
-           col(s, C_RESET));
+    printf("%sC:%s %s", col(s, C_DIM), col(s, C_RESET), col(s, C_BOLD));
+    term_text(stdout, shown, strlen(shown));
+    printf("%s\n", col(s, C_RESET));
     fflush(stdout);
 }
 
@@ -217,8 +255,15 @@ static void put_flags(FILE *f, uint32_t flags, const char *(*name)(uint32_t),
     }
 }
 
+/* ,"tls":"verified"|"unverified" on what was read over TLS; nothing in clear text. */
+static void json_tls(const struct session *s)
+{
+    if (s->tls)
+        printf(",\"tls\":\"%s\"", s->tls_verified ? "verified" : "unverified");
+}
+
 /* The smtp-parse object (DESIGN.md 5), with "command" being the line sent. */
-static void print_json(const char *shown, const struct smtpreply_reply *r,
+static void print_json(const struct session *s, const char *shown, const struct smtpreply_reply *r,
                        const struct smtpreply_verdict *v, const struct smtpreply_ehlo *caps)
 {
     static const char *const encodings[] = { "ascii", "utf8", "other" };
@@ -243,11 +288,10 @@ static void print_json(const char *shown, const struct smtpreply_reply *r,
     fputs(",\"command\":", stdout);
     json_cstring(stdout, shown);
     printf(",\"encoding\":\"%s\",\"flags\":[", encodings[r->encoding <= 2 ? r->encoding : 2]);
-    first = 1;
-    put_flags(stdout, r->flags, smtpreply_flag_name, "\"", ",",
-              &first);
+    put_flags(stdout, r->flags, smtpreply_flag_name, "\"", ",", &first);
     put_flags(stdout, v->flags, smtpreply_verdict_flag_name, "\"", ",", &first);
     fputc(']', stdout);
+    json_tls(s);
     if (caps != NULL)
         json_capabilities(r, caps);
     fputs("}\n", stdout);
@@ -295,6 +339,7 @@ static void print_human(const struct session *s, const struct smtpreply_reply *r
     size_t pos = 0, n;
     const char *t;
 
+    /* Each line on its own: one line's bad bytes do not change how the others show. */
     while (smtpreply_reply_line(r, &pos, &t, &n)) {
         if (first)
             printf("%sS:%s %s%u%s %-6s ", col(s, C_DIM), col(s, C_RESET), col(s, code_col),
@@ -309,8 +354,7 @@ static void print_human(const struct session *s, const struct smtpreply_reply *r
         int none = 1;
 
         label(s, "flags");
-        put_flags(stdout, r->flags, smtpreply_flag_name, "", " ",
-                  &none);
+        put_flags(stdout, r->flags, smtpreply_flag_name, "", " ", &none);
         put_flags(stdout, v->flags, smtpreply_verdict_flag_name, "", " ", &none);
         fputc('\n', stdout);
     }
@@ -411,16 +455,55 @@ static void print_caps(const struct session *s, const struct smtpreply_reply *r,
     fflush(stdout);
 }
 
-/* ---- the connection ------------------------------------------------- */
+/* ---- time and the connection ---------------------------------------- */
 
-static int set_blocking(int fd, int blocking)
+/* Milliseconds of CLOCK_MONOTONIC: deadlines do not move with the wall clock. */
+static int64_t now_ms(void)
 {
-    int fl = fcntl(fd, F_GETFL);
+    struct timespec ts;
 
-    if (fl < 0)
-        return -1;
-    fl = blocking ? (fl & ~O_NONBLOCK) : (fl | O_NONBLOCK);
-    return fcntl(fd, F_SETFL, fl);
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The deadline for one step that starts now: --timeout, or --max-time if sooner. */
+static int64_t step_deadline(const struct session *s)
+{
+    int64_t until = now_ms() + (int64_t)s->opt->timeout * 1000;
+
+    return s->session_end != 0 && s->session_end < until ? s->session_end : until;
+}
+
+/* Did the last deadline that passed belong to --max-time? */
+static int max_time_reached(const struct session *s)
+{
+    return s->session_end != 0 && now_ms() >= s->session_end;
+}
+
+/*
+ * Wait until the socket is ready for @p events or @p until passes: 1 ready,
+ * 0 the deadline passed, -1 poll failed. poll() sleeps, so a slow server costs
+ * no CPU; each call waits only for what is left of the same deadline.
+ */
+static int wait_fd(const struct session *s, short events, int64_t until)
+{
+    struct pollfd pfd;
+
+    for (;;) {
+        int64_t left = until - now_ms();
+        int rc;
+
+        if (left <= 0)
+            return 0;
+        pfd.fd = s->c.fd;
+        pfd.events = events;
+        pfd.revents = 0;
+        rc = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+        if (rc > 0)
+            return 1;            /* readable, writable, or an error the next call reports */
+        if (rc < 0 && errno != EINTR)
+            return -1;
+    }
 }
 
 static void addr_text(const struct sockaddr *sa, char *buf, size_t cap)
@@ -433,159 +516,231 @@ static void addr_text(const struct sockaddr *sa, char *buf, size_t cap)
         snprintf(buf, cap, "?");
 }
 
-/* Connect to the first address that answers within the timeout. */
+/* Connect to the first address that answers within the timeout; the socket
+ * stays non-blocking for the whole session. */
 static int open_connection(struct session *s)
 {
     struct addrinfo hints, *res = NULL, *ai;
+    char host[300], port[64];
     int rc, fd = -1;
 
+    term_safe(host, sizeof host, s->opt->host);
+    term_safe(port, sizeof port, s->opt->port);
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_ADDRCONFIG;
     rc = getaddrinfo(s->opt->host, s->opt->port, &hints, &res);
     if (rc != 0) {
-        fail("cannot resolve %s port %s: %s", s->opt->host, s->opt->port, gai_strerror(rc));
+        fail("cannot resolve %s port %s: %s", host, port, gai_strerror(rc));
         return -1;
     }
     for (ai = res; ai != NULL; ai = ai->ai_next) {
         char addr[64];
-        struct pollfd pfd;
-        int err = 0;
+        int err = 0, fl;
         socklen_t len = sizeof err;
 
         addr_text(ai->ai_addr, addr, sizeof addr);
         fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
         if (fd < 0)
             continue;
-        set_blocking(fd, 0);
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS) {
+        fl = fcntl(fd, F_GETFL);
+        if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+            err = errno;
+        } else if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS) {
             err = errno;
         } else {
-            pfd.fd = fd;
-            pfd.events = POLLOUT;
-            rc = poll(&pfd, 1, s->c.timeout_ms);
-            if (rc == 0)
-                err = ETIMEDOUT;
-            else if (rc < 0)
+            s->c.fd = fd;
+            rc = wait_fd(s, POLLOUT, step_deadline(s));
+            if (rc == 0) {
+                fail("gave up (%s): no connection to %s port %s within %ld s",
+                     max_time_reached(s) ? "--max-time reached" : "timed out", addr, port,
+                     s->opt->timeout);
+                err = -1;
+            } else if (rc < 0) {
                 err = errno;
-            else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+            } else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
                 err = errno;
+            }
         }
         if (err == 0) {
-            struct timeval tv;
-
-            set_blocking(fd, 1);
-            /* A backstop for reads inside a TLS record; poll() is the main timeout. */
-            tv.tv_sec = s->opt->timeout;
-            tv.tv_usec = 0;
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
             if (!s->opt->json)
-                printf("%s-- connected to %s port %s%s\n", col(s, C_DIM), addr, s->opt->port,
-                       col(s, C_RESET));
+                printf("%s-- connected to %s port %s%s%s\n", col(s, C_DIM), addr, port,
+                       s->opt->implicit_tls ? " (implicit TLS)" : "", col(s, C_RESET));
             break;
         }
-        fail("connect to %s port %s: %s", addr, s->opt->port, strerror(err));
+        if (err > 0)
+            fail("connect to %s port %s: %s", addr, port, strerror(err));
         close(fd);
         fd = -1;
+        s->c.fd = -1;
+        if (max_time_reached(s))
+            break;
     }
     freeaddrinfo(res);
     s->c.fd = fd;
     return fd < 0 ? -1 : 0;
 }
 
-/* Read some bytes: > 0 read, 0 end of stream, -1 error or timeout (reported). */
-static long conn_read(struct session *s, char *buf, size_t cap)
+#ifdef HAVE_OPENSSL
+/* OpenSSL's reason for the last failure, or @p otherwise. */
+static const char *tls_error(const char *otherwise)
+{
+    unsigned long e = ERR_peek_last_error();
+    const char *r = e != 0 ? ERR_reason_error_string(e) : NULL;
+
+    return r != NULL ? r : otherwise;
+}
+#endif
+
+/*
+ * Read some bytes before @p until: > 0 read, 0 the server closed the
+ * connection, -1 an error (reported), -2 the deadline passed (the caller says
+ * what was being waited for).
+ */
+static long conn_read(struct session *s, char *buf, size_t cap, int64_t until)
 {
     struct conn *c = &s->c;
-    struct pollfd pfd;
-    int rc;
-    long n;
+
+    for (;;) {
+        short want = POLLIN;
+        int rc;
 
 #ifdef HAVE_OPENSSL
-    if (c->ssl != NULL && SSL_pending(c->ssl) > 0)
-        goto read_now;
-#endif
-    pfd.fd = c->fd;
-    pfd.events = POLLIN;
-    do
-        rc = poll(&pfd, 1, c->timeout_ms);
-    while (rc < 0 && errno == EINTR);
-    if (rc == 0) {
-        fail("timed out after %ld s waiting for the server", s->opt->timeout);
-        return -1;
-    }
-    if (rc < 0) {
-        fail("poll: %s", strerror(errno));
-        return -1;
-    }
-#ifdef HAVE_OPENSSL
-read_now:
-    if (c->ssl != NULL) {
-        int r = SSL_read(c->ssl, buf, (int)(cap > 65536 ? 65536 : cap));
+        if (c->ssl != NULL) {
+            int r;
 
-        if (r > 0)
-            return r;
-        if (SSL_get_error(c->ssl, r) == SSL_ERROR_ZERO_RETURN)
-            return 0;
-        fail("TLS read failed: %s", ERR_peek_last_error() != 0
-                                        ? ERR_reason_error_string(ERR_peek_last_error())
-                                        : "connection lost");
-        return -1;
-    }
+            ERR_clear_error();
+            r = SSL_read(c->ssl, buf, (int)(cap > 65536 ? 65536 : cap));
+            if (r > 0)
+                return r;
+            switch (SSL_get_error(c->ssl, r)) {
+            case SSL_ERROR_WANT_READ:
+                break;
+            case SSL_ERROR_WANT_WRITE:
+                want = POLLOUT;
+                break;
+            case SSL_ERROR_ZERO_RETURN:
+                return 0;
+            case SSL_ERROR_SYSCALL:
+                if (ERR_peek_error() == 0 && (r == 0 || errno == 0))
+                    return 0;    /* closed without close_notify */
+                /* fall through */
+            default:
+                fail("TLS read failed: %s", tls_error("connection lost"));
+                return -1;
+            }
+        } else
 #endif
-    do
-        n = (long)recv(c->fd, buf, cap, 0);
-    while (n < 0 && errno == EINTR);
-    if (n < 0) {
-        fail("recv: %s", errno == EAGAIN || errno == EWOULDBLOCK ? "timed out" : strerror(errno));
-        return -1;
+        {
+            ssize_t n = recv(c->fd, buf, cap, 0);
+
+            if (n >= 0)
+                return (long)n;
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                fail("recv: %s", strerror(errno));
+                return -1;
+            }
+        }
+        rc = wait_fd(s, want, until);
+        if (rc == 0)
+            return -2;
+        if (rc < 0) {
+            fail("poll: %s", strerror(errno));
+            return -1;
+        }
     }
-    return n;
 }
 
-static int conn_write(struct session *s, const char *p, size_t n)
+/* Write all of p[0..n) before @p until: 0, or -1 (reported). */
+static int conn_write(struct session *s, const char *p, size_t n, int64_t until)
 {
     struct conn *c = &s->c;
 
     while (n > 0) {
-        long w;
+        short want = POLLOUT;
+        long w = 0;
+        int rc;
 
 #ifdef HAVE_OPENSSL
         if (c->ssl != NULL) {
-            int r = SSL_write(c->ssl, p, (int)(n > 65536 ? 65536 : n));
+            int r;
 
-            if (r <= 0) {
-                fail("TLS write failed");
-                return -1;
+            ERR_clear_error();
+            r = SSL_write(c->ssl, p, (int)(n > 65536 ? 65536 : n));
+            if (r > 0) {
+                w = r;
+            } else {
+                int e = SSL_get_error(c->ssl, r);
+
+                if (e == SSL_ERROR_WANT_READ) {
+                    want = POLLIN;
+                } else if (e != SSL_ERROR_WANT_WRITE) {
+                    fail("TLS write failed: %s", tls_error("connection lost"));
+                    return -1;
+                }
             }
-            w = r;
         } else
 #endif
         {
-            w = (long)send(c->fd, p, n, MSG_NOSIGNAL);
-            if (w < 0 && errno == EINTR)
+            ssize_t r = send(c->fd, p, n, MSG_NOSIGNAL);
+
+            if (r >= 0) {
+                w = (long)r;
+            } else if (errno == EINTR) {
                 continue;
-            if (w < 0) {
+            } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
                 fail("send: %s", strerror(errno));
                 return -1;
             }
         }
-        p += w;
-        n -= (size_t)w;
+        if (w > 0) {
+            p += w;
+            n -= (size_t)w;
+            continue;
+        }
+        rc = wait_fd(s, want, until);
+        if (rc <= 0) {
+            if (rc == 0)
+                fail("gave up (%s): the server did not take what smtp-probe sent within %ld s",
+                     max_time_reached(s) ? "--max-time reached" : "timed out", s->opt->timeout);
+            else
+                fail("poll: %s", strerror(errno));
+            return -1;
+        }
     }
     return 0;
 }
 
+/* What a reply answers, as messages name it: "greeting", "reply to EHLO x". */
+static void waited_for(char *buf, size_t cap, const char *shown)
+{
+    char safe[MAX_ARG * 4 + 8];
+
+    if (strcmp(shown, "CONNECT") == 0)
+        snprintf(buf, cap, "greeting");
+    else
+        snprintf(buf, cap, "reply to %s", term_safe(safe, sizeof safe, shown));
+}
+
 /*
- * Read the next reply. Bytes are fed to the parser in whatever chunks recv()
- * returned; bytes after a reply stay buffered for the next one. Returns 1 with
- * a reply, 0 when the server closed the connection, -1 on an I/O error.
+ * Read the next reply within one deadline (--timeout from now, or --max-time
+ * if sooner), however the bytes trickle in. Bytes are fed to the parser in
+ * whatever chunks arrived; bytes after a reply stay buffered for the next one.
+ * A reply that goes past the parser's limits (lines per reply, octets per
+ * line) ends the session: the server is not speaking SMTP. Returns 1 with a
+ * reply, 0 when the server closed the connection, -1 on an error or a deadline
+ * (reported; the session is broken).
  */
 static int read_reply(struct session *s, const char *shown, struct smtpreply_reply *r)
 {
     struct conn *c = &s->c;
+    int64_t until = step_deadline(s);
+    unsigned long received = 0;
+    unsigned bad = 0;
+    char what[MAX_ARG * 4 + 32];
 
     for (;;) {
         long n;
@@ -611,26 +766,54 @@ static int read_reply(struct session *s, const char *shown, struct smtpreply_rep
                     json_cstring(stdout, e.message);
                     fputs(",\"command\":", stdout);
                     json_cstring(stdout, shown);
+                    json_tls(s);
                     fputs("}\n", stdout);
                 } else {
                     printf("%sS: (malformed line %lu: %s: %s)%s\n", col(s, C_RED),
                            (unsigned long)e.line, e.name, e.message, col(s, C_RESET));
                 }
+                fflush(stdout);
+                waited_for(what, sizeof what, shown);
+                if (rc == SMTPREPLY_E_TOO_MANY_LINES || rc == SMTPREPLY_E_LINE_TOO_LONG) {
+                    fail("gave up: the %s went past the parser's limit (%s: %s)", what, e.name,
+                         rc == SMTPREPLY_E_TOO_MANY_LINES ? "too many lines in one reply"
+                                                          : "a line longer than the limit");
+                    s->broken = 1;
+                    return -1;
+                }
+                if (++bad > MAX_BAD_LINES) {
+                    fail("gave up: more than %d malformed lines while waiting for the %s",
+                         MAX_BAD_LINES, what);
+                    s->broken = 1;
+                    return -1;
+                }
             }
         }
         c->in_off = c->in_len = 0;
-        n = conn_read(s, c->in, sizeof c->in);
+        n = conn_read(s, c->in, sizeof c->in, until);
+        if (n == -2) {
+            waited_for(what, sizeof what, shown);
+            if (max_time_reached(s))
+                fail("gave up (--max-time %ld s reached): no complete %s (%lu bytes of it "
+                     "received)", s->opt->max_time, what, received);
+            else
+                fail("gave up (timed out): no complete %s within %ld s (%lu bytes of it "
+                     "received)", what, s->opt->timeout, received);
+            s->broken = 1;
+            return -1;
+        }
         if (n <= 0) {
-            if (smtpreply_parser_finish(&c->parser, NULL) == SMTPREPLY_E_INCOMPLETE)
-                fail("the server closed the connection in the middle of a reply");
             if (n == 0) {
                 s->closed = 1;
+                if (received > 0 || smtpreply_parser_finish(&c->parser, NULL) == SMTPREPLY_E_INCOMPLETE)
+                    fail("the server closed the connection in the middle of a reply");
                 note(s, "the server closed the connection");
                 return 0;
             }
             s->broken = 1;
             return -1;
         }
+        received += (unsigned long)n;
         c->in_len = (size_t)n;
     }
 }
@@ -661,7 +844,7 @@ static void report(struct session *s, const char *shown, int command,
 
     smtpreply_classify(r, command, &v);
     if (s->opt->json)
-        print_json(shown, r, &v, caps);
+        print_json(s, shown, r, &v, caps);
     else
         print_human(s, r, &v);
     if (r->code >= 400 && !tolerated)
@@ -694,25 +877,40 @@ static unsigned exchange(struct session *s, const char *line, const char *shown,
     int n = snprintf(buf, sizeof buf, "%s\r\n", line);
 
     show_command(s, shown);
-    if (n < 0 || (size_t)n >= sizeof buf || conn_write(s, buf, (size_t)n) < 0) {
+    if (n < 0 || (size_t)n >= sizeof buf || conn_write(s, buf, (size_t)n, step_deadline(s)) < 0) {
+        memset(buf, 0, sizeof buf);
         s->broken = 1;
         return 0;
     }
+    memset(buf, 0, sizeof buf);     /* it may have held a secret */
     if (read_reply(s, shown, r) != 1)
         return 0;
     report(s, shown, command, r, NULL, tolerated);
     return r->code;
 }
 
-/* ---- STARTTLS ------------------------------------------------------- */
+/* ---- TLS ------------------------------------------------------------ */
 
 #ifdef HAVE_OPENSSL
+/*
+ * TLS on the connected socket: implicit (--tls, port 465) or after a 220 to
+ * STARTTLS (RFC 3207). The certificate chain is verified against the system's
+ * CA store (or --tls-ca), and the certificate must name the host: the DNS name
+ * given (also sent as SNI, RFC 6066) or the IP address given. --tls-insecure
+ * skips the check, and everything the probe prints about TLS then says so.
+ * The handshake has one deadline. 0 on success; -1 after reporting why (a
+ * certificate that did not verify marks the session unsafe).
+ */
 static int start_tls(struct session *s)
 {
     struct conn *c = &s->c;
-    char host[256];
-    struct in6_addr a6;
+    const struct options *o = s->opt;
+    char host[256], shown[300];
+    unsigned char addr[16];
+    int64_t until;
     long verify;
+    size_t hl;
+    int is_ip;
 
     if (c->in_off < c->in_len) {
         /* RFC 3207 5: bytes the server sent after its 220 came before TLS and must be
@@ -721,42 +919,109 @@ static int start_tls(struct session *s)
              (unsigned long)(c->in_len - c->in_off));
         c->in_off = c->in_len = 0;
     }
+    snprintf(host, sizeof host, "%s", o->host);
+    hl = strlen(host);
+    if (hl > 1 && host[hl - 1] == '.')
+        host[hl - 1] = '\0';         /* "mx.example.com." names mx.example.com */
+    term_safe(shown, sizeof shown, host);
+    is_ip = inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1;
+
     c->ctx = SSL_CTX_new(TLS_client_method());
-    if (c->ctx == NULL)
+    if (c->ctx == NULL) {
+        fail("TLS: %s", tls_error("cannot create a context"));
         return -1;
-    SSL_CTX_set_default_verify_paths(c->ctx);
-    /* A probe reports the certificate's verdict instead of refusing to look. */
-    SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
+    }
+#ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
+    SSL_CTX_set_options(c->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+#endif
+    SSL_CTX_set_mode(c->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (o->tls_ca != NULL) {
+        if (SSL_CTX_load_verify_locations(c->ctx, o->tls_ca, NULL) != 1) {
+            char ca[300];
+
+            fail("--tls-ca %s: cannot load CA certificates: %s",
+                 term_safe(ca, sizeof ca, o->tls_ca), tls_error("no PEM certificate found"));
+            return -1;
+        }
+    } else if (SSL_CTX_set_default_verify_paths(c->ctx) != 1) {
+        fail("TLS: cannot load the system's CA certificates: %s", tls_error("unknown error"));
+        return -1;
+    }
+    /* With --tls-insecure the chain and name are still checked, only not enforced,
+     * so the output can say what would have failed. */
+    SSL_CTX_set_verify(c->ctx, o->tls_insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, NULL);
     c->ssl = SSL_new(c->ctx);
-    if (c->ssl == NULL)
+    if (c->ssl == NULL) {
+        fail("TLS: %s", tls_error("cannot create a session"));
         return -1;
-    snprintf(host, sizeof host, "%s", s->opt->host);
-    if (inet_pton(AF_INET, host, &a6) != 1 && inet_pton(AF_INET6, host, &a6) != 1) {
-        SSL_set_tlsext_host_name(c->ssl, host);
-        SSL_set1_host(c->ssl, host);
+    }
+    if (is_ip) {
+        /* RFC 6066 3: no SNI for an address; the certificate must list the address. */
+        if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), host) != 1) {
+            fail("TLS: cannot check the certificate against %s", shown);
+            return -1;
+        }
+    } else {
+        SSL_set_hostflags(c->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        if (SSL_set_tlsext_host_name(c->ssl, host) != 1 || SSL_set1_host(c->ssl, host) != 1) {
+            fail("TLS: cannot check the certificate against %s", shown);
+            return -1;
+        }
     }
     SSL_set_fd(c->ssl, c->fd);
-    if (SSL_connect(c->ssl) != 1) {
-        unsigned long e = ERR_get_error();
+    until = step_deadline(s);
+    for (;;) {
+        int r, e, rc;
 
-        fail("TLS handshake failed: %s", e ? ERR_reason_error_string(e) : "connection closed");
-        SSL_free(c->ssl);
-        c->ssl = NULL;
+        ERR_clear_error();
+        r = SSL_connect(c->ssl);
+        if (r == 1)
+            break;
+        e = SSL_get_error(c->ssl, r);
+        if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+            rc = wait_fd(s, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, until);
+            if (rc > 0)
+                continue;
+            if (rc == 0)
+                fail("gave up (%s): the TLS handshake did not finish within %ld s",
+                     max_time_reached(s) ? "--max-time reached" : "timed out", o->timeout);
+            else
+                fail("poll: %s", strerror(errno));
+            return -1;
+        }
+        verify = SSL_get_verify_result(c->ssl);
+        if (!o->tls_insecure && verify != X509_V_OK) {
+            fail("the server's certificate did not verify for %s: %s; not going on. "
+                 "--tls-ca FILE trusts another CA, --tls-insecure skips the check",
+                 shown, X509_verify_cert_error_string(verify));
+            s->unsafe = 1;
+        } else {
+            fail("TLS handshake failed: %s", tls_error("the server closed the connection"));
+        }
         return -1;
     }
     s->tls = 1;
     verify = SSL_get_verify_result(c->ssl);
-    if (s->opt->json) {
-        fprintf(stderr, "smtp-probe: TLS %s %s, certificate %s\n", SSL_get_version(c->ssl),
-                SSL_get_cipher_name(c->ssl),
-                verify == X509_V_OK ? "verified" : X509_verify_cert_error_string(verify));
+    s->tls_verified = !o->tls_insecure && verify == X509_V_OK;
+    if (o->json) {
+        if (s->tls_verified)
+            fprintf(stderr, "smtp-probe: TLS %s %s, certificate verified for %s\n",
+                    SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl), shown);
+        else
+            fprintf(stderr, "smtp-probe: TLS %s %s, certificate NOT VERIFIED (--tls-insecure; "
+                    "the check says: %s)\n", SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl),
+                    X509_verify_cert_error_string(verify));
     } else {
         label(s, "tls");
-        printf("%s %s; certificate %s%s%s\n", SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl),
-               col(s, verify == X509_V_OK ? C_GREEN : C_YELLOW),
-               verify == X509_V_OK ? "verified" : X509_verify_cert_error_string(verify),
-               col(s, C_RESET));
+        if (s->tls_verified)
+            printf("%s %s; certificate %sverified%s for %s\n", SSL_get_version(c->ssl),
+                   SSL_get_cipher_name(c->ssl), col(s, C_GREEN), col(s, C_RESET), shown);
+        else
+            printf("%s %s; certificate %sNOT VERIFIED (--tls-insecure)%s; the check says: %s\n",
+                   SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl), col(s, C_YELLOW),
+                   col(s, C_RESET), X509_verify_cert_error_string(verify));
     }
+    fflush(stdout);
     return 0;
 }
 #endif
@@ -767,12 +1032,13 @@ static int start_tls(struct session *s)
 static int greet(struct session *s)
 {
     struct smtpreply_reply r;
-    char line[300], shown[300];
+    char line[300], wire[304], shown[300];
     unsigned code;
 
     snprintf(line, sizeof line, "EHLO %s", s->helo);
+    snprintf(wire, sizeof wire, "%s\r\n", line);
     show_command(s, line);
-    if (conn_write(s, line, strlen(line)) < 0 || conn_write(s, "\r\n", 2) < 0) {
+    if (conn_write(s, wire, strlen(wire), step_deadline(s)) < 0) {
         s->broken = 1;
         return 0;
     }
@@ -822,57 +1088,127 @@ static void base64(const unsigned char *in, size_t n, char *out)
     *out = '\0';
 }
 
-/* AUTH PLAIN (RFC 4616) or LOGIN; the secret never reaches the output. */
+/*
+ * May the password go out now? Only over TLS whose certificate and name were
+ * verified, unless --allow-plaintext-auth says otherwise. When not, the
+ * session ends before AUTH (exit 3) and the message says why.
+ */
+static int credentials_allowed(struct session *s)
+{
+    const struct options *o = s->opt;
+    const char *why;
+
+    if (s->tls && s->tls_verified)
+        return 1;
+    if (s->tls)
+        why = "over TLS whose certificate was not verified (--tls-insecure)";
+    else if (o->starttls < 0)
+        why = "in clear text (--no-starttls)";
+    else if (s->starttls_refused)
+        why = "in clear text: the server refused STARTTLS";
+#ifndef HAVE_OPENSSL
+    else if (s->have_caps && (s->caps.extensions & SMTPREPLY_EXT_STARTTLS))
+        why = "in clear text: this smtp-probe was built without OpenSSL";
+#endif
+    else
+        why = "in clear text: the server does not offer STARTTLS";
+    if (o->allow_plaintext_auth) {
+        note(s, "sending credentials %s, as --allow-plaintext-auth allows", why);
+        return 1;
+    }
+    fail("not sending the password %s; ending the session before AUTH "
+         "(--allow-plaintext-auth sends it anyway, for test servers)", why);
+    s->unsafe = 1;
+    return 0;
+}
+
+/*
+ * The server answered 334 where the exchange should have ended: cancel with
+ * "*" (RFC 4954 4), which it must refuse with 501. A server that answers 334
+ * again would take any further line as an AUTH response, so the session ends
+ * there without QUIT. Returns the code of the reply to "*", 0 when it ended.
+ */
+static unsigned auth_cancel(struct session *s, struct smtpreply_reply *r)
+{
+    unsigned code;
+
+    note(s, "the server still asks for more (334); cancelling the authentication");
+    code = exchange(s, "*", "* (cancel)", SMTPREPLY_CMD_AUTH, r, 1);
+    if (code == 334) {
+        fail("authentication did not complete: the server keeps answering 334; "
+             "ending the session");
+        s->no_quit = 1;
+        return 0;
+    }
+    return code;
+}
+
+/*
+ * AUTH PLAIN (RFC 4616), or LOGIN when only that is offered, and only when
+ * the server offers AUTH at all. The secret never reaches the output, and the
+ * buffers that held it are wiped. AUTH counts as done only with a 2xx reply.
+ */
 static void authenticate(struct session *s)
 {
-    const char *creds = s->opt->auth, *colon = strchr(creds, ':');
-    size_t ulen = (size_t)(colon - creds), plen = strlen(colon + 1);
-    unsigned char raw[520];
-    char enc[704], line[720];
+    const char *user = s->opt->user;
+    size_t ulen = strlen(user);
+    unsigned char raw[2 * MAX_SECRET + 3];
+    char enc[4 * ((sizeof raw + 2) / 3) + 1], line[sizeof enc + 16];
     struct smtpreply_reply r;
     unsigned code;
-    int plain;
 
-    if (!s->have_caps || !(s->caps.extensions & SMTPREPLY_EXT_AUTH))
-        note(s, "the server does not offer AUTH%s; trying PLAIN anyway",
-             s->have_caps && (s->caps.extensions & SMTPREPLY_EXT_STARTTLS) && !s->tls
-                 ? " before TLS" : "");
-    plain = !s->have_caps || (s->caps.auth & SMTPREPLY_AUTH_PLAIN)
-            || !(s->caps.auth & SMTPREPLY_AUTH_LOGIN);
-    if (plain) {
+    if (!s->have_caps || !(s->caps.extensions & SMTPREPLY_EXT_AUTH)) {
+        fail("--auth: the server does not offer AUTH%s; not authenticating",
+             s->tls ? "" : " (before TLS)");
+        s->auth_failed = 1;
+        return;
+    }
+    if (s->caps.auth & SMTPREPLY_AUTH_PLAIN) {
         /* authzid NUL authcid NUL passwd */
         raw[0] = '\0';
-        memcpy(raw + 1, creds, ulen);
+        memcpy(raw + 1, user, ulen);
         raw[1 + ulen] = '\0';
-        memcpy(raw + 2 + ulen, colon + 1, plen);
-        base64(raw, ulen + plen + 2, enc);
+        memcpy(raw + 2 + ulen, secret, secret_len);
+        base64(raw, ulen + secret_len + 2, enc);
         snprintf(line, sizeof line, "AUTH PLAIN %s", enc);
         code = exchange(s, line, "AUTH PLAIN ****", SMTPREPLY_CMD_AUTH, &r, 0);
         if (code == 334)  /* the server wants the response on its own line */
             code = exchange(s, enc, "****", SMTPREPLY_CMD_AUTH, &r, 0);
-    } else {
+    } else if (s->caps.auth & SMTPREPLY_AUTH_LOGIN) {
         code = exchange(s, "AUTH LOGIN", "AUTH LOGIN", SMTPREPLY_CMD_AUTH, &r, 0);
         if (code == 334) {
-            base64((const unsigned char *)creds, ulen, enc);
+            base64((const unsigned char *)user, ulen, enc);
             code = exchange(s, enc, "**** (user name)", SMTPREPLY_CMD_AUTH, &r, 0);
         }
         if (code == 334) {
-            base64((const unsigned char *)colon + 1, plen, enc);
+            base64((const unsigned char *)secret, secret_len, enc);
             code = exchange(s, enc, "**** (password)", SMTPREPLY_CMD_AUTH, &r, 0);
         }
+    } else {
+        fail("--auth: the server offers AUTH, but not PLAIN or LOGIN, the mechanisms "
+             "smtp-probe speaks; not authenticating");
+        s->auth_failed = 1;
+        return;
     }
     memset(raw, 0, sizeof raw);
     memset(enc, 0, sizeof enc);
     memset(line, 0, sizeof line);
+    if (code == 334)
+        code = auth_cancel(s, &r) == 0 ? 0 : 334;
+    if (code / 100 != 2) {
+        s->auth_failed = 1;
+        if (code != 0)
+            note(s, "authentication did not complete");
+    }
 }
 
-/* The test message: a few headers and a body padded to --data-size bytes. */
 static int send_message(struct session *s)
 {
     char head[2048], stamp[64], fill[80];
     unsigned long body = 0;
     time_t now = time(NULL);
     struct tm tmv;
+    int64_t until = step_deadline(s);   /* one deadline for the whole message */
     int n;
 
     gmtime_r(&now, &tmv);
@@ -883,7 +1219,7 @@ static int send_message(struct session *s)
                  "This is a test message sent by smtp-probe. It may be discarded.\r\n",
                  s->opt->from ? s->opt->from : "", s->opt->nto ? s->opt->to[0] : "", stamp,
                  (long)now, (long)getpid());
-    if (n < 0 || (size_t)n >= sizeof head || conn_write(s, head, (size_t)n) < 0)
+    if (n < 0 || (size_t)n >= sizeof head || conn_write(s, head, (size_t)n, until) < 0)
         return -1;
     memset(fill, 'x', sizeof fill);
     fill[sizeof fill - 2] = '\r';
@@ -892,11 +1228,11 @@ static int send_message(struct session *s)
     while (body < s->opt->data_size) {
         size_t chunk = sizeof fill;
 
-        if (conn_write(s, fill, chunk) < 0)
+        if (conn_write(s, fill, chunk, until) < 0)
             return -1;
         body += chunk;
     }
-    return conn_write(s, ".\r\n", 3);
+    return conn_write(s, ".\r\n", 3, until);
 }
 
 /* MAIL, RCPT for each --to (pipelined when offered), DATA with --data, RSET. */
@@ -925,7 +1261,7 @@ static void transaction(struct session *s)
         if (!o->json)
             printf("%s-- pipelining: MAIL and %lu RCPT in one write%s\n", col(s, C_DIM),
                    (unsigned long)(ncmd - 1), col(s, C_RESET));
-        if (conn_write(s, out, used) < 0) {
+        if (conn_write(s, out, used, step_deadline(s)) < 0) {
             s->broken = 1;
             return;
         }
@@ -977,89 +1313,328 @@ static void transaction(struct session *s)
     exchange(s, "RSET", "RSET", SMTPREPLY_CMD_RSET, &r, 0);
 }
 
+/* The exit status the session earned; the worst outcome decides. */
+static int outcome(const struct session *s)
+{
+    if (s->unsafe)
+        return EXIT_UNSAFE;
+    if (s->broken)
+        return EXIT_USAGE;
+    if (s->refused || s->closed || s->auth_failed)
+        return EXIT_REFUSED;
+    return EXIT_DONE;
+}
+
 static int session(struct session *s)
 {
+    const struct options *o = s->opt;
     struct smtpreply_reply r;
 
+    if (o->max_time > 0)
+        s->session_end = now_ms() + (int64_t)o->max_time * 1000;
     if (open_connection(s) < 0)
         return EXIT_USAGE;
     smtpreply_parser_init(&s->c.parser, s->c.text, sizeof s->c.text);
-
+#ifdef HAVE_OPENSSL
+    if (o->implicit_tls && start_tls(s) < 0) {
+        s->broken = 1;
+        goto done;
+    }
+#endif
     if (read_reply(s, "CONNECT", &r) != 1)
-        return s->closed ? EXIT_REFUSED : EXIT_USAGE;
+        goto done;
     report(s, "CONNECT", SMTPREPLY_CMD_CONNECT, &r, NULL, 0);
     if (r.code != 220) {
         /* RFC 5321 3.1: after a 554 greeting the client should still QUIT. */
-        if (!s->closed)
-            exchange(s, "QUIT", "QUIT", SMTPREPLY_CMD_QUIT, &r, 0);
-        return s->broken ? EXIT_USAGE : EXIT_REFUSED;
+        goto quit;
     }
     if (!greet(s))
         goto quit;
 
-    if (s->opt->starttls > 0 && !(s->have_caps && (s->caps.extensions & SMTPREPLY_EXT_STARTTLS))) {
-        fail("--starttls: the server does not offer STARTTLS");
-        s->refused = 1;
-        goto quit;
-    }
-    if (s->have_caps && (s->caps.extensions & SMTPREPLY_EXT_STARTTLS) && s->opt->starttls >= 0) {
-#ifdef HAVE_OPENSSL
-        unsigned code = exchange(s, "STARTTLS", "STARTTLS", SMTPREPLY_CMD_STARTTLS, &r, 0);
-        if (code == 0)
-            goto done;
-        if (code != 220 && !s->closed)
-            note(s, "the server refused STARTTLS; going on in clear text");
-        if (code == 220) {
-            if (start_tls(s) < 0) {
-                s->broken = 1;
-                goto done;
-            }
-            /* RFC 3207 4.2: forget what was learned before TLS and ask again. */
-            memset(&s->caps, 0, sizeof s->caps);
-            s->have_caps = 0;
-            if (!greet(s))
-                goto quit;
+    if (!o->implicit_tls) {
+        int offered = s->have_caps && (s->caps.extensions & SMTPREPLY_EXT_STARTTLS);
+
+        if (o->starttls > 0 && !offered) {
+            fail("--starttls: the server does not offer STARTTLS; ending the session before AUTH");
+            s->unsafe = 1;
+            goto quit;
         }
+        if (offered && o->starttls >= 0) {
+#ifdef HAVE_OPENSSL
+            unsigned code = exchange(s, "STARTTLS", "STARTTLS", SMTPREPLY_CMD_STARTTLS, &r, 0);
+
+            if (code == 0)
+                goto done;
+            if (code != 220) {
+                s->starttls_refused = 1;
+                if (o->starttls > 0) {
+                    fail("--starttls: the server refused STARTTLS (%u); ending the session "
+                         "before AUTH", code);
+                    s->unsafe = 1;
+                    goto quit;
+                }
+                if (!s->closed)
+                    note(s, "the server refused STARTTLS; going on in clear text%s",
+                         o->user != NULL ? " (the password will not be sent)" : "");
+            } else {
+                if (start_tls(s) < 0) {
+                    s->broken = 1;
+                    goto done;
+                }
+                /* RFC 3207 4.2: forget what was learned before TLS and ask again. */
+                memset(&s->caps, 0, sizeof s->caps);
+                s->have_caps = 0;
+                if (!greet(s))
+                    goto quit;
+            }
 #else
-        note(s, "the server offers STARTTLS, but this smtp-probe was built without OpenSSL; "
-                "going on in clear text");
+            note(s, "the server offers STARTTLS, but this smtp-probe was built without OpenSSL; "
+                    "going on in clear text");
 #endif
+        }
     }
     if (s->closed || s->broken)
         goto done;
-    if (s->opt->auth != NULL)
+    if (o->user != NULL) {
+        if (!credentials_allowed(s))
+            goto quit;
         authenticate(s);
-    if (s->closed || s->broken)
+    }
+    if (s->closed || s->broken || s->no_quit)
         goto done;
-    if (s->opt->from != NULL || s->opt->nto > 0)
+    if (o->from != NULL || o->nto > 0)
         transaction(s);
 quit:
-    if (!s->closed && !s->broken)
+    if (!s->closed && !s->broken && !s->no_quit)
         exchange(s, "QUIT", "QUIT", SMTPREPLY_CMD_QUIT, &r, 0);
 done:
-    if (s->broken)
-        return EXIT_USAGE;
-    return s->refused || s->closed ? EXIT_REFUSED : EXIT_DONE;
+    return outcome(s);
+}
+
+/* ---- the password ---------------------------------------------------- */
+
+static volatile sig_atomic_t prompt_signal;
+
+static void on_prompt_signal(int sig)
+{
+    prompt_signal = sig;
+}
+
+/* Keep one line of @p n bytes as the password: 0, or -1 after saying why. */
+static int take_secret(const char *from, const char *p, size_t n)
+{
+    if (n > 0 && p[n - 1] == '\r')
+        n--;
+    if (n > MAX_SECRET || memchr(p, '\0', n) != NULL) {
+        fail("%s: the password must be at most %d bytes, without NUL", from, MAX_SECRET);
+        return -1;
+    }
+    memcpy(secret, p, n);
+    secret[n] = '\0';
+    secret_len = n;
+    return 0;
+}
+
+/* The first line of FILE ("-": standard input). */
+static int read_password_file(const char *path)
+{
+    char buf[MAX_SECRET + 3], shown[300];
+    size_t n = 0;
+    struct stat st;
+    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+    int rc;
+
+    term_safe(shown, sizeof shown, path);
+    if (fd < 0) {
+        fail("--password-file %s: %s", shown, strerror(errno));
+        return -1;
+    }
+    if (fd != STDIN_FILENO && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077))
+        fprintf(stderr, "smtp-probe: warning: %s can be read by other users (mode %03o); "
+                "chmod 600 it\n", shown, (unsigned)(st.st_mode & 0777));
+    while (n < sizeof buf) {
+        ssize_t got = read(fd, buf + n, sizeof buf - n);
+
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            fail("--password-file %s: %s", shown, strerror(errno));
+            if (fd != STDIN_FILENO)
+                close(fd);
+            memset(buf, 0, sizeof buf);
+            return -1;
+        }
+        if (got == 0 || memchr(buf + n, '\n', (size_t)got) != NULL) {
+            n += (size_t)got;
+            break;
+        }
+        n += (size_t)got;
+    }
+    if (fd != STDIN_FILENO)
+        close(fd);
+    {
+        char *nl = memchr(buf, '\n', n);
+
+        if (nl != NULL)
+            n = (size_t)(nl - buf);
+        else if (n == sizeof buf)
+            n = sizeof buf;       /* too long: take_secret() says so */
+    }
+    rc = take_secret("--password-file", buf, n);
+    memset(buf, 0, sizeof buf);
+    return rc;
+}
+
+/*
+ * Ask on the terminal with echo off. A signal during the prompt restores the
+ * terminal before the program ends, so it is never left without echo.
+ */
+static int prompt_password(const char *user)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+    struct sigaction sa, old[4];
+    struct termios saved, quiet;
+    char buf[MAX_SECRET + 2], shown[600];
+    size_t n = 0, i;
+    int too_long = 0, rc = 0;
+
+    if (tcgetattr(STDIN_FILENO, &saved) != 0) {
+        fail("cannot read the terminal's settings: %s", strerror(errno));
+        return -1;
+    }
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_prompt_signal;   /* no SA_RESTART: read() returns */
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; i < 4; i++)
+        sigaction(sigs[i], &sa, &old[i]);
+    quiet = saved;
+    quiet.c_lflag &= (tcflag_t) ~(ECHO | ECHONL);
+    fprintf(stderr, "Password for %s: ", term_safe(shown, sizeof shown, user));
+    fflush(stderr);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    for (;;) {
+        char ch;
+        ssize_t got = read(STDIN_FILENO, &ch, 1);
+
+        if (got < 0 && errno == EINTR && !prompt_signal)
+            continue;
+        if (got <= 0 || ch == '\n')
+            break;
+        if (n < sizeof buf)
+            buf[n++] = ch;
+        else
+            too_long = 1;
+    }
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    fputc('\n', stderr);
+    for (i = 0; i < 4; i++)
+        sigaction(sigs[i], &old[i], NULL);
+    if (prompt_signal) {
+        memset(buf, 0, sizeof buf);
+        signal(prompt_signal, SIG_DFL);
+        raise(prompt_signal);
+        return -1;
+    }
+    if (too_long)
+        n = sizeof buf;
+    rc = take_secret("the password", buf, n);
+    memset(buf, 0, sizeof buf);
+    return rc;
+}
+
+/*
+ * The password for --auth USER, from (first that applies): USER:PASS on the
+ * command line (with a warning: every user of the machine can read a
+ * process's arguments), --password-file, SMTP_PROBE_PASSWORD, a prompt when
+ * standard input is a terminal. The copy in argv is overwritten, which
+ * shortens the time it can be seen, but not to nothing.
+ */
+static int get_password(struct options *o, char *auth_arg)
+{
+    char *colon = strchr(auth_arg, ':');
+    const char *env = getenv("SMTP_PROBE_PASSWORD");
+
+    if (colon != NULL) {
+        int rc;
+
+        if (o->password_file != NULL) {
+            fail("--auth USER:PASS and --password-file both give a password; keep one");
+            return -1;
+        }
+        *colon = '\0';
+        rc = take_secret("--auth", colon + 1, strlen(colon + 1));
+        memset(colon + 1, '*', strlen(colon + 1));
+        o->user = auth_arg;
+        fprintf(stderr, "smtp-probe: warning: a password on the command line can be read by "
+                "other users of this machine (ps, /proc/PID/cmdline); use --password-file, "
+                "SMTP_PROBE_PASSWORD or the prompt\n");
+        return rc;
+    }
+    o->user = auth_arg;
+    if (o->password_file != NULL)
+        return read_password_file(o->password_file);
+    if (env != NULL) {
+        int rc = take_secret("SMTP_PROBE_PASSWORD", env, strlen(env));
+
+        unsetenv("SMTP_PROBE_PASSWORD");
+        return rc;
+    }
+    if (isatty(STDIN_FILENO))
+        return prompt_password(o->user);
+    fail("--auth %s: no password: give --password-file FILE, set SMTP_PROBE_PASSWORD, or "
+         "run on a terminal to be asked", o->user);
+    return -1;
 }
 
 /* ---- command line --------------------------------------------------- */
 
 static void usage(FILE *f)
 {
-    fputs("usage: smtp-probe [--json] [--auth USER:PASS] [--from ADDR] [--to ADDR]...\n"
-          "                  [--data] [--data-size BYTES] [--size BYTES] [--timeout SECS]\n"
-          "                  [--starttls|--no-starttls] [--helo NAME] [--lang en|vi]\n"
-          "                  [--record FILE] HOST [PORT]\n"
+    fputs("usage: smtp-probe [options] HOST [PORT]\n"
           "Talk to an SMTP server and show every reply parsed and classified.\n"
-          "Exit status: 0 completed, 1 the server refused something, 2 usage or connection error.\n",
+          "  --json                one JSON object per reply (notes go to standard error)\n"
+          "  --auth USER[:PASS]    authenticate (PLAIN, or LOGIN); the password comes from\n"
+          "                        --password-file, SMTP_PROBE_PASSWORD or a prompt; :PASS on\n"
+          "                        the command line works but other users can read it\n"
+          "  --password-file FILE  the password is FILE's first line ('-': standard input)\n"
+          "  --allow-plaintext-auth  send credentials without verified TLS (test servers)\n"
+          "  --from ADDR, --to ADDR...  a test transaction (MAIL, RCPT, RSET)\n"
+          "  --data, --data-size BYTES  also send a test message; --size BYTES: SIZE= on MAIL\n"
+          "  --timeout SECS        deadline for one whole reply, one TLS handshake, one\n"
+          "                        connect, one write (default 30)\n"
+          "  --max-time SECS       deadline for the whole session (default none)\n"
+          "  --starttls            require STARTTLS (default: use it when offered)\n"
+          "  --no-starttls         never start TLS\n"
+          "  --tls                 implicit TLS from the first byte (default on port 465)\n"
+          "  --tls-ca FILE         trust the CA certificates in FILE (PEM) instead of the\n"
+          "                        system's\n"
+          "  --tls-insecure        do not verify the certificate (said on every TLS line)\n"
+          "  --helo NAME, --lang en|vi, --record FILE, --version, --help\n"
+          "Exit status: 0 completed and everything accepted; 1 the server refused\n"
+          "something, closed the connection, or AUTH did not complete; 2 usage or\n"
+          "connection error, a deadline passed, or the server broke the protocol; 3 stopped\n"
+          "for safety before anything secret was sent (TLS required but missing, refused\n"
+          "or not verified).\n",
           f);
 }
 
-/* No CR, LF or NUL may reach a command line from an argument. */
+/* Text from the command line that will be sent or shown: printable UTF-8 only. */
 static int clean_arg(const char *what, const char *v, size_t max)
 {
-    if (strpbrk(v, "\r\n") != NULL || strlen(v) > max) {
-        fail("%s: no line breaks, at most %lu bytes", what, (unsigned long)max);
+    const unsigned char *p = (const unsigned char *)v;
+    size_t n = strlen(v), i = 0, k, bad;
+    uint32_t cp;
+
+    while (i < n) {
+        k = utf8_next(p + i, n - i, &cp, &bad);
+        if (k == 0 || is_unsafe_char(cp)) {
+            fail("%s: printable UTF-8 only (no control characters or line breaks)", what);
+            return 0;
+        }
+        i += k;
+    }
+    if (n > max) {
+        fail("%s: at most %lu bytes", what, (unsigned long)max);
         return 0;
     }
     return 1;
@@ -1071,28 +1646,29 @@ static int parse_ulong(const char *what, const char *v, unsigned long *out)
 
     errno = 0;
     if (v[0] < '0' || v[0] > '9') {
-        fail("%s: not a number: %s", what, v);
+        fail("%s: not a number", what);
         return 0;
     }
     *out = strtoul(v, &end, 10);
     if (errno != 0 || *end != '\0') {
-        fail("%s: not a number: %s", what, v);
+        fail("%s: not a number", what);
         return 0;
     }
     return 1;
 }
 
-static int parse_args(int argc, char **argv, struct options *o)
+static int parse_args(int argc, char **argv, struct options *o, char **auth_arg)
 {
     int i, npos = 0;
     unsigned long ul;
+    char shown[300];
 
     o->timeout = 30;
     o->port = "25";
     o->lang = "en";
     for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *a = argv[i];
+        char *v = i + 1 < argc ? argv[i + 1] : NULL;
         int takes = 1;
 
         if (strcmp(a, "--json") == 0) {
@@ -1107,20 +1683,40 @@ static int parse_args(int argc, char **argv, struct options *o)
         } else if (strcmp(a, "--no-starttls") == 0) {
             o->starttls = -1;
             takes = 0;
+        } else if (strcmp(a, "--tls") == 0) {
+            o->implicit_tls = 1;
+            takes = 0;
+        } else if (strcmp(a, "--tls-insecure") == 0) {
+            o->tls_insecure = 1;
+            takes = 0;
+        } else if (strcmp(a, "--allow-plaintext-auth") == 0) {
+            o->allow_plaintext_auth = 1;
+            takes = 0;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             exit(EXIT_DONE);
+        } else if (strcmp(a, "--version") == 0) {
+#ifdef HAVE_OPENSSL
+            printf("smtp-probe (smtpreply %s), TLS: %s\n", smtpreply_version(),
+                   OpenSSL_version(OPENSSL_VERSION));
+#else
+            printf("smtp-probe (smtpreply %s), TLS: not built in\n", smtpreply_version());
+#endif
+            exit(EXIT_DONE);
         } else if (a[0] == '-' && a[1] == '-' && a[2] != '\0') {
+            term_safe(shown, sizeof shown, a);
             if (v == NULL) {
-                fail("%s needs a value", a);
+                fail("%s needs a value", shown);
                 return 0;
             }
             if (strcmp(a, "--auth") == 0) {
-                if (strchr(v, ':') == NULL || !clean_arg(a, v, 500)) {
-                    fail("--auth wants USER:PASS");
+                if (!clean_arg(a, v, 2 * MAX_SECRET + 1))
                     return 0;
-                }
-                o->auth = v;
+                *auth_arg = v;
+            } else if (strcmp(a, "--password-file") == 0) {
+                o->password_file = v;
+            } else if (strcmp(a, "--tls-ca") == 0) {
+                o->tls_ca = v;
             } else if (strcmp(a, "--from") == 0) {
                 if (!clean_arg(a, v, 400) || strpbrk(v, "<> ") != NULL)
                     return 0;
@@ -1147,6 +1743,12 @@ static int parse_args(int argc, char **argv, struct options *o)
                     return 0;
                 }
                 o->timeout = (long)ul;
+            } else if (strcmp(a, "--max-time") == 0) {
+                if (!parse_ulong(a, v, &ul) || ul == 0 || ul > 86400) {
+                    fail("--max-time: 1 to 86400 seconds");
+                    return 0;
+                }
+                o->max_time = (long)ul;
             } else if (strcmp(a, "--data-size") == 0) {
                 if (!parse_ulong(a, v, &ul))
                     return 0;
@@ -1157,17 +1759,17 @@ static int parse_args(int argc, char **argv, struct options *o)
                     return 0;
                 o->mail_size = ul;
             } else {
-                fail("unknown option %s", a);
+                fail("unknown option %s", shown);
                 return 0;
             }
         } else {
             takes = 0;
-            if (npos == 0)
+            if (npos == 0) {
                 o->host = a;
-            else if (npos == 1)
+            } else if (npos == 1) {
                 o->port = a;
-            else {
-                fail("unexpected argument %s", a);
+            } else {
+                fail("unexpected argument %s", term_safe(shown, sizeof shown, a));
                 return 0;
             }
             npos++;
@@ -1178,9 +1780,36 @@ static int parse_args(int argc, char **argv, struct options *o)
         fail("no HOST given");
         return 0;
     }
+    if (!clean_arg("HOST", o->host, 255) || !clean_arg("PORT", o->port, 32))
+        return 0;
+    /* RFC 8314 3.3: submission over implicit TLS listens on port 465. */
+    if (strcmp(o->port, "465") == 0 || strcmp(o->port, "smtps") == 0
+        || strcmp(o->port, "submissions") == 0)
+        o->implicit_tls = 1;
+    if (o->implicit_tls && o->starttls > 0) {
+        fail("--starttls: TLS is implicit here (--tls or port 465); STARTTLS does not apply");
+        return 0;
+    }
+    if (o->tls_insecure && o->tls_ca != NULL) {
+        fail("--tls-insecure and --tls-ca: choose one");
+        return 0;
+    }
+    if (o->password_file != NULL && *auth_arg == NULL) {
+        fail("--password-file needs --auth USER");
+        return 0;
+    }
 #ifndef HAVE_OPENSSL
-    if (o->starttls > 0) {
-        fail("--starttls: this smtp-probe was built without OpenSSL");
+    /* Anything that needs TLS is refused up front, never quietly done without it. */
+    if (o->implicit_tls || o->starttls > 0 || o->tls_ca != NULL || o->tls_insecure) {
+        fail("%s needs TLS, and this smtp-probe was built without OpenSSL",
+             o->starttls > 0 ? "--starttls" : o->tls_ca != NULL ? "--tls-ca"
+             : o->tls_insecure ? "--tls-insecure" : "implicit TLS (--tls or port 465)");
+        return 0;
+    }
+    if (*auth_arg != NULL && !o->allow_plaintext_auth) {
+        fail("--auth sends a password, which needs TLS, and this smtp-probe was built "
+             "without OpenSSL (--allow-plaintext-auth sends it in clear text, for test "
+             "servers)");
         return 0;
     }
 #endif
@@ -1191,35 +1820,43 @@ int main(int argc, char **argv)
 {
     static struct options opt;
     static struct session s;
+    char *auth_arg = NULL;
     int rc;
 
-    if (!parse_args(argc, argv, &opt)) {
+    if (!parse_args(argc, argv, &opt, &auth_arg)) {
         usage(stderr);
         return EXIT_USAGE;
     }
+    if (auth_arg != NULL && get_password(&opt, auth_arg) < 0)
+        return EXIT_USAGE;
     signal(SIGPIPE, SIG_IGN);
     s.opt = &opt;
     s.c.fd = -1;
-    s.c.timeout_ms = (int)(opt.timeout * 1000);
     s.colour = !opt.json && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
     if (opt.helo != NULL) {
         snprintf(s.helo, sizeof s.helo, "%s", opt.helo);
     } else if (gethostname(s.helo, sizeof s.helo - 1) != 0 || s.helo[0] == '\0'
-               || strchr(s.helo, '.') == NULL) {
+               || strchr(s.helo, '.') == NULL || !utf8_valid(s.helo, strlen(s.helo))
+               || strpbrk(s.helo, " \r\n") != NULL) {
         /* RFC 5321 4.1.4: a domain, or an address literal when there is none. */
         snprintf(s.helo, sizeof s.helo, "smtp-probe.invalid");
     }
     if (opt.record != NULL) {
         s.c.record = fopen(opt.record, "wb");
         if (s.c.record == NULL) {
-            fail("%s: %s", opt.record, strerror(errno));
+            char shown[300];
+
+            fail("%s: %s", term_safe(shown, sizeof shown, opt.record), strerror(errno));
+            memset(secret, 0, sizeof secret);
             return EXIT_USAGE;
         }
     }
     rc = session(&s);
+    memset(secret, 0, sizeof secret);
 #ifdef HAVE_OPENSSL
     if (s.c.ssl != NULL) {
-        SSL_shutdown(s.c.ssl);
+        if (!s.broken)
+            SSL_shutdown(s.c.ssl);   /* one close_notify, no waiting for the server's */
         SSL_free(s.c.ssl);
     }
     if (s.c.ctx != NULL)
@@ -1228,14 +1865,19 @@ int main(int argc, char **argv)
     if (s.c.fd >= 0)
         close(s.c.fd);
     if (s.c.record != NULL && fclose(s.c.record) != 0) {
-        fail("%s: %s", opt.record, strerror(errno));
-        rc = EXIT_USAGE;
+        char shown[300];
+
+        fail("%s: %s", term_safe(shown, sizeof shown, opt.record), strerror(errno));
+        rc = rc == EXIT_DONE ? EXIT_USAGE : rc;
     }
     if (!opt.json) {
-        printf("%s-- %s%s\n", col(&s, C_DIM),
-               rc == EXIT_DONE ? "session completed"
-               : rc == EXIT_REFUSED ? "session completed; the server refused something"
-                                    : "session failed",
+        printf("%s-- %s%s%s\n", col(&s, C_DIM),
+               rc == EXIT_DONE      ? "session completed"
+               : rc == EXIT_UNSAFE  ? "session stopped for safety; nothing secret was sent"
+               : rc == EXIT_USAGE   ? "session failed"
+               : s.auth_failed      ? "session completed; authentication did not complete"
+                                    : "session completed; the server refused something",
+               s.tls && !s.tls_verified ? " (over TLS NOT VERIFIED: --tls-insecure)" : "",
                col(&s, C_RESET));
     }
     return rc;

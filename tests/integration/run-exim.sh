@@ -143,6 +143,7 @@ install -d -o Debian-exim -g Debian-exim /run/exim4
 TLS_LINES="tls_advertise_hosts ="
 if command -v openssl >/dev/null 2>&1 &&
     openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mx.example.test \
+        -addext "subjectAltName=DNS:mx.example.test,IP:127.0.0.1" \
         -keyout "$WORK/key.pem" -out "$WORK/cert.pem" >/dev/null 2>&1; then
     chown Debian-exim "$WORK/key.pem" "$WORK/cert.pem"
     TLS_LINES="tls_advertise_hosts = *
@@ -290,7 +291,7 @@ A=(127.0.0.1 "$PORT_A")
 B=(127.0.0.1 "$PORT_B")
 
 # --- 1: greeting, EHLO, wrong password ------------------------------------
-probe wrong --json --no-starttls --auth "$USER_NAME:$WRONG_PASS" "${A[@]}"
+probe wrong --json --no-starttls --allow-plaintext-auth --auth "$USER_NAME:$WRONG_PASS" "${A[@]}"
 check "json: every line parses" jcheck wrong 'len(objs) >= 4'
 check "greeting: 220 from Exim" jcheck wrong 'r("CONNECT")["code"] == 220 and "ESMTP Exim" in r("CONNECT")["lines"][0]'
 check "EHLO: multiline 250" jcheck wrong 'r("EHLO")["code"] == 250 and len(r("EHLO")["lines"]) > 3'
@@ -307,12 +308,12 @@ check "QUIT: 221" jcheck wrong 'r("QUIT")["code"] == 221'
 check "refused AUTH: exit status 1" status_is wrong 1
 
 # --- 2: right password (PLAIN), and LOGIN on the port that offers only LOGIN -
-probe right --json --no-starttls --auth "$USER_NAME:$USER_PASS" "${A[@]}"
+probe right --json --no-starttls --allow-plaintext-auth --auth "$USER_NAME:$USER_PASS" "${A[@]}"
 check "AUTH PLAIN right password: 235" jcheck right 'r("AUTH")["code"] == 235 and r("AUTH")["reason"] == "none"'
 check "AUTH PLAIN secret never printed" no_secret right "$USER_PASS"
 check "completed session: exit status 0" status_is right 0
 
-probe login --json --no-starttls --auth "$USER_NAME:$USER_PASS" "${B[@]}"
+probe login --json --no-starttls --allow-plaintext-auth --auth "$USER_NAME:$USER_PASS" "${B[@]}"
 check "LOGIN-only port: EHLO offers only LOGIN" jcheck login 'r("EHLO")["capabilities"]["auth"] == ["LOGIN"]'
 check "AUTH LOGIN: 334, 334, 235" jcheck login \
     '[o["code"] for o in objs if o["command"].startswith(("AUTH", "****"))] == [334, 334, 235]'
@@ -320,7 +321,7 @@ check "AUTH LOGIN: prompts decoded by nobody, secrets hidden" no_secret login "$
 check "AUTH LOGIN: user name hidden too" jcheck login \
     'not any("cHJvYmU" in o["command"] for o in objs)'
 
-probe loginbad --json --no-starttls --auth "$USER_NAME:$WRONG_PASS" "${B[@]}"
+probe loginbad --json --no-starttls --allow-plaintext-auth --auth "$USER_NAME:$WRONG_PASS" "${B[@]}"
 check "AUTH LOGIN wrong password: 535 client-auth-failed" jcheck loginbad \
     'rs("****")[-1]["code"] == 535 and rs("****")[-1]["reason"] == "client-auth-failed"'
 
@@ -346,7 +347,7 @@ check "readable view: reason and fix shown" \
     grep -q "reason  *recipient-unknown" "$WORK/rcpt-human.out"
 check "readable view: no colours when not a terminal" bash -c "! grep -q $'\e' '$WORK/rcpt-human.out'"
 
-probe wrong-human --no-starttls --auth "$USER_NAME:$WRONG_PASS" "${A[@]}"
+probe wrong-human --no-starttls --allow-plaintext-auth --auth "$USER_NAME:$WRONG_PASS" "${A[@]}"
 check "readable view: 535 with its explanation" \
     bash -c "grep -q '^S: 535' '$WORK/wrong-human.out' && grep -q 'client-auth-failed' '$WORK/wrong-human.out' && grep -q '^ *fix ' '$WORK/wrong-human.out'"
 
@@ -375,15 +376,21 @@ check "recipients_max exceeded: transient" jcheck many 'rs("RCPT")[-1]["severity
 
 # --- 5: STARTTLS (when both sides can) --------------------------------------
 if grep -q '^tls_certificate' "$CONF"; then
-    probe tls --json --starttls --auth "$USER_NAME:$USER_PASS" "${A[@]}"
+    probe tls --json --starttls --tls-ca "$WORK/cert.pem" --auth "$USER_NAME:$USER_PASS" "${A[@]}"
     if grep -q "built without OpenSSL" "$WORK/tls.err"; then
         echo "SKIP  STARTTLS: smtp-probe was built without OpenSSL"
     else
         check "STARTTLS: 220" jcheck tls 'r("STARTTLS")["code"] == 220'
         check "STARTTLS: EHLO again after TLS" jcheck tls 'len(rs("EHLO")) == 2 and rs("EHLO")[1]["code"] == 250'
-        check "STARTTLS: AUTH over TLS: 235" jcheck tls 'r("AUTH")["code"] == 235'
+        check "STARTTLS: AUTH over verified TLS: 235" jcheck tls \
+            'r("AUTH")["code"] == 235 and r("AUTH")["tls"] == "verified"'
         check "STARTTLS: TLS version reported" grep -q "TLS TLSv1" "$WORK/tls.err"
         check "STARTTLS: exit status 0" status_is tls 0
+        # The throwaway certificate is not in the system's store: refused, no AUTH.
+        probe tls-untrusted --json --starttls --auth "$USER_NAME:$USER_PASS" "${A[@]}"
+        check "STARTTLS: untrusted certificate refused, exit status 3" status_is tls-untrusted 3
+        check "STARTTLS: untrusted certificate: no AUTH sent" jcheck tls-untrusted 'not rs("AUTH")'
+        check "STARTTLS: untrusted certificate: says why" grep -q "did not verify" "$WORK/tls-untrusted.err"
     fi
 fi
 

@@ -383,12 +383,12 @@ def main():
     scenario("AUTH PLAIN answered with 334: response on its own line, hidden",
              [GREET, ("EHLO", EHLO_PLAIN), ("AUTH PLAIN", b"334 \r\n"),
               ("AHUAczNjcmV0", b"235 2.7.0 Authentication successful\r\n"), QUIT],
-             ["--json", "--auth", "u:s3cret"], v_auth_334)
+             ["--json", "--allow-plaintext-auth", "--auth", "u:s3cret"], v_auth_334)
     scenario("AUTH LOGIN when only LOGIN is offered",
              [GREET, ("EHLO", b"250-mx.test\r\n250 AUTH=LOGIN\r\n"),
               ("AUTH LOGIN", b"334 VXNlcm5hbWU6\r\n"), ("dQ==", b"334 UGFzc3dvcmQ6\r\n"),
               ("czNjcmV0", b"535 5.7.8 Error: authentication failed\r\n"), QUIT],
-             ["--json", "--auth", "u:s3cret"], v_auth_login)
+             ["--json", "--allow-plaintext-auth", "--auth", "u:s3cret"], v_auth_login)
     scenario("the server closes after the greeting",
              [GREET, ("EHLO", None)], ["--json"], v_closed)
     scenario("554 greeting: QUIT and exit 1",
