@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""smtp-parse from the outside: the DESIGN.md section 5 JSON for the cases issue 2
-names, identical output at every chunk size, exit statuses and usage errors.
+"""smtp-parse from the outside: the DESIGN.md section 5 JSON for the common cases,
+valid UTF-8 JSON whatever the bytes (cuts through characters at both limits,
+one bad line among good ones, terminal controls), identical output at every
+chunk size, exit statuses and usage errors.
 
     test_smtp_parse.py SMTP-PARSE SRCDIR        ends with "N passed, N failed"
 """
@@ -91,6 +93,67 @@ check("NUL and 8-bit text stay valid JSON", rc == 0 and "nul" in objs[0]["flags"
 rc, objs, _ = run(b"250 ok")
 check("stream ends inside a reply: incomplete, exit 1",
       rc == 1 and objs and objs[-1].get("error") == "incomplete", objs)
+
+# Output is valid UTF-8 and valid JSON whatever the bytes (RFC 8259), each line
+# checked on its own; "lines_raw" gives back the exact bytes of a replaced line.
+def run_bytes(data, *args):
+    p = subprocess.run([EXE, *args], input=data, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=60)
+    try:
+        text = p.stdout.decode("utf-8")
+        return p.returncode, [json.loads(l) for l in text.splitlines() if l]
+    except (UnicodeDecodeError, ValueError) as e:
+        return p.returncode, "not UTF-8 JSON: %s" % e
+
+
+def stored_bytes(obj):
+    """The bytes of each stored line, from lines and lines_raw."""
+    raw = obj.get("lines_raw") or [None] * len(obj["lines"])
+    return [r.encode("latin-1") if r is not None else l.encode("utf-8")
+            for l, r in zip(obj["lines"], raw)]
+
+
+rc, objs = run_bytes(b"550-caf\xc3\xa9 \xe2\x82\xac\r\n550-bad \xff\xc3 end\r\n550 \xf0\x9f\x98\x80\r\n")
+check("one bad line: output is UTF-8 JSON", isinstance(objs, list), objs)
+o = objs[0] if isinstance(objs, list) and objs else {}
+check("one bad line: the valid lines are printed unchanged",
+      o.get("lines", [None] * 3)[0] == "caf\u00e9 \u20ac" and o["lines"][2] == "\U0001f600", o)
+check("one bad line: its bad bytes become U+FFFD, one per maximal subpart",
+      o.get("lines", ["", ""])[1] == "bad \ufffd\ufffd end", o)
+check("one bad line: lines_raw has its bytes, null for the others",
+      o.get("lines_raw") == [None, "bad \u00ff\u00c3 end", None], o)
+rc, objs = run_bytes(b"250 plain ascii\r\n")
+check("no bad line: no lines_raw", isinstance(objs, list) and "lines_raw" not in objs[0], objs)
+
+rc, objs = run_bytes("550 \u009b31m \u202egnp.exe \u2066x\u2069 \x1b[2J\r\n".encode("utf-8"))
+check("terminal and bidi controls: escaped in the JSON text, value exact",
+      isinstance(objs, list) and
+      objs[0]["lines"] == ["\u009b31m \u202egnp.exe \u2066x\u2069 \x1b[2J"], objs)
+
+# Cut points through 2-, 3- and 4-byte characters at both limits: the line
+# limit (16384 octets with code and CRLF) and the text buffer (65536 bytes).
+LINE_LIMIT, TEXT_CAP = 16384, 65536
+for ch in ("\u00e9", "\u20ac", "\U0001f600"):
+    enc = ch.encode("utf-8")
+    ok_line = ok_text = True
+    why = ""
+    for shift in range(8):
+        body = b"x" * (LINE_LIMIT - 12 + shift) + enc * 8
+        rc, objs = run_bytes(b"250 " + body + b"\r\n")
+        replies = [x for x in objs if "code" in x] if isinstance(objs, list) else []
+        if not replies or not body.startswith(stored_bytes(replies[0])[0]) or \
+                len(stored_bytes(replies[0])[0]) < LINE_LIMIT - 12:
+            ok_line, why = False, "line cut, shift %d: %r" % (shift, objs if not replies else replies[0]["lines"][0][-20:])
+        lines = [b"y" * (16000 - shift) + enc * 40 for _ in range(5)]
+        data = b"".join(b"250-" + l + b"\r\n" for l in lines[:-1]) + b"250 " + lines[-1] + b"\r\n"
+        rc, objs = run_bytes(data)
+        replies = [x for x in objs if "code" in x] if isinstance(objs, list) else []
+        got = b"\n".join(stored_bytes(replies[0])) if replies else b""
+        if not replies or "truncated" not in replies[0]["flags"] or \
+                not b"\n".join(lines).startswith(got) or len(got) < TEXT_CAP - 8:
+            ok_text, why = False, "text cut, shift %d: %r" % (shift, objs if not replies else len(got))
+    check("line limit cut through U+%04X at every offset: UTF-8 JSON, lossless" % ord(ch), ok_line, why)
+    check("text buffer cut through U+%04X at every offset: UTF-8 JSON, lossless" % ord(ch), ok_text, why)
 
 # Every chunk size gives byte-identical output, on the bundled transcripts.
 for name in ("session.txt", "quirks.txt"):
