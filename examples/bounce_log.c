@@ -171,6 +171,14 @@ static const char *find_outside(const char *p, const char *end, const char *need
     return NULL;
 }
 
+/* The end of one list item or field value: the first stop outside quotes and <...>. */
+static const char *value_end(const char *p, const char *end, const char *stop)
+{
+    const char *q = find_outside(p, end, stop);
+
+    return q != NULL ? q : end;
+}
+
 static int is_name_char(int c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' ||
@@ -194,6 +202,23 @@ static const char *first_field(const char *s, size_t n, const char **name, size_
     *name = a;
     *name_len = (size_t)(eq - a);
     return eq + 1;
+}
+
+/*
+ * Postfix and Sendmail write "QUEUEID: " right before the first field
+ * ("smtp[2301]: 4YbQ1k0Xf2z9vQA: to=<..."): no other format's line, such as an
+ * Exim line whose recipient is the Dot-string "to=x@example.com", has it.
+ */
+static int after_queue_id(const char *s, const char *name)
+{
+    const char *q = name;
+
+    if (name - s < 4 || name[-1] != ' ' || name[-2] != ':')
+        return 0;
+    q = name - 2;
+    while (q > s && is_name_char((unsigned char)q[-1]))
+        q--;
+    return q < name - 2 && q - s >= 2 && q[-1] == ' ' && q[-2] == ':';
 }
 
 /* At p, "name=": the name's length, or 0 when p does not start a field. */
@@ -385,16 +410,44 @@ static int command_from_while(const char *s, size_t n)
 /* sender". Fields are "name=value" joined by ", "; status= comes last and   */
 /* its explanation runs to the line end.                                     */
 
+/*
+ * Where the server's reply starts in Postfix's explanation: after "host
+ * NAME[ADDR] said: " or "host NAME[ADDR] refused to talk to me: " (*connect
+ * set), which Postfix writes first, optionally after "delivery temporarily
+ * suspended: ". NULL when the explanation does not start so: a " said: " in
+ * the text the server sent is the server's, not Postfix's.
+ */
+static const char *postfix_reply(const char *t, const char *tend, int *connect)
+{
+    const char *sp;
+
+    if (starts_ci(t, (size_t)(tend - t), "delivery temporarily suspended: "))
+        t += 32;
+    if (tend - t < 5 || memcmp(t, "host ", 5) != 0)
+        return NULL;
+    sp = memchr(t + 5, ' ', (size_t)(tend - (t + 5)));
+    if (sp == NULL)
+        return NULL;
+    if ((size_t)(tend - sp) >= 7 && memcmp(sp, " said: ", 7) == 0)
+        return sp + 7;
+    if ((size_t)(tend - sp) >= 24 && memcmp(sp, " refused to talk to me: ", 24) == 0) {
+        *connect = 1;
+        return sp + 24;
+    }
+    return NULL;
+}
+
 /* documented in bounce_log.h */
 int bounce_postfix_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
 {
     const char *end = s + n, *name, *p, *st = NULL, *t, *tend, *dsn = NULL, *r, *cmd;
     size_t name_len, wlen, dsn_len = 0;
     struct bounce_event e;
-    int have_to = 0;
+    int have_to = 0, connect = 0;
 
     p = first_field(s, n, &name, &name_len);
-    if (p == NULL || !(name_is(name, name_len, "to") || name_is(name, name_len, "from")))
+    if (p == NULL || !(name_is(name, name_len, "to") || name_is(name, name_len, "from"))
+        || !after_queue_id(s, name))
         return 0;
     p = name;
     memset(&e, 0, sizeof e);
@@ -420,15 +473,12 @@ int bounce_postfix_line(struct bounce_log *b, const char *s, size_t n, uint64_t 
                 have_to = 1;
             }
             p = ve + 1;
+        } else if (name_is(name, name_len, "to") || name_is(name, name_len, "from") ||
+                   name_is(name, name_len, "orig_to")) {
+            return 0;                  /* Postfix always writes these as <...> */
         } else {
-            ve = memchr(v, ',', (size_t)(end - v));
-            if (ve == NULL)
-                return 0;
-            if (name_is(name, name_len, "to")) {
-                e.rcpt = v;
-                e.rcpt_len = (size_t)(ve - v);
-                have_to = 1;
-            } else if (name_is(name, name_len, "dsn")) {
+            ve = value_end(v, end, ", ");
+            if (name_is(name, name_len, "dsn")) {
                 dsn = v;
                 dsn_len = (size_t)(ve - v);
             }
@@ -481,16 +531,11 @@ int bounce_postfix_line(struct bounce_log *b, const char *s, size_t n, uint64_t 
                 tend--;
         }
     }
-    /* Postfix writes "host NAME[ADDR] said: " first, so the first one is its own. */
-    if ((r = find(t, (size_t)(tend - t), " said: ")) != NULL) {
-        r += 7;
-    } else if ((r = find(t, (size_t)(tend - t), " refused to talk to me: ")) != NULL) {
-        r += 24;
-        if (e.command == SMTPREPLY_CMD_UNKNOWN)
-            e.command = command_of("initial connection", 18);
-    } else {
-        r = t;
-    }
+    r = postfix_reply(t, tend, &connect);
+    if (r == NULL)
+        r = t;                        /* "sent (250 2.0.0 Ok ...)": the reply itself */
+    else if (connect && e.command == SMTPREPLY_CMD_UNKNOWN)
+        e.command = command_of("initial connection", 18);
     if (!take_reply(b, &e, r, (size_t)(tend - r), dsn, dsn_len)) {
         take_text(b, &e, t, (size_t)(tend - t), dsn, dsn_len);
         if (e.command == SMTPREPLY_CMD_UNKNOWN)
@@ -506,14 +551,6 @@ int bounce_postfix_line(struct bounce_log *b, const char *s, size_t n, uint64_t 
 /* "stat=Sent (...)". to= is a list joined by ','; the fields after it are   */
 /* joined by ", "; stat= comes last and runs to the line end.                */
 
-/* The end of one list item or field value: the first stop outside quotes and <...>. */
-static const char *value_end(const char *p, const char *end, const char *stop)
-{
-    const char *q = find_outside(p, end, stop);
-
-    return q != NULL ? q : end;
-}
-
 /* documented in bounce_log.h */
 int bounce_sendmail_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
 {
@@ -523,7 +560,7 @@ int bounce_sendmail_line(struct bounce_log *b, const char *s, size_t n, uint64_t
     int status;
 
     to = first_field(s, n, &name, &name_len);
-    if (to == NULL || !name_is(name, name_len, "to"))
+    if (to == NULL || !name_is(name, name_len, "to") || !after_queue_id(s, name))
         return 0;
     to_end = value_end(to, end, ", ");
     for (p = to_end; p < end;) {
@@ -1169,10 +1206,14 @@ void bounce_log_line(struct bounce_log *b, const char *s, size_t n, uint64_t lin
         dsn_flush(b);               /* a MIME boundary ends a block too */
         return;
     }
-    if (bounce_postfix_line(b, s, n, line_no) || bounce_opensmtpd_line(b, s, n, line_no) ||
-        bounce_sendmail_line(b, s, n, line_no) || bounce_exim_line(b, s, n, line_no))
+    /* In a DSN message, a line is the message's text: what a server said there
+     * may look like a log line, and is not one. */
+    if (!d->in_message &&
+        (bounce_postfix_line(b, s, n, line_no) || bounce_opensmtpd_line(b, s, n, line_no) ||
+         bounce_sendmail_line(b, s, n, line_no) || bounce_exim_line(b, s, n, line_no)))
         return;
     if (starts_ci(s, n, "content-type:") && find_ci(s, n, "multipart/report") != NULL) {
+        d->in_message = 1;
         d->in_report = 1;           /* a new bounce message: forget the last one's commands */
         d->para_len = 0;
         d->transcript_cmd = SMTPREPLY_CMD_UNKNOWN;

@@ -66,6 +66,7 @@ struct bounce_dsn {
     int has_diag;
     uint64_t line_diag, line_status;
     int last;                  /* what a folded line continues */
+    int in_message;            /* a multipart/report was seen: the input holds DSNs */
     int in_report;             /* inside a multipart/report, before its status part */
     char para[BOUNCE_PARA_CAP];
     size_t para_len;
