@@ -384,8 +384,10 @@ static int parse_item(const char *arg, const char *lang, const struct labels *L,
                      it->enh.subject, it->enh.detail);
             it->has_enh = 1;
         } else {
+            char shown[512];
+
             fprintf(stderr, "smtp-explain: \"%s\": expected a reply code (535), an enhanced "
-                    "code (5.7.8) or both (\"535 5.7.8\")\n", arg);
+                    "code (5.7.8) or both (\"535 5.7.8\")\n", term_safe(shown, sizeof shown, arg));
             return 1;
         }
     }
@@ -944,7 +946,9 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if (options && a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "smtp-explain: unknown option %s\n", a);
+            char shown[512];
+
+            fprintf(stderr, "smtp-explain: unknown option %s\n", term_safe(shown, sizeof shown, a));
             usage(stderr);
             return 2;
         } else if (ncodes < 2) {

@@ -1554,6 +1554,11 @@ static int get_password(struct options *o, char *auth_arg)
     char *colon = strchr(auth_arg, ':');
     const char *env = getenv("SMTP_PROBE_PASSWORD");
 
+    if ((colon != NULL ? (size_t)(colon - auth_arg) : strlen(auth_arg)) > MAX_SECRET) {
+        fail("--auth: the user name must be at most %d bytes", MAX_SECRET);
+        return -1;
+    }
+
     if (colon != NULL) {
         int rc;
 

@@ -505,7 +505,7 @@ def part_auth():
                          env={k: v for k, v in os.environ.items() if k != "SMTP_PROBE_PASSWORD"})
     os.close(slave)
     seen = b""
-    end = time.monotonic() + 10
+    end = time.monotonic() + 30
     while b"Password for u: " not in seen and time.monotonic() < end:
         r, _, _ = select.select([master], [], [], 0.2)
         if r:
@@ -515,7 +515,7 @@ def part_auth():
                 break
     os.write(master, (SECRET + "\n").encode())
     rest = b""
-    end = time.monotonic() + 10
+    end = time.monotonic() + 30
     while time.monotonic() < end and p.poll() is None:
         r, _, _ = select.select([master], [], [], 0.2)
         if r:
@@ -523,7 +523,12 @@ def part_auth():
                 rest += os.read(master, 4096)
             except OSError:
                 break
-    out = p.communicate(timeout=10)[0].decode("utf-8", "replace")
+    try:
+        out = p.communicate(timeout=10)[0].decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out = "(still running after the password was typed: killed)\n" + \
+            p.communicate()[0].decode("utf-8", "replace")
     os.close(master)
     srv.stop.set()
     srv.thread.join(5)

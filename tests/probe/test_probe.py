@@ -430,6 +430,8 @@ def main():
     check("unknown option: exit 2 with usage", rc == 2 and "usage:" in err, err)
     rc, out, err = run_probe(25, "--to", "a@b\r\nRCPT TO:<c@d>")
     check("a line break in an address is refused", rc == 2, err)
+    rc, out, err = run_probe(25, "--allow-plaintext-auth", "--auth", "u" * 300 + ":p")
+    check("a user name over 255 bytes is refused", rc == 2 and "at most 255" in err, err)
 
     print("%d passed, %d failed" % (RESULTS["passed"], RESULTS["failed"]))
     return 0 if RESULTS["failed"] == 0 else 1
