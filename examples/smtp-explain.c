@@ -915,7 +915,8 @@ static void usage(FILE *f)
 {
     fputs("usage: smtp-explain [--json] [--lang en|vi] CODE [CODE]\n"
           "  CODE  a reply code (535), an enhanced code (5.7.8) or both (\"535 5.7.8\")\n"
-          "  One CODE prints its entry; two CODEs are compared side by side.\n", f);
+          "  One CODE prints its entry; two CODEs are compared side by side.\n"
+          "Exit status: 0 explained, 1 a CODE is not a reply code, 2 usage error.\n", f);
 }
 
 int main(int argc, char **argv)

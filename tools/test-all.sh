@@ -50,7 +50,8 @@ PREFIX=$SCRATCH/prefix
 PACKAGES=(meson ninja-build check doxygen pkg-config gcc g++ clang libclang-rt-14-dev llvm
           valgrind cppcheck clang-tidy python3 cmake libssl-dev binutils man-db
           python3-venv python3-mesonpy python3-pytest
-          lld wasi-libc libclang-rt-14-dev-wasm32 nodejs chromium)
+          lld wasi-libc libclang-rt-14-dev-wasm32 nodejs chromium
+          openssl)  # openssl: throwaway certificates for tests/probe/test_hostile.py
 
 passed=0
 failed=0

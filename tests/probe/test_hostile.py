@@ -281,6 +281,11 @@ def no_line_end_slow(conn, srv):
         conn.send(b"xxxxxxxxxx")
 
 
+def partial_then_silence(conn, srv):
+    conn.send(b"220 mx.test ESM")
+    srv.stop.wait(30)
+
+
 def slow_steps(conn, srv):
     """Each reply complete within --timeout, but the session longer than --max-time."""
     time.sleep(1.2)
@@ -307,6 +312,8 @@ def part_deadlines():
         ("endless 220- reply, one line / 50 ms", endless_slow, "no complete greeting within 2 s"),
         ("bytes without a line end, fast", no_line_end_fast, "line-too-long"),
         ("bytes without a line end, 100 / s", no_line_end_slow, "no complete greeting within 2 s"),
+        ("part of a greeting, then silence", partial_then_silence,
+         "no complete greeting within 2 s (15 bytes of it received)"),
     ]
     for name, handler, says in cases:
         srv = Server(handler)
@@ -824,6 +831,20 @@ def part_output():
     check("terminal controls: kept exactly in JSON (as escapes)",
           ehlo and ehlo[0]["lines"][0] == "mx.test \u009b31m red \u202e txet \u2066x\u2069 \x1b[2J"
           and b"\xc2\x9b" not in out and b"\xe2\x80\xae" not in out, out[:400])
+
+    # A line over the parser's line limit (16384 octets), cut inside a character:
+    # the probe gives up on the session, and what it printed is still UTF-8 JSON.
+    for ch in ("\u00e9", "\u20ac", "\U0001f600"):
+        enc = ch.encode("utf-8")
+        ok, why = True, ""
+        for shift in range(len(enc) + 1):
+            long_line = b"250 " + b"z" * (16384 - 12 + shift) + enc * 8 + b"\r\n"
+            srv = Server(replies(greet, long_line))
+            rc, out, err = probe_bytes(srv, ["--json"])
+            objs = valid_json_utf8(out)
+            if objs is None or rc != 2 or b"line-too-long" not in out:
+                ok, why = False, "shift %d: exit %d %r %r" % (shift, rc, out[-200:], err[-300:])
+        check("line over the limit cut through U+%04X: UTF-8 JSON, exit 2" % ord(ch), ok, why)
 
     # Cut points through multi-byte characters where the text buffer (65536
     # bytes) fills: every offset of 2-, 3- and 4-byte characters.
