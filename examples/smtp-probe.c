@@ -1509,9 +1509,10 @@ static int prompt_password(const char *user)
         sigaction(sigs[i], &sa, &old[i]);
     quiet = saved;
     quiet.c_lflag &= (tcflag_t) ~(ECHO | ECHONL);
+    /* Echo off first, then the prompt: nothing typed after the prompt is shown. */
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
     fprintf(stderr, "Password for %s: ", term_safe(shown, sizeof shown, user));
     fflush(stderr);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
     for (;;) {
         char ch;
         ssize_t got = read(STDIN_FILENO, &ch, 1);
