@@ -134,7 +134,8 @@ class Server:
         self.stop = threading.Event()
         self.pid = None
         self.cmdline = None
-        self.accepted = None        # time.monotonic() when the probe connected
+        self.accepted = None        # when the probe's wait began: its connect, or a
+                                    # handler's mark (the hostile phase's start)
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
 
@@ -170,8 +171,9 @@ class Server:
 
 
 def waited_from(srv, start):
-    """When the probe's deadlines started: the connection (its clock starts
-    there; loading a sanitizer build on a busy machine can take a while)."""
+    """When the probe's deadline started: the connection, or the moment the
+    handler marked (the 220 to STARTTLS); loading a sanitizer build on a busy
+    machine can take a while before that and does not count."""
     return srv.accepted if srv is not None and srv.accepted is not None else start
 
 
@@ -229,12 +231,13 @@ def closes_at_once(conn, srv):
     pass                        # the connection is closed as the handler returns
 
 
-def startup_cpu(args):
-    """CPU seconds the probe spends starting, connecting and ending, with no
+def startup_cpu(args, handler=closes_at_once):
+    """CPU seconds the probe spends starting, connecting and ending (with
+    handler: up to the same point as the case, then the server closes), with no
     waiting: what a waiting run may exceed by BUSY_MARGIN at most."""
     most = 0.0
     for _ in range(2):
-        srv = Server(closes_at_once)
+        srv = Server(handler)
         most = max(most, run_probe_cpu(srv, args)[4])
     return most
 
@@ -447,6 +450,7 @@ def part_auth():
     check("STARTTLS not offered with --starttls: no AUTH", no_auth(srv), d)
     check("STARTTLS not offered with --starttls: exit 3, says why",
           rc == 3 and "does not offer STARTTLS" in err, d)
+    check("STARTTLS not offered with --starttls: ends on time", on_time(elapsed), d)
 
     srv = Server(no_starttls)
     rc, out, err, elapsed, _ = run_probe(srv, inline)
@@ -624,7 +628,17 @@ def stall_after_starttls(conn, srv):
     conn.send(b"250-mx.test\r\n250 STARTTLS\r\n")
     conn.expect("STARTTLS")
     conn.send(b"220 2.0.0 go ahead\r\n")
+    srv.accepted = time.monotonic()
     srv.stop.wait(30)
+
+
+def close_after_starttls(conn, srv):
+    """What a STARTTLS case costs without any waiting: the baseline for its CPU."""
+    conn.send(b"220 mx.test ESMTP\r\n")
+    conn.expect("EHLO")
+    conn.send(b"250-mx.test\r\n250 STARTTLS\r\n")
+    conn.expect("STARTTLS")
+    conn.send(b"220 2.0.0 go ahead\r\n")
 
 
 def stall_silent(conn, srv):
@@ -641,6 +655,7 @@ def trickled_handshake(ctx, starttls=False):
             conn.send(b"250-mx.test\r\n250 STARTTLS\r\n")
             conn.expect("STARTTLS")
             conn.send(b"220 2.0.0 go ahead\r\n")
+            srv.accepted = time.monotonic()
         inner, outer = socket.socketpair()
 
         def tls_side():
@@ -716,6 +731,7 @@ def part_tls():
         objs = json_lines(out)
         after = [o for o in objs if o["command"].startswith(("EHLO", "QUIT"))][1:]
         check("--tls-insecure: accepted, exit 0", rc == 0 and "<tls>" in srv.log, d)
+        check("--tls-insecure: ends on time", on_time(elapsed), d)
         check("--tls-insecure: the TLS line says NOT VERIFIED", "NOT VERIFIED" in err, d)
         check("--tls-insecure: replies over TLS carry tls: unverified",
               after and all(o.get("tls") == "unverified" for o in after), d)
@@ -761,20 +777,22 @@ def part_tls():
         check("implicit TLS (--tls): greeting over verified TLS, AUTH, exit 0",
               rc == 0 and objs and objs[0]["code"] == 220 and objs[0].get("tls") == "verified"
               and not no_auth(srv), d)
+        check("implicit TLS (--tls): ends on time", on_time(elapsed), d)
 
         srv = Server(implicit_session(good_ctx))
         rc, out, err, elapsed, _ = run_probe(srv, ["--json", "--tls"])
         check("implicit TLS, self-signed: refused by default, exit 3", rc == 3,
               detail(rc, out, err, elapsed, srv))
 
-        for name, handler, args in (
-                ("TLS handshake stall after STARTTLS", stall_after_starttls, []),
-                ("TLS handshake stall, implicit TLS", stall_silent, ["--tls"]),
+        for name, handler, args, before in (
+                ("TLS handshake stall after STARTTLS", stall_after_starttls, [],
+                 close_after_starttls),
+                ("TLS handshake stall, implicit TLS", stall_silent, ["--tls"], closes_at_once),
                 ("TLS handshake trickled 1 byte / 0.1 s", trickled_handshake(good_ctx),
-                 ["--tls", "--tls-ca", good]),
+                 ["--tls", "--tls-ca", good], closes_at_once),
                 ("TLS handshake after STARTTLS trickled 1 byte / 0.1 s",
-                 trickled_handshake(good_ctx, starttls=True), [])):
-            base = startup_cpu(args)
+                 trickled_handshake(good_ctx, starttls=True), [], close_after_starttls)):
+            base = startup_cpu(args, before)
             srv = Server(handler)
             rc, out, err, elapsed, cpu = run_probe_cpu(srv, args)
             d = detail(rc, out, err, elapsed)
