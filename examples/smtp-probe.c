@@ -912,6 +912,7 @@ static int start_tls(struct session *s)
     size_t hl;
     int is_ip;
 
+    until = step_deadline(s);        /* the whole step: setup and handshake */
     if (c->in_off < c->in_len) {
         /* RFC 3207 5: bytes the server sent after its 220 came before TLS and must be
          * thrown away, or a man in the middle could inject replies (CVE-2011-0411). */
@@ -969,7 +970,6 @@ static int start_tls(struct session *s)
         }
     }
     SSL_set_fd(c->ssl, c->fd);
-    until = step_deadline(s);
     for (;;) {
         int r, e, rc;
 
