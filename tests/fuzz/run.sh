@@ -50,7 +50,7 @@ $setup "$build" "$src" -Dfuzz=enabled -Dtests=disabled -Dexamples=true \
 
 # Every fuzz_<target>.c that tests/fuzz/meson.build turned into a target (it
 # skips a target whose library unit has not landed yet).
-all=$(ninja -C "$build" -t targets all 2>/dev/null | sed -n 's|^tests/fuzz/fuzz_\([a-z0-9]*\): .*|\1|p')
+all=$(ninja -C "$build" -t targets all 2>/dev/null | sed -n 's|^tests/fuzz/fuzz_\([a-z0-9_]*\): .*|\1|p')
 targets=""
 for f in "$src"/tests/fuzz/fuzz_*.c; do
     t=$(basename "$f" .c)
