@@ -390,11 +390,17 @@ def no_starttls(conn, srv):
     conn.send(b"220 mx.test ESMTP\r\n")
     conn.expect("EHLO")
     conn.send(EHLO_AUTH)
+    accept_all(conn)
+
+
+def accept_all(conn):
+    """Accept every command (235 to AUTH) until QUIT or the client goes."""
     while conn.line() is not None:
         last = conn.log[-1].upper()
-        conn.send(b"235 2.7.0 ok\r\n" if last.startswith("AUTH") else b"221 2.0.0 bye\r\n")
         if last.startswith("QUIT"):
+            conn.send(b"221 2.0.0 bye\r\n")
             break
+        conn.send(b"235 2.7.0 ok\r\n" if last.startswith("AUTH") else b"250 ok\r\n")
 
 
 def ehlo_then(ehlo):
@@ -403,12 +409,7 @@ def ehlo_then(ehlo):
         conn.expect("EHLO")
         srv.snapshot_cmdline()
         conn.send(ehlo)
-        while conn.line() is not None:
-            last = conn.log[-1].upper()
-            if last.startswith("QUIT"):
-                conn.send(b"221 2.0.0 bye\r\n")
-                break
-            conn.send(b"235 2.7.0 ok\r\n" if last.startswith("AUTH") else b"250 ok\r\n")
+        accept_all(conn)
     return handler
 
 
@@ -604,12 +605,7 @@ def starttls_session(ctx, auth=True):
             return
         conn.expect("EHLO")
         conn.send(b"250-mx.test\r\n250 AUTH PLAIN\r\n" if auth else b"250 mx.test\r\n")
-        while conn.line() is not None:
-            last = conn.log[-1].upper()
-            if last.startswith("QUIT"):
-                conn.send(b"221 2.0.0 bye\r\n")
-                break
-            conn.send(b"235 2.7.0 ok\r\n" if last.startswith("AUTH") else b"250 ok\r\n")
+        accept_all(conn)
     return handler
 
 
@@ -620,12 +616,7 @@ def implicit_session(ctx):
         conn.send(b"220 mx.test ESMTP over TLS\r\n")
         conn.expect("EHLO")
         conn.send(b"250-mx.test\r\n250 AUTH PLAIN\r\n")
-        while conn.line() is not None:
-            last = conn.log[-1].upper()
-            if last.startswith("QUIT"):
-                conn.send(b"221 2.0.0 bye\r\n")
-                break
-            conn.send(b"235 2.7.0 ok\r\n" if last.startswith("AUTH") else b"250 ok\r\n")
+        accept_all(conn)
     return handler
 
 
