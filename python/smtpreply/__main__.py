@@ -8,6 +8,7 @@ Exit status: 0 when the input held no error, 1 when it did, 2 on a usage or I/O
 error.
 """
 
+import codecs
 import sys
 from typing import BinaryIO, List, Optional
 
@@ -24,23 +25,64 @@ USAGE = (
 )
 READ_SIZE = 65536
 _ESCAPES = {0x22: b'\\"', 0x5C: b"\\\\", 0x0A: b"\\n", 0x0D: b"\\r", 0x09: b"\\t"}
+# Written as \\uXXXX, as smtp-parse writes them: C0, DEL, C1, the bidi controls
+# and U+2028/U+2029.
+_UNSAFE = frozenset(list(range(0x20)) + list(range(0x7F, 0xA0)) + list(range(0x202A, 0x202F))
+                    + list(range(0x2066, 0x206A)) + [0x2028, 0x2029])
+_BAD = "\ud800"   # marks one ill-formed part; a decoder never yields a lone surrogate
+codecs.register_error("smtpreply-mark", lambda e: (_BAD, e.end))
 
 
-def json_string(data: bytes, utf8_ok: bool = True) -> bytes:
-    """`data` as a JSON string, escaped as smtp-parse escapes it: quote, backslash
-    and control bytes escaped; bytes from 0x80 up kept when the text is valid
-    UTF-8 (utf8_ok), otherwise each written as \\u00XX, its Latin-1 reading."""
+def json_string(data: bytes) -> bytes:
+    """`data` as a JSON string, as smtp-parse writes it: valid UTF-8 kept, each
+    maximal ill-formed part as \\ufffd (what Python's "replace" replaces), the
+    characters in _UNSAFE and quote and backslash escaped."""
     out = bytearray(b'"')
-    for c in data:
+    for ch in data.decode("utf-8", "smtpreply-mark"):
+        c = ord(ch)
         esc = _ESCAPES.get(c)
         if esc is not None:
             out += esc
-        elif c < 0x20 or c == 0x7F or (c >= 0x80 and not utf8_ok):
+        elif ch == _BAD:
+            out += b"\\ufffd"
+        elif c in _UNSAFE:
+            out += b"\\u%04x" % c
+        else:
+            out += ch.encode("utf-8")
+    out += b'"'
+    return bytes(out)
+
+
+def json_bytes(data: bytes) -> bytes:
+    """`data` as a JSON string of one code point per byte (lossless)."""
+    out = bytearray(b'"')
+    for c in data:
+        esc = b'\\"' if c == 0x22 else b"\\\\" if c == 0x5C else None
+        if esc is not None:
+            out += esc
+        elif c < 0x20 or c >= 0x7F:
             out += b"\\u%04x" % c
         else:
             out.append(c)
     out += b'"'
     return bytes(out)
+
+
+def _valid(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def lines_json(lines: List[bytes]) -> bytes:
+    """"lines":[...], and "lines_raw" when a line is not valid UTF-8."""
+    out = b'"lines":[' + b",".join(json_string(line) for line in lines) + b"]"
+    if not all(_valid(line) for line in lines):
+        out += b',"lines_raw":[' + b",".join(b"null" if _valid(line) else json_bytes(line)
+                                             for line in lines) + b"]"
+    return out
 
 
 def _name(s: str) -> bytes:
@@ -52,9 +94,8 @@ def reply_json(r: smtpreply.Reply, command: Optional[str]) -> bytes:
     v = r.classify(command)
     out = [b'{"offset":%d,"code":%d,"enhanced":' % (r.offset, r.code),
            _name(r.enhanced) if r.enhanced else b"null",
-           b',"lines":[',
-           b",".join(json_string(line, r.encoding != "other") for line in r.raw_lines),
-           b'],"severity":', _name(v.severity), b',"category":', _name(v.category),
+           b",", lines_json(r.raw_lines),
+           b',"severity":', _name(v.severity), b',"category":', _name(v.category),
            b',"reason":', _name(v.reason), b',"bounce":', _name(v.bounce),
            b',"retry":', _name(v.retry), b',"confidence":', _name(v.confidence),
            b',"evidence":', _name(v.evidence),
