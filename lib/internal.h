@@ -8,27 +8,11 @@
 #define SMTPREPLY_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
- * scan.c: the parser's inner loop. Returns the index of the first byte in
- * [p, p + n) that needs individual attention -- LF, CR, NUL or a byte >= 0x80 --
- * or n when there is none. Every byte before the returned index is plain
- * printable-or-control ASCII that is copied as text unchanged. The vector
- * implementations (SSE2, AVX2, NEON) and the scalar one must agree exactly;
- * tests/test_scan.c checks that.
- */
-size_t smtpreply__scan_text(const char *p, size_t n);
-/* The portable implementation, always compiled, so tests can compare. */
-size_t smtpreply__scan_text_scalar(const char *p, size_t n);
-/* For tests: implementation i (0 is the scalar one) in *name and *fn. Returns 1
- * when this build has it and the CPU can run it, 0 otherwise. */
-int smtpreply__scan_variant(size_t i, const char **name,
-                            size_t (**fn)(const char *p, size_t n));
-
-/*
- * parser.c: the whole-line fast path comes in variants by the vector width of its
- * line-end search (the baseline one -- "sse2", "neon" or "scalar" -- and "avx2"
- * where the build and CPU have it); the best is chosen on first use. For tests:
- * make variant i the one every parser in the process uses from now on, and name
- * it. Returns 1 when this build has it and the CPU can run it, 0 otherwise.
+ * lib/dispatch.c: the parser's kernels and line path come in one set per
+ * instruction set (lib/isa.h: "scalar", "sse2", "avx2", "neon"); the best this CPU
+ * runs is chosen on first use. For tests: make set i the one every parser in the
+ * process uses from now on, and name it. Returns 1 when this build has it and the
+ * CPU runs it, 0 otherwise.
  */
 int smtpreply__parser_variant(size_t i, const char **name);
 

@@ -1,15 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The text scanner (lib/scan.c): every implementation this build has and this CPU
- * can run -- scalar, SSE2, AVX2, NEON -- must return exactly what a byte-by-byte
- * definition returns: the index of the first LF, CR, NUL or byte >= 0x80, or n.
+ * The kernels of every instruction set this build has and this CPU runs (lib/isa.h:
+ * scalar, SSE2, AVX2, NEON) against the one definition of a special byte -- below
+ * 0x0E or from 0x80 up -- written out here byte by byte:
+ *   scan(p, n)  the index of the first special byte, or n;
+ *   window(p)   bit i set exactly when p[i] is special, for 64 bytes.
  * Inputs sit right after and right before an inaccessible page, so a vector step
- * that reads outside [p, p + n) crashes the test.
- *
- * The parser's fast-path block and window (lib/scan_block.h) are held to their own
- * contract: every byte below 0x0E or from 0x80 up is marked, the lowest mark is
- * such a byte, a mark on any other byte lies above a real one, and the block's
- * bytes are copied exactly.
+ * that reads outside its bytes crashes the test.
  */
 #define _DEFAULT_SOURCE
 
@@ -21,16 +18,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "internal.h"
-#include "scan_block.h"
+#include "isa.h"
 
-typedef size_t (*scan_fn)(const char *p, size_t n);
+typedef size_t (*scan_fn)(const unsigned char *p, size_t n);
 
 #define MAX_LEN 300
 #define MAX_VARIANTS 8
 
-static scan_fn fns[MAX_VARIANTS];
-static const char *names[MAX_VARIANTS];
+static const struct smtpreply__isa *sets[MAX_VARIANTS];
 static size_t nfns;
 
 /* Three pages: guard, data, guard. */
@@ -39,7 +34,7 @@ static size_t page;
 
 static int is_special(unsigned c)
 {
-    return c == '\n' || c == '\r' || c == 0 || c >= 0x80;
+    return c < 0x0E || c >= 0x80;
 }
 
 /* The definition the implementations are held to. */
@@ -60,10 +55,10 @@ static void setup(void)
     ck_assert_int_eq(mprotect(region, page, PROT_NONE), 0);
     ck_assert_int_eq(mprotect(region + 2 * page, page, PROT_NONE), 0);
     for (nfns = 0, i = 0; i < MAX_VARIANTS && nfns < MAX_VARIANTS; i++) {
-        if (smtpreply__scan_variant(i, &names[nfns], &fns[nfns]))
+        if (smtpreply__isa_at(i, &sets[nfns]))
             nfns++;
     }
-    ck_assert_msg(nfns >= 1 && strcmp(names[0], "scalar") == 0, "no scalar variant");
+    ck_assert_msg(nfns >= 1 && strcmp(sets[0]->name, "scalar") == 0, "no scalar set");
 }
 
 static void teardown(void)
@@ -84,11 +79,12 @@ static void check_all(const unsigned char *p, size_t n, const char *what, size_t
 {
     size_t want = reference(p, n), k, got;
     for (k = 0; k < nfns; k++) {
-        got = fns[k]((const char *)p, n);
+        got = sets[k]->scan(p, n);
         if (got != want)    /* not ck_assert: it reports every pass to the runner */
-            ck_abort_msg("%s %zu/%zu: %s gives %zu, want %zu", what, a, b, names[k], got, want);
+            ck_abort_msg("%s %zu/%zu: %s gives %zu, want %zu", what, a, b, sets[k]->name, got,
+                         want);
     }
-    got = smtpreply__scan_text((const char *)p, n);
+    got = smtpreply__isa()->scan(p, n);
     if (got != want)
         ck_abort_msg("%s %zu/%zu: dispatched scan gives %zu, want %zu", what, a, b, got, want);
 }
@@ -97,12 +93,12 @@ START_TEST(variants_listed)
 {
     size_t k;
     for (k = 1; k < nfns; k++)
-        ck_assert(fns[k] != NULL);
-    ck_assert_int_eq(smtpreply__scan_variant(MAX_VARIANTS + 1, NULL, NULL), 0);
+        ck_assert(sets[k]->scan != NULL && sets[k]->window != NULL);
+    ck_assert_int_eq(smtpreply__isa_at(MAX_VARIANTS + 1, NULL), 0);
     /* The list says what ran, so a log shows whether the vector paths were tested. */
     fprintf(stderr, "scan variants:");
     for (k = 0; k < nfns; k++)
-        fprintf(stderr, " %s", names[k]);
+        fprintf(stderr, " %s", sets[k]->name);
     fprintf(stderr, "\n");
 }
 END_TEST
@@ -167,7 +163,7 @@ START_TEST(all_byte_values)
             for (pos = 0; pos < len; pos++) {
                 p[pos] = (unsigned char)v;
                 check_all(p, len, "byte value", v, pos);
-                if (smtpreply__scan_text_scalar((const char *)p, len) != (is_special(v) ? pos : len))
+                if (sets[0]->scan(p, len) != (is_special(v) ? pos : len))
                     ck_abort_msg("byte %u at %zu of %zu: scalar is wrong", v, pos, len);
                 p[pos] = 'x';
             }
@@ -219,7 +215,7 @@ START_TEST(reply_lines)
     memcpy(p, text, len);
     while (off < len) {
         for (k = 0; k < nfns; k++)
-            ck_assert_uint_eq(fns[k]((const char *)p + off, len - off),
+            ck_assert_uint_eq(sets[k]->scan(p + off, len - off),
                               reference(p + off, len - off));
         off += reference(p + off, len - off) + 1;
         stops++;
@@ -228,131 +224,63 @@ START_TEST(reply_lines)
 }
 END_TEST
 
-/* ---- lib/scan_block.h ------------------------------------------------------- */
+/* ---- window ---------------------------------------------------------------- */
 
-static int is_candidate(unsigned c)
+/* The window of 64 bytes at p by every set, against the definition. */
+static void check_window(const unsigned char *p, const char *what, int round)
 {
-    return c < 0x0E || c >= 0x80;
-}
+    uint64_t want = 0;
+    size_t i, k;
 
-/* Check one mask over bytes p[0..width) against the contract; returns a reason or
- * NULL. pos_of() turns the mask's lowest bit into a byte index. */
-static const char *judge_mask(const unsigned char *p, size_t width, uint64_t m)
-{
-    size_t i, first = width;
-    uint64_t seen = 0;
-
-    for (i = 0; i < width; i++) {
-        if (is_candidate(p[i])) {
-            first = i;
-            break;
-        }
+    for (i = 0; i < 64; i++)
+        want |= (uint64_t)is_special(p[i]) << i;
+    for (k = 0; k < nfns; k++) {
+        uint64_t got = sets[k]->window(p);
+        if (got != want)
+            ck_abort_msg("%s %d: %s window %016llx, want %016llx", what, round, sets[k]->name,
+                         (unsigned long long)got, (unsigned long long)want);
     }
-    if (first == width)
-        return m == 0 ? NULL : "mark without a candidate";
-    if (m == 0 || smtpreply__block_pos(m) != first)
-        return "lowest mark is not the first candidate";
-    /* Walk the marks: each real candidate must be among them. */
-    while (m) {
-        size_t k = smtpreply__block_pos(m);
-        if (k >= width)
-            return "mark outside the block";
-        if (k < first)
-            return "mark below the first candidate";
-        if (k < 64)
-            seen |= (uint64_t)1 << k;
-        m &= m - 1;
-    }
-    for (i = 0; i < width; i++) {
-        if (is_candidate(p[i]) && !(seen & ((uint64_t)1 << i)))
-            return "candidate not marked";
-    }
-    return NULL;
 }
 
-#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
-__attribute__((target("avx2")))
-static uint64_t window_avx2(const unsigned char *p)
-{
-    return smtpreply__window_avx2(p);
-}
-
-static int have_avx2(void)
-{
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") != 0;
-}
-#endif
-
-/* One input through the block, the window and (where it runs) the AVX2 window. */
-static void check_block(const unsigned char *p, const char *what, int round)
-{
-    char out[SMTPREPLY_BLOCK];
-    uint64_t m = smtpreply__block(p, out);
-    const char *why = judge_mask(p, SMTPREPLY_BLOCK, m);
-
-    if (why)
-        ck_abort_msg("%s %d: block: %s", what, round, why);
-    if (memcmp(out, p, SMTPREPLY_BLOCK) != 0)
-        ck_abort_msg("%s %d: block copied wrong bytes", what, round);
-    /* The window is "first half with a candidate": marks up to its first one. */
-    m = smtpreply__window(p);
-    if (m) {
-        size_t k = smtpreply__block_pos(m), i;
-        for (i = 0; i < k; i++) {
-            if (is_candidate(p[i]))
-                ck_abort_msg("%s %d: window missed byte %zu", what, round, i);
-        }
-        if (!is_candidate(p[k]))
-            ck_abort_msg("%s %d: window's lowest mark is byte %zu, not a candidate", what, round, k);
-    } else {
-        size_t i;
-        for (i = 0; i < SMTPREPLY_WINDOW; i++) {
-            if (is_candidate(p[i]))
-                ck_abort_msg("%s %d: window empty but byte %zu is a candidate", what, round, i);
-        }
-    }
-#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
-    if (have_avx2() && window_avx2(p) != smtpreply__window(p))
-        ck_abort_msg("%s %d: AVX2 window differs from the baseline one", what, round);
-#endif
-}
-
-START_TEST(block_and_window)
+START_TEST(window)
 {
     static const unsigned char odd[] = { 0, 9, 10, 13, 14, 31, 127, 128, 255, '-', ' ' };
-    const size_t width = SMTPREPLY_WINDOW > SMTPREPLY_BLOCK ? SMTPREPLY_WINDOW : SMTPREPLY_BLOCK;
-    unsigned char *p = place(width, 1);     /* ends at the guard page */
+    unsigned char *p = place(64, 1);     /* ends at the guard page */
     uint64_t rng = 0x9E3779B97F4A7C15ULL;
     size_t i, j, v;
     int round;
 
     /* One odd byte at each position in plain text, and every pair of positions. */
     for (v = 0; v < sizeof odd; v++) {
-        for (i = 0; i < width; i++) {
-            memset(p, 'a', width);
+        for (i = 0; i < 64; i++) {
+            memset(p, 'a', 64);
             p[i] = odd[v];
-            check_block(p, "one byte", (int)(v * 1000 + i));
-            for (j = i + 1; j < width; j++) {
+            check_window(p, "one byte", (int)(v * 1000 + i));
+            for (j = i + 1; j < 64; j++) {
                 p[j] = odd[(v + j) % sizeof odd];
-                check_block(p, "two bytes", (int)(i * 1000 + j));
+                check_window(p, "two bytes", (int)(i * 1000 + j));
                 p[j] = 'a';
             }
         }
     }
+    /* Every byte value at every position. */
+    for (v = 0; v < 256; v++) {
+        for (i = 0; i < 64; i++) {
+            memset(p, 'a', 64);
+            p[i] = (unsigned char)v;
+            check_window(p, "byte value", (int)(v * 1000 + i));
+        }
+    }
     /* Random bytes, weighted toward the interesting range. */
     for (round = 0; round < 20000; round++) {
-        for (i = 0; i < width; i++) {
-            rng ^= rng >> 12;
-            rng ^= rng << 25;
-            rng ^= rng >> 27;
-            v = (size_t)((rng * 0x2545F4914F6CDD1DULL) >> 56);
+        for (i = 0; i < 64; i++) {
+            v = (size_t)(rnd(&rng) >> 56);
             p[i] = (unsigned char)(v < 200 ? 'a' + v % 26 : v);
         }
-        check_block(p, "random", round);
+        check_window(p, "random", round);
     }
-    fprintf(stderr, "scan block: %s, %d bytes; window %d bytes\n", SMTPREPLY_BLOCK_IMPL,
-            SMTPREPLY_BLOCK, SMTPREPLY_WINDOW);
+    for (i = 0; i < nfns; i++)
+        fprintf(stderr, "scan block: %s\n", sets[i]->name);
 }
 END_TEST
 
@@ -368,7 +296,7 @@ static Suite *scan_suite(void)
     tcase_add_test(tc, all_byte_values);
     tcase_add_test(tc, random_data);
     tcase_add_test(tc, reply_lines);
-    tcase_add_test(tc, block_and_window);
+    tcase_add_test(tc, window);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # The arm64 build, run: cross-compile for aarch64 and run the unit, fuzz-replay
-# and abi suites under qemu user-mode emulation, so the NEON scan (lib/scan.c)
-# and the NEON block and window of the parser's fast path (lib/scan_block.h) are
-# tested on every CI run although CI machines are x86-64. test_scan prints
-# "scan block: neon" and the parser suites "parser fast path: neon".
+# and abi suites under qemu user-mode emulation, so the NEON kernels and the line
+# path built with them (lib/isa_neon.c) are tested on every CI run although CI
+# machines are x86-64. test_scan prints "scan block: neon" and the parser suites
+# "parser fast path: neon".
 #
 #   tests/cross/neon.sh SRCDIR
 #

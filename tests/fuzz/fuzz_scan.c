@@ -1,101 +1,64 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fuzz target: the text scanner (lib/scan.c). Every implementation this build has
- * and the CPU runs (scalar, SSE2, AVX2, NEON) must give the same index -- the first
- * LF, CR, NUL or byte >= 0x80 -- for every suffix of the input and every length of
- * each suffix up to 80 bytes past a vector block, and the scalar one must match
- * the byte-by-byte definition. The input is copied to a block of its exact size, so
- * ASan sees any read past it.
- *
- * The parser's fast-path block and window (lib/scan_block.h) are checked at every
- * start that leaves them room: the lowest mark is the first byte below 0x0E or from
- * 0x80 up, none of those is left unmarked below it, the block copies its bytes
- * exactly, and the AVX2 window (where it runs) equals the baseline one.
+ * Fuzz target: the parser's kernels (lib/isa.h). For every instruction set this
+ * build has and the CPU runs (scalar, SSE2, AVX2, NEON):
+ *   scan(p, n) must give the first special byte -- below 0x0E or from 0x80 up --
+ *   or n, for every suffix of the input and every length of each suffix up to 80
+ *   bytes, and the whole rest;
+ *   window(p) must mark exactly the special bytes of the 64 at every start that
+ *   leaves room for them.
+ * The input is copied to a block of its exact size, so ASan sees any read past it.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "scan_block.h"
+#include "isa.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);  /* for -Wmissing-prototypes */
 
-static size_t definition(const unsigned char *p, size_t n)
-{
-    size_t i = 0;
-    while (i < n && p[i] != '\n' && p[i] != '\r' && p[i] != 0 && p[i] < 0x80)
-        i++;
-    return i;
-}
-
-static int candidate(unsigned char c)
+static int special(unsigned char c)
 {
     return c < 0x0E || c >= 0x80;
 }
 
-/* The first candidate in p[0..n), or n. */
-static size_t first_candidate(const unsigned char *p, size_t n)
+static size_t definition(const unsigned char *p, size_t n)
 {
     size_t i = 0;
-    while (i < n && !candidate(p[i]))
+    while (i < n && !special(p[i]))
         i++;
     return i;
 }
 
-#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
-__attribute__((target("avx2")))
-static uint64_t window_avx2(const unsigned char *p)
+static void check_windows(const unsigned char *buf, size_t size,
+                          const struct smtpreply__isa *const *sets, size_t nsets)
 {
-    return smtpreply__window_avx2(p);
-}
-#endif
+    size_t start, i, k;
 
-static void check_blocks(const unsigned char *buf, size_t size, int avx2)
-{
-    size_t start;
-    char out[SMTPREPLY_BLOCK];
-
-    for (start = 0; start + SMTPREPLY_BLOCK <= size; start++) {
-        const unsigned char *p = buf + start;
-        uint64_t m = smtpreply__block(p, out);
-        size_t first = first_candidate(p, SMTPREPLY_BLOCK);
-        if (memcmp(out, p, SMTPREPLY_BLOCK) != 0)
-            abort();
-        if ((m == 0) != (first == SMTPREPLY_BLOCK))
-            abort();
-        if (m != 0 && smtpreply__block_pos(m) != first)
-            abort();
-        if (start + SMTPREPLY_WINDOW <= size) {
-            uint64_t w = smtpreply__window(p);
-            first = first_candidate(p, SMTPREPLY_WINDOW);
-            if ((w == 0) != (first == SMTPREPLY_WINDOW))
+    for (start = 0; start + 64 <= size; start++) {
+        uint64_t want = 0;
+        for (i = 0; i < 64; i++)
+            want |= (uint64_t)special(buf[start + i]) << i;
+        for (k = 0; k < nsets; k++) {
+            if (sets[k]->window(buf + start) != want)
                 abort();
-            if (w != 0 && smtpreply__block_pos(w) != first)
-                abort();
-#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
-            if (avx2 && window_avx2(p) != w)
-                abort();
-#endif
         }
     }
-    (void)avx2;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    size_t (*fn[8])(const char *, size_t);
-    const char *name;
-    size_t nfn = 0, i, start, len;
-    char *buf;
+    const struct smtpreply__isa *sets[8];
+    size_t nsets = 0, i, start, len;
+    unsigned char *buf;
 
     if (size > 1024)    /* the work grows with size times 80 */
         return 0;
     for (i = 0; i < 8; i++) {
-        if (smtpreply__scan_variant(i, &name, &fn[nfn]))
-            nfn++;
+        if (smtpreply__isa_at(i, &sets[nsets]))
+            nsets++;
     }
-    if (nfn == 0)
+    if (nsets == 0)
         abort();
     buf = malloc(size ? size : 1);
     if (!buf)
@@ -106,23 +69,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t top = rest < 80 ? rest : 80;
         /* Every short length, then the whole rest. */
         for (len = 0; len <= top + 1; len++) {
-            size_t n = len <= top ? len : rest, want = definition((const unsigned char *)buf + start, n);
-            for (i = 0; i < nfn; i++) {
-                if (fn[i](buf + start, n) != want)
+            size_t n = len <= top ? len : rest, want = definition(buf + start, n);
+            for (i = 0; i < nsets; i++) {
+                if (sets[i]->scan(buf + start, n) != want)
                     abort();
             }
-            if (smtpreply__scan_text(buf + start, n) != want)
-                abort();
         }
     }
-    {
-        int avx2 = 0;
-#if defined(SMTPREPLY_HAVE_WINDOW_AVX2) && SMTPREPLY_WINDOW == 64
-        __builtin_cpu_init();
-        avx2 = __builtin_cpu_supports("avx2") != 0;
-#endif
-        check_blocks((const unsigned char *)buf, size, avx2);
-    }
+    check_windows(buf, size, sets, nsets);
     free(buf);
     return 0;
 }
