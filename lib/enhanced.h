@@ -13,9 +13,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
-#include "smtpreply.h"
+#include "internal.h"
 
 /* Bytes smtpreply__enh_scan() may read; it looks at ten at most. */
 #define SMTPREPLY__ENH_READ 16
@@ -69,33 +68,6 @@ static inline int smtpreply__enh_end(unsigned char c)
 static inline int smtpreply__enh_class_ok(unsigned c, unsigned klass)
 {
     return klass ? c == klass && c != 3 : c == 2 || c == 4 || c == 5;
-}
-
-/* The eight bytes at t as one number, byte 0 lowest, on any byte order: one load
- * where the byte order allows. */
-static inline uint64_t smtpreply__load8(const unsigned char *t)
-{
-    uint64_t x;
-
-    memcpy(&x, t, 8);
-#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-    x = (uint64_t)t[0] | (uint64_t)t[1] << 8 | (uint64_t)t[2] << 16 | (uint64_t)t[3] << 24
-      | (uint64_t)t[4] << 32 | (uint64_t)t[5] << 40 | (uint64_t)t[6] << 48
-      | (uint64_t)t[7] << 56;
-#endif
-    return x;
-}
-
-/* The four bytes at t likewise. */
-static inline uint32_t smtpreply__load4(const unsigned char *t)
-{
-    uint32_t x;
-
-    memcpy(&x, t, 4);
-#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-    x = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
-#endif
-    return x;
 }
 
 /*

@@ -3,9 +3,46 @@
 #ifndef SMTPREPLY_INTERNAL_H
 #define SMTPREPLY_INTERNAL_H
 
+#include <stdint.h>
+#include <string.h>
+
 #include "smtpreply.h"
 
 #define SMTPREPLY_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* For the few small functions a hot loop must not call. */
+#if defined(__GNUC__)
+#define SMTPREPLY__INLINE inline __attribute__((always_inline))
+#else
+#define SMTPREPLY__INLINE inline
+#endif
+
+/* The eight bytes at t as one number, byte 0 lowest, on any byte order: one load
+ * where the byte order allows. */
+static inline uint64_t smtpreply__load8(const unsigned char *t)
+{
+    uint64_t x;
+
+    memcpy(&x, t, 8);
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+    x = (uint64_t)t[0] | (uint64_t)t[1] << 8 | (uint64_t)t[2] << 16 | (uint64_t)t[3] << 24
+      | (uint64_t)t[4] << 32 | (uint64_t)t[5] << 40 | (uint64_t)t[6] << 48
+      | (uint64_t)t[7] << 56;
+#endif
+    return x;
+}
+
+/* The four bytes at t likewise. */
+static inline uint32_t smtpreply__load4(const unsigned char *t)
+{
+    uint32_t x;
+
+    memcpy(&x, t, 4);
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+    x = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
+#endif
+    return x;
+}
 
 /*
  * lib/dispatch.c: the parser's kernels and line path come in one set per

@@ -14,12 +14,6 @@
 
 #include "internal.h"
 
-#if defined(__GNUC__)
-#define SMTPREPLY__INLINE inline __attribute__((always_inline))
-#else
-#define SMTPREPLY__INLINE inline
-#endif
-
 /* States of the line in progress; lib/machine.c lists their transitions. */
 enum smtpreply__line_state {
     SMTPREPLY__LINE_START = 0,
