@@ -15,6 +15,15 @@
 #include "parser_state.h"
 #include "enhanced.h"
 
+/* Built for the baseline, before the pragma below: lib/dispatch.c asks it
+ * before anything else here may run. */
+static int isa_usable(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi")
+           && __builtin_cpu_supports("bmi2");
+}
+
 #if defined(__clang__)
 #pragma clang attribute push(__attribute__((target("avx2,bmi,bmi2"))), apply_to = function)
 #else
@@ -22,18 +31,24 @@
 #endif
 
 #define ISA_FN(name) avx2_##name
+#define ISA_NAME "avx2"
+#define ISA_TABLE smtpreply__isa_avx2
+#define ISA_BLOCK 32
+#define ISA_BLOCK_SHIFT 0
 
 /* Bit i set when byte i of the 32 at p is special (see lib/isa_sse2.c). */
-static inline uint32_t mask32(const unsigned char *p)
+static inline uint64_t mask32(const unsigned char *p)
 {
     __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
 
     return (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8(14), v));
 }
 
+#define isa_block mask32
+
 static inline uint64_t isa_window(const unsigned char *p)
 {
-    return (uint64_t)mask32(p) | (uint64_t)mask32(p + 32) << 32;
+    return mask32(p) | mask32(p + 32) << 32;
 }
 
 /* Two 32-byte moves (a memcpy of 64 would be four 16-byte ones under generic
@@ -47,42 +62,13 @@ static inline void isa_copy64(char *dst, const unsigned char *src)
     _mm256_storeu_si256((__m256i *)(void *)(dst + 32), b);
 }
 
-static uint64_t avx2_window(const unsigned char *p)
-{
-    return isa_window(p);
-}
-
-static size_t avx2_scan(const unsigned char *p, size_t n)
-{
-    size_t i = 0;
-
-    for (; i + 32 <= n; i += 32) {
-        uint32_t m = mask32(p + i);
-        if (m)
-            return i + (size_t)__builtin_ctz(m);
-    }
-    return smtpreply__scan_bytes(p, i, n);
-}
-
-#include "line_path.h"
+#include "isa_common.h"
 
 #if defined(__clang__)
 #pragma clang attribute pop
 #else
 #pragma GCC reset_options
 #endif
-
-/* Built for the baseline: it runs before anything else here may. */
-static int avx2_usable(void)
-{
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi")
-           && __builtin_cpu_supports("bmi2");
-}
-
-const struct smtpreply__isa smtpreply__isa_avx2 = {
-    "avx2", avx2_usable, avx2_window, avx2_scan, avx2_feed_one, avx2_feed_many
-};
 #else
 typedef int smtpreply__no_avx2_;     /* ISO C wants something in a file */
 #endif

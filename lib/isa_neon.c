@@ -10,12 +10,23 @@
 #include <string.h>
 
 #define ISA_FN(name) neon_##name
+#define ISA_NAME "neon"
+#define ISA_TABLE smtpreply__isa_neon
+#define ISA_BLOCK 16
+#define ISA_BLOCK_SHIFT 2
 
 /* 0xFF in each special byte of the 16 at p: signed, below 14 is special (bytes
  * from 0x80 up are negative). */
 static inline uint8x16_t special16(const unsigned char *p)
 {
     return vcltq_s8(vreinterpretq_s8_u8(vld1q_u8(p)), vdupq_n_s8(14));
+}
+
+/* Narrowed to four bits a byte: a 64-bit mask with 4 bits per byte. */
+static inline uint64_t isa_block(const unsigned char *p)
+{
+    return vget_lane_u64(vreinterpret_u64_u8(
+        vshrn_n_u16(vreinterpretq_u16_u8(special16(p)), 4)), 0);
 }
 
 /* Each byte's mark weighted by its place in its group of eight, then pairwise
@@ -37,35 +48,12 @@ static inline void isa_copy64(char *dst, const unsigned char *src)
     memcpy(dst, src, 64);
 }
 
-static uint64_t neon_window(const unsigned char *p)
-{
-    return isa_window(p);
-}
-
-static size_t neon_scan(const unsigned char *p, size_t n)
-{
-    size_t i = 0;
-
-    for (; i + 16 <= n; i += 16) {
-        /* Narrowed to four bits a byte: a 64-bit mask with 4 bits per byte. */
-        uint64_t bits = vget_lane_u64(vreinterpret_u64_u8(
-            vshrn_n_u16(vreinterpretq_u16_u8(special16(p + i)), 4)), 0);
-        if (bits)
-            return i + (size_t)(__builtin_ctzll(bits) >> 2);
-    }
-    return smtpreply__scan_bytes(p, i, n);
-}
-
-static int neon_usable(void)
+static int isa_usable(void)
 {
     return 1;
 }
 
-#include "line_path.h"
-
-const struct smtpreply__isa smtpreply__isa_neon = {
-    "neon", neon_usable, neon_window, neon_scan, neon_feed_one, neon_feed_many
-};
+#include "isa_common.h"
 #else
 typedef int smtpreply__no_neon_;     /* ISO C wants something in a file */
 #endif

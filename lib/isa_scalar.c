@@ -9,17 +9,10 @@
 #include <string.h>
 
 #define ISA_FN(name) scalar_##name
-
-/* Eight bytes at p as a word, byte 0 lowest, on any byte order. */
-static inline uint64_t word_at(const unsigned char *p)
-{
-    uint64_t x = 0;
-    int i;
-
-    for (i = 7; i >= 0; i--)
-        x = x << 8 | p[i];
-    return x;
-}
+#define ISA_NAME "scalar"
+#define ISA_TABLE smtpreply__isa_scalar
+#define ISA_BLOCK 8
+#define ISA_BLOCK_SHIFT 3
 
 /*
  * Bit 8i+7 set for each special byte b of the word x: b >= 0x80, or b < 0x0E.
@@ -40,13 +33,18 @@ static inline unsigned gather_highs(uint64_t v)
     return (unsigned)(((v >> 7) * 0x0102040810204080ULL) >> 56);
 }
 
+static inline uint64_t isa_block(const unsigned char *p)
+{
+    return special_bits(smtpreply__load8(p));
+}
+
 static inline uint64_t isa_window(const unsigned char *p)
 {
     uint64_t m = 0;
     int i;
 
     for (i = 0; i < 8; i++)
-        m |= (uint64_t)gather_highs(special_bits(word_at(p + 8 * i))) << (8 * i);
+        m |= (uint64_t)gather_highs(special_bits(smtpreply__load8(p + 8 * i))) << (8 * i);
     return m;
 }
 
@@ -55,30 +53,9 @@ static inline void isa_copy64(char *dst, const unsigned char *src)
     memcpy(dst, src, 64);
 }
 
-static uint64_t scalar_window(const unsigned char *p)
-{
-    return isa_window(p);
-}
-
-static size_t scalar_scan(const unsigned char *p, size_t n)
-{
-    size_t i = 0;
-
-    for (; i + 8 <= n; i += 8) {
-        uint64_t m = special_bits(word_at(p + i));
-        if (m)
-            return i + (size_t)(__builtin_ctzll(m) >> 3);
-    }
-    return smtpreply__scan_bytes(p, i, n);
-}
-
-static int scalar_usable(void)
+static int isa_usable(void)
 {
     return 1;
 }
 
-#include "line_path.h"
-
-const struct smtpreply__isa smtpreply__isa_scalar = {
-    "scalar", scalar_usable, scalar_window, scalar_scan, scalar_feed_one, scalar_feed_many
-};
+#include "isa_common.h"

@@ -97,17 +97,14 @@ static void begin_line(struct smtpreply__state *s)
 /* documented in lib/parser_state.h */
 void smtpreply__machine_reset(struct smtpreply__state *s)
 {
+    /* Everything after the options belongs to the stream: the error, the line,
+     * the reply. All zero is LINE_START with nothing pending. */
+    memset(&s->err_offset, 0, sizeof *s - offsetof(struct smtpreply__state, err_offset));
     s->offset = 0;
     s->line_no = 1;
-    s->line_start = 0;
-    s->reply_start = 0;
     s->reply_first_line = 1;
     s->lf_checked = 0;
-    s->err_status = 0;
-    s->err_line = 0;
-    s->err_offset = s->err_position = 0;
-    reset_reply(s);
-    reset_line(s);
+    s->state = LINE_START;
     s->ready = s->lp_ok;
 }
 
@@ -424,6 +421,19 @@ static enum step code_only_end(struct smtpreply__state *s, int bare, int *rc)
     return bare ? END_BARE_LF : END_CRLF;
 }
 
+/* Byte c does not fit the line's code: the line is skipped, with status at_lf
+ * when c is its LF (left for the next call) and a bad code otherwise. */
+static enum step bad_code(struct smtpreply__state *s, unsigned char c, int at_lf, int *rc)
+{
+    if (c == '\n') {
+        s->lf_checked = 1;
+        *rc = skip_line(s, at_lf);
+        return STOP_KEEP;
+    }
+    *rc = skip_line(s, SMTPREPLY_E_BAD_CODE);
+    return STOP_USED;
+}
+
 static enum step on_line_start(struct smtpreply__state *s, unsigned char c, int *rc)
 {
     begin_line(s);
@@ -437,24 +447,12 @@ static enum step on_line_start(struct smtpreply__state *s, unsigned char c, int 
         s->state = LINE_CR;
         return USED;
     }
-    if (c == '\n') {
-        s->lf_checked = 1;
-        *rc = skip_line(s, SMTPREPLY_E_EMPTY_LINE);
-        return STOP_KEEP;
-    }
-    *rc = skip_line(s, SMTPREPLY_E_BAD_CODE);
-    return STOP_USED;
+    return bad_code(s, c, SMTPREPLY_E_EMPTY_LINE, rc);
 }
 
 static enum step on_line_cr(struct smtpreply__state *s, unsigned char c, int *rc)
 {
-    if (c == '\n') {
-        s->lf_checked = 1;
-        *rc = skip_line(s, SMTPREPLY_E_EMPTY_LINE);
-        return STOP_KEEP;
-    }
-    *rc = skip_line(s, SMTPREPLY_E_BAD_CODE);
-    return STOP_USED;
+    return bad_code(s, c, SMTPREPLY_E_EMPTY_LINE, rc);
 }
 
 static enum step on_code(struct smtpreply__state *s, unsigned char c, int *rc)
@@ -465,13 +463,7 @@ static enum step on_code(struct smtpreply__state *s, unsigned char c, int *rc)
             return STOP_USED;
         return USED;
     }
-    if (c == '\n') {
-        s->lf_checked = 1;
-        *rc = skip_line(s, SMTPREPLY_E_BAD_CODE);
-        return STOP_KEEP;
-    }
-    *rc = skip_line(s, SMTPREPLY_E_BAD_CODE);
-    return STOP_USED;
+    return bad_code(s, c, SMTPREPLY_E_BAD_CODE, rc);
 }
 
 static enum step on_sep(struct smtpreply__state *s, unsigned char c, int *rc)

@@ -4,15 +4,17 @@
  * server replies held in memory, next to two baselines that say what "fast" means
  * on this machine: one memchr() per line, and a plain read of every byte.
  *
- *   bench [--passes N] [--only FIGURE] [--markdown] CORPUS [META]
+ *   bench [--passes N] [--only FIGURE] [--markdown] CORPUS...
  *
- * CORPUS is a file from tests/bench/gen_corpus.py; META (default CORPUS.meta.json)
- * holds the reply count, line count and code sum every figure is checked against.
- * Each pass times every figure once, in turn, so load on a shared machine spreads
- * over all of them; the medians are printed with each figure's ratio to the memchr
- * baseline. --only runs one figure once with no timing loop: tests/bench/callgrind.sh
- * uses it to count instructions. The exit status is 1 when a count disagrees with
- * META; nothing is asserted about time.
+ * Each CORPUS is a file from tests/bench/gen_corpus.py; CORPUS.meta.json holds the
+ * reply count, line count and code sum every figure is checked against. Per
+ * corpus, each pass times every figure once, in turn, so load on a shared machine
+ * spreads over all of them; the medians are printed with each figure's ratio to
+ * the memchr baseline, and at the end one table of the ratios of feed(),
+ * feed_many(), feed() + classify and parse + EHLO for every corpus. --only runs one
+ * figure once on one corpus with no timing loop: tests/bench/callgrind.sh uses it
+ * to count instructions. The exit status is 1 when a count disagrees with a meta
+ * file; nothing is asserted about time.
  */
 #define _POSIX_C_SOURCE 199309L
 
@@ -332,84 +334,69 @@ static int check(const struct figure *f, const struct tally *t, const struct met
 
 static void usage(void)
 {
-    fputs("usage: bench [--passes N] [--only FIGURE] [--markdown] CORPUS [META]\n"
+    fputs("usage: bench [--passes N] [--only FIGURE] [--markdown] CORPUS...\n"
           "figures: read-bytes memchr-lines parse parse+classify parse+ehlo parse-many\n"
-          "         parse-many+classify\n", stderr);
+          "         parse-many+classify\n"
+          "each CORPUS comes with CORPUS.meta.json from gen_corpus.py\n", stderr);
 }
 
-int main(int argc, char **argv)
+/* One corpus in memory with its meta file, or a message and 2. */
+static int open_corpus(const char *path, struct meta *m)
 {
-    static double ns[NFIG][MAX_PASSES];
-    double med[NFIG];
-    const char *path = NULL, *meta_path = NULL, *only = NULL;
-    char meta_buf[4096];
-    struct meta m;
-    int passes = 7, markdown = 0, bad = 0, i;
-    size_t f;
-    uint64_t sink = 0;
+    char meta_path[4096];
 
-    for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--passes") && i + 1 < argc) {
-            passes = atoi(argv[++i]);
-        } else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
-            only = argv[++i];
-        } else if (!strcmp(argv[i], "--markdown")) {
-            markdown = 1;
-        } else if (argv[i][0] == '-') {
-            usage();
-            return 2;
-        } else if (!path) {
-            path = argv[i];
-        } else if (!meta_path) {
-            meta_path = argv[i];
-        } else {
-            usage();
-            return 2;
-        }
-    }
-    if (!path || passes < 1 || passes > MAX_PASSES) {
-        usage();
-        return 2;
-    }
-    if (!meta_path) {
-        snprintf(meta_buf, sizeof meta_buf, "%s.meta.json", path);
-        meta_path = meta_buf;
-    }
+    free(corpus);
     corpus = load(path, &corpus_len);
     if (!corpus) {
         fprintf(stderr, "bench: cannot read %s\n", path);
         return 2;
     }
-    memset(&m, 0, sizeof m);
-    if (read_meta(meta_path, &m) != 0 || m.bytes != corpus_len || m.replies == 0) {
+    snprintf(meta_path, sizeof meta_path, "%s.meta.json", path);
+    memset(m, 0, sizeof *m);
+    if (read_meta(meta_path, m) != 0 || m->bytes != corpus_len || m->replies == 0) {
         fprintf(stderr, "bench: %s does not describe %s\n", meta_path, path);
         return 2;
     }
+    return 0;
+}
 
-    if (only) {
-        for (f = 0; f < NFIG; f++) {
-            if (!strcmp(figures[f].name, only) && figures[f].available) {
-                struct tally t;
-                memset(&t, 0, sizeof t);
-                figures[f].run(&t);
-                bad = check(&figures[f], &t, &m);
-                printf("%s: %llu replies (sink %llu)\n", only, (unsigned long long)m.replies,
-                       (unsigned long long)t.sink);
-                return bad;
-            }
+/* --only: one figure once, untimed (tests/bench/callgrind.sh counts it). */
+static int run_only(const char *only, const struct meta *m)
+{
+    size_t f;
+
+    for (f = 0; f < NFIG; f++) {
+        if (!strcmp(figures[f].name, only) && figures[f].available) {
+            struct tally t;
+            int bad;
+            memset(&t, 0, sizeof t);
+            figures[f].run(&t);
+            bad = check(&figures[f], &t, m);
+            printf("%s: %llu replies (sink %llu)\n", only, (unsigned long long)m->replies,
+                   (unsigned long long)t.sink);
+            return bad;
         }
-        fprintf(stderr, "bench: no figure %s in this build\n", only);
-        return 2;
     }
+    fprintf(stderr, "bench: no figure %s in this build\n", only);
+    return 2;
+}
 
-    /* One untimed pass to fault the pages in and check every count. */
+/* Every figure, passes times, interleaved; the medians in med[]. Returns whether
+ * a count disagreed with the meta file (checked on an untimed first pass). */
+static int time_figures(int passes, const struct meta *m, double *med)
+{
+    static double ns[NFIG][MAX_PASSES];
+    uint64_t sink = 0;
+    int bad = 0, i;
+    size_t f;
+
     for (f = 0; f < NFIG; f++) {
         struct tally t;
         if (!figures[f].available)
             continue;
         memset(&t, 0, sizeof t);
         figures[f].run(&t);
-        bad |= check(&figures[f], &t, &m);
+        bad |= check(&figures[f], &t, m);
         sink += t.sink;
     }
     for (i = 0; i < passes; i++) {
@@ -431,38 +418,117 @@ int main(int argc, char **argv)
         qsort(ns[f], (size_t)passes, sizeof ns[f][0], cmp_double);
         med[f] = ns[f][passes / 2];
     }
+    if (sink == 42)     /* keeps every result observable */
+        puts("");
+    return bad;
+}
+
+static void print_figures(const char *path, const struct meta *m, int passes, int bad,
+                          int markdown, const double *med)
+{
+    size_t f;
 
     printf("corpus %s (%s): %llu bytes, %llu replies, %llu lines, %.1f B/reply, %.2f lines/reply\n",
-           path, m.variant, (unsigned long long)m.bytes, (unsigned long long)m.replies,
-           (unsigned long long)m.lines, (double)m.bytes / (double)m.replies,
-           (double)m.lines / (double)m.replies);
+           path, m->variant, (unsigned long long)m->bytes, (unsigned long long)m->replies,
+           (unsigned long long)m->lines, (double)m->bytes / (double)m->replies,
+           (double)m->lines / (double)m->replies);
     printf("medians of %d passes, %s build; counts %s the meta file\n", passes, BENCH_BUILDTYPE,
            bad ? "DIFFER from" : "match");
     if (!strcmp(BENCH_BUILDTYPE, "debug") || !strcmp(BENCH_BUILDTYPE, "plain"))
         printf("note: not optimised; configure with --buildtype=release for real figures\n");
     if (markdown)
-        printf("| %s | figure | MB/s | ns/reply | x memchr |\n|---|---|---:|---:|---:|\n", m.variant);
+        printf("| %s | figure | MB/s | ns/reply | x memchr |\n|---|---|---:|---:|---:|\n", m->variant);
     else
         printf("%-20s %10s %12s %10s %9s\n", "figure", "MB/s", "replies/s", "ns/reply", "x memchr");
     for (f = 0; f < NFIG; f++) {
-        double secs, mbs, rps, nsr, ratio;
+        double secs = med[f] / 1e9, ratio = med[f] / med[MEMCHR_FIG];
         if (!figures[f].available) {
             if (!markdown)
                 printf("%-20s (not in this build)\n", figures[f].name);
             continue;
         }
-        secs = med[f] / 1e9;
-        mbs = (double)m.bytes / 1e6 / secs;
-        rps = (double)m.replies / secs;
-        nsr = med[f] / (double)m.replies;
-        ratio = med[f] / med[MEMCHR_FIG];
         if (markdown)
-            printf("| %s | %s | %.0f | %.1f | %.2f |\n", m.variant, figures[f].name, mbs, nsr, ratio);
+            printf("| %s | %s | %.0f | %.1f | %.2f |\n", m->variant, figures[f].name,
+                   (double)m->bytes / 1e6 / secs, med[f] / (double)m->replies, ratio);
         else
-            printf("%-20s %10.0f %12.0f %10.1f %8.2fx\n", figures[f].name, mbs, rps, nsr, ratio);
+            printf("%-20s %10.0f %12.0f %10.1f %8.2fx\n", figures[f].name,
+                   (double)m->bytes / 1e6 / secs, (double)m->replies / secs,
+                   med[f] / (double)m->replies, ratio);
     }
-    if (sink == 42)     /* keeps every result observable */
-        puts("");
+    printf("\n");
+}
+
+/* The summary: each corpus's ratios to memchr for the four ways a program reads
+ * replies (one a call, many a call, with classification, with EHLO). */
+#define SUMMARY_MAX 8
+static const char *const summary_figures[] = { "parse", "parse-many", "parse+classify",
+                                               "parse+ehlo" };
+static char summary_rows[SUMMARY_MAX][256];
+static int summary_count;
+
+static void add_summary(const struct meta *m, const double *med)
+{
+    char *row = summary_rows[summary_count++];
+    size_t i, f, at;
+
+    at = (size_t)snprintf(row, 256, "| %s |", m->variant);
+    for (i = 0; i < sizeof summary_figures / sizeof summary_figures[0]; i++) {
+        for (f = 0; f < NFIG && strcmp(figures[f].name, summary_figures[i]); f++)
+            ;
+        if (f < NFIG && figures[f].available)
+            at += (size_t)snprintf(row + at, 256 - at, " %.2fx |", med[f] / med[MEMCHR_FIG]);
+        else
+            at += (size_t)snprintf(row + at, 256 - at, " - |");
+    }
+}
+
+static void print_summary(void)
+{
+    int i;
+
+    printf("ratios to one memchr() per line, medians in one run:\n\n"
+           "| corpus | feed() | feed_many() | feed() + classify | parse + EHLO capabilities |\n"
+           "| --- | ---: | ---: | ---: | ---: |\n");
+    for (i = 0; i < summary_count; i++)
+        printf("%s\n", summary_rows[i]);
+}
+
+int main(int argc, char **argv)
+{
+    const char *paths[SUMMARY_MAX], *only = NULL;
+    double med[NFIG];
+    struct meta m;
+    int passes = 7, markdown = 0, bad = 0, npaths = 0, i, rc;
+
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--passes") && i + 1 < argc) {
+            passes = atoi(argv[++i]);
+        } else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
+            only = argv[++i];
+        } else if (!strcmp(argv[i], "--markdown")) {
+            markdown = 1;
+        } else if (argv[i][0] == '-' || npaths == SUMMARY_MAX) {
+            usage();
+            return 2;
+        } else {
+            paths[npaths++] = argv[i];
+        }
+    }
+    if (npaths == 0 || passes < 1 || passes > MAX_PASSES || (only && npaths != 1)) {
+        usage();
+        return 2;
+    }
+    for (i = 0; i < npaths; i++) {
+        if ((rc = open_corpus(paths[i], &m)) != 0)
+            return rc;
+        if (only)
+            return run_only(only, &m);
+        rc = time_figures(passes, &m, med);
+        bad |= rc;
+        print_figures(paths[i], &m, passes, rc, markdown, med);
+        add_summary(&m, med);
+    }
+    print_summary();
     free(corpus);
     return bad;
 }

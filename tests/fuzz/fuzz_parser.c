@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fuzz target: the streaming parser (STYLE.md section 9).
+ * Fuzz target: the streaming parser.
  *
  * The first FUZZ_HEADER bytes choose the options and the splits; the rest is the
  * stream. The stream is parsed three times -- whole, cut at one fuzzer-chosen
