@@ -42,6 +42,36 @@ START_TEST(table_chunked)
 }
 END_TEST
 
+/* The line path (lib/line_path.h) looks at a reply only with 80 bytes of input
+ * after its start. Each case again with a long reply after it, so the line path
+ * sees every reply of the case: whole input, a byte a call (the byte machine
+ * alone) and through feed_many() must log the same. */
+#define LONG_REPLY "250 " \
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" \
+    "0123456789abcdef\r\n"
+
+START_TEST(table_line_path)
+{
+    const struct parser_case *c = &parser_cases[_i];
+    size_t len = c->len ? c->len : strlen(c->input);
+    static char in[8192], whole[1 << 16];
+    struct feed_opts many = c->opts;
+
+    ck_assert(len + sizeof LONG_REPLY <= sizeof in);
+    memcpy(in, c->input, len);
+    memcpy(in + len, LONG_REPLY, sizeof LONG_REPLY - 1);
+    len += sizeof LONG_REPLY - 1;
+    (void)feed_chunked(in, len, &c->opts, 0, LOG_FULL, whole, sizeof whole);
+    (void)feed_chunked(in, len, &c->opts, 1, LOG_FULL, got, sizeof got);
+    ck_assert_msg(strcmp(got, whole) == 0, "case '%s' byte by byte:\n got: %s\nwant: %s",
+                  c->name, got, whole);
+    many.many = FEED_MANY_MAX;
+    (void)feed_chunked(in, len, &many, 0, LOG_FULL, got, sizeof got);
+    ck_assert_msg(strcmp(got, whole) == 0, "case '%s' feed_many:\n got: %s\nwant: %s",
+                  c->name, got, whole);
+}
+END_TEST
+
 /* Every code 000-999 as a one-line reply: 200-599 parse, others are errors, and
  * the valid reply after each is never lost. */
 START_TEST(all_codes)
@@ -627,6 +657,7 @@ static Suite *parser_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, table, 0, (int)parser_case_count);
     tcase_add_loop_test(tc, table_chunked, 0, (int)parser_case_count);
+    tcase_add_loop_test(tc, table_line_path, 0, (int)parser_case_count);
     tcase_add_test(tc, all_codes);
     tcase_add_test(tc, all_separators);
     tcase_add_test(tc, line_lengths);
