@@ -84,37 +84,46 @@ static inline int smtpreply__enh_short_form(uint64_t x)
            && smtpreply__enh_end((unsigned char)(x >> 40));
 }
 
+/* One field of a form at t[i]: its digits' value in *v, and whether it has a
+ * leading 0 in *lead0. Returns the index after it, or 0 when it has no digit, and
+ * SIZE_MAX when it has a fourth. */
+static inline size_t smtpreply__enh_field(const unsigned char *t, size_t i, unsigned *v,
+                                          int *lead0)
+{
+    size_t start = i;
+
+    *v = 0;
+    for (; smtpreply__enh_digit(t[i]); i++) {
+        if (i - start == 3)
+            return SIZE_MAX;
+        *v = *v * 10 + (unsigned)(t[i] - '0');
+    }
+    *lead0 = i - start > 1 && t[start] == '0';
+    return i == start ? 0 : i;
+}
+
 /* The form at t when it is not the short one: fields of two or three digits, and
  * everything that is not a code. */
 static SMTPREPLY__OUT_OF_LINE struct smtpreply__enh_found
 smtpreply__enh_scan_long(const unsigned char *t, unsigned klass)
 {
-    unsigned v[2] = { 0, 0 };
-    size_t i = 2, part, start;
-    int as_written = 1;
+    unsigned subject, detail;
+    int lead0s = 0, lead0d = 0;
+    size_t i = smtpreply__enh_field(t, 2, &subject, &lead0s), j;
 
-    for (part = 0; part < 2; part++) {
-        for (start = i; smtpreply__enh_digit(t[i]); i++) {
-            if (i - start == 3)     /* a fourth digit */
-                return smtpreply__enh_result(SMTPREPLY__ENH_INVALID, 0, 0);
-            v[part] = v[part] * 10 + (unsigned)(t[i] - '0');
-        }
-        if (i == start)
-            return smtpreply__enh_result(SMTPREPLY__ENH_TEXT, 0, 0);
-        if (t[start] == '0' && i - start > 1)
-            as_written = 0;
-        if (part == 0) {
-            if (t[i] != '.')
-                return smtpreply__enh_result(SMTPREPLY__ENH_TEXT, 0, 0);
-            i++;
-        }
-    }
-    if (!smtpreply__enh_end(t[i]))
+    if (i == SIZE_MAX)
+        return smtpreply__enh_result(SMTPREPLY__ENH_INVALID, 0, 0);
+    if (i == 0 || t[i] != '.')
+        return smtpreply__enh_result(SMTPREPLY__ENH_TEXT, 0, 0);
+    j = smtpreply__enh_field(t, i + 1, &detail, &lead0d);
+    if (j == SIZE_MAX)
+        return smtpreply__enh_result(SMTPREPLY__ENH_INVALID, 0, 0);
+    if (j == 0 || !smtpreply__enh_end(t[j]))
         return smtpreply__enh_result(SMTPREPLY__ENH_TEXT, 0, 0);
     if (!smtpreply__enh_class_ok((unsigned)(t[0] - '0'), klass))
         return smtpreply__enh_result(SMTPREPLY__ENH_INVALID, 0, 0);
-    return smtpreply__enh_result((int)i, SMTPREPLY__ENH_CODE(t[0] - '0', v[0], v[1]),
-                                 as_written);
+    return smtpreply__enh_result((int)j, SMTPREPLY__ENH_CODE(t[0] - '0', subject, detail),
+                                 !lead0s && !lead0d);
 }
 
 /*

@@ -41,7 +41,7 @@ static inline uint64_t isa_block(const unsigned char *p)
 static inline uint64_t isa_window(const unsigned char *p)
 {
     uint64_t m = 0;
-    int i;
+    size_t i;
 
     for (i = 0; i < 8; i++)
         m |= (uint64_t)gather_highs(special_bits(smtpreply__load8(p + 8 * i))) << (8 * i);
