@@ -358,7 +358,7 @@ SMTPREPLY_API int smtpreply_parser_feed(struct smtpreply_parser *p, const char *
  * one call: for a read buffer holding many pipelined replies, or a log. The first
  * reply is parsed exactly as smtpreply_parser_feed() parses it. Further replies are
  * taken only while each one is complete in @p data and in the parser's common form:
- * every line a valid code, an enhanced code of at most 8 characters or none,
+ * every line a valid code with a second digit of 0-5, an enhanced code or none,
  * printable ASCII text ending in CRLF within 256 bytes and the limits, at least 80
  * bytes of @p data from its start (more for a line over 64 bytes), and room for
  * its text in the rest of the text buffer. The call stops before the first reply

@@ -336,15 +336,16 @@ static SMTPREPLY__INLINE void lp_fill(struct lp_at *a, const unsigned char *star
  * Any reply the line path takes, at a.p, its text from a.o on, then its NUL: a
  * first line with a code and SP or '-' (w, its first four bytes), further lines
  * with the same code, at most max_lines of them, lines up to
- * SMTPREPLY__LP_LONGEST octets. Fills *r (the reply starts at stream offset and
- * line line_no) and returns the position after it, with p NULL to decline. Out of
- * line: lp_reply() takes the common one-line reply itself, with fewer registers.
+ * SMTPREPLY__LP_LONGEST octets. Fills *r and returns the position after it, with
+ * p NULL to decline. max_lines, offset and line_no (where the reply starts) come
+ * from s when it is not NULL, read late as in lp_one_line().
  */
-static SMTPREPLY__INLINE struct lp_at ISA_FN(any_reply)(struct lp_at a, uint32_t w,
-                                                             const unsigned char *last,
-                                                             uint32_t max_lines,
-                                                             struct smtpreply_reply *r,
-                                                             uint64_t offset, uint32_t line_no)
+static SMTPREPLY__INLINE struct lp_at lp_any_reply(struct lp_at a, uint32_t w,
+                                                    const unsigned char *last,
+                                                    uint32_t max_lines,
+                                                    struct smtpreply_reply *r,
+                                                    const struct smtpreply__state *s,
+                                                    uint64_t offset, uint32_t line_no)
 {
     const unsigned char *start = a.p;
     char *text = a.o;
@@ -356,12 +357,18 @@ static SMTPREPLY__INLINE struct lp_at ISA_FN(any_reply)(struct lp_at a, uint32_t
     if (w == more) {
         struct lp_more res = rep.enh ? ISA_FN(more_lines_enh)(a, &rep, more, last)
                                      : ISA_FN(more_lines)(a, &rep, more, last);
+        if (s)
+            max_lines = s->max_lines;
         /* More lines than allowed: the byte machine reports that. */
         if (!res.a.p || res.count > max_lines)
             goto decline;
         a = res.a;
         count = res.count;
         rep.flags = res.flags;
+    }
+    if (s) {
+        offset = s->offset;
+        line_no = s->line_no;
     }
     lp_fill(&a, start, text, w, &rep, count, r, offset, line_no, 0);
     return a;
@@ -373,12 +380,16 @@ decline:
 /*
  * The most common reply: one line of up to longest octets (LP_WINDOW or
  * LP_COMMON), a code with one digit in each field or none; taken with no loop and
- * no call, so the function it is inlined in keeps its values in registers. Returns 1 with the reply in *r and
- * *a moved past it, or 0 (*a unchanged) for any_reply() to try.
+ * no call, so the function it is inlined in keeps its values in registers.
+ * Returns 1 with the reply in *r and *a moved past it, or 0 (*a unchanged) for
+ * lp_any_reply() to try. Where the reply is in the stream comes from offset and
+ * line_no, or from s when it is not NULL: read there only once the text is
+ * copied (after stores that may alias it), so they take no register before.
  */
 static SMTPREPLY__INLINE int lp_one_line(struct lp_at *a, uint32_t w, const unsigned char *last,
                                          unsigned longest, struct smtpreply_reply *r,
-                                         uint64_t offset, uint32_t line_no)
+                                         const struct smtpreply__state *s, uint64_t offset,
+                                         uint32_t line_no)
 {
     const unsigned char *start = a->p;
     char *text = a->o;
@@ -388,6 +399,10 @@ static SMTPREPLY__INLINE int lp_one_line(struct lp_at *a, uint32_t w, const unsi
     if (!lp_last_start(w) || !lp_first_line(&b, w, &rep, last, longest))
         return 0;
     *a = b;
+    if (s) {
+        offset = s->offset;
+        line_no = s->line_no;
+    }
     lp_fill(a, start, text, w, &rep, 1, r, offset, line_no, 1);
     return 1;
 }
@@ -426,8 +441,7 @@ static SMTPREPLY__NOINLINE_LP int ISA_FN(feed_other)(struct smtpreply__state *s,
     a.o = s->text;
     a.m = 0;
     if (lp_reply_start(w)) {
-        a = ISA_FN(any_reply)(a, w, lp_last(d, n, s->text, s->text + s->cap), s->max_lines, r,
-                              s->offset, s->line_no);
+        a = lp_any_reply(a, w, lp_last(d, n, s->text, s->text + s->cap), 0, r, s, 0, 0);
         if (a.p) {
             *consumed = (size_t)(a.p - d);
             s->offset += (size_t)(a.p - d);
@@ -449,7 +463,7 @@ static int ISA_FN(feed_one)(struct smtpreply__state *s, const unsigned char *d, 
     a.p = d;
     a.o = s->text;
     a.m = 0;
-    if (!lp_one_line(&a, lp_load4(d), NULL, LP_WINDOW, r, s->offset, s->line_no))
+    if (!lp_one_line(&a, lp_load4(d), NULL, LP_WINDOW, r, s, 0, 0))
         return ISA_FN(feed_other)(s, d, n, consumed, r);
     *consumed = (size_t)(a.p - d);
     s->offset += (size_t)(a.p - d);
@@ -478,10 +492,10 @@ static size_t ISA_FN(feed_many)(struct smtpreply__state *s, const unsigned char 
     while (k < max && a.p <= last) {
         uint32_t w = lp_load4(a.p);
 
-        if (!lp_one_line(&a, w, last, LP_COMMON, &rs[k], offset, line_no)) {
+        if (!lp_one_line(&a, w, last, LP_COMMON, &rs[k], NULL, offset, line_no)) {
             if (!lp_reply_start(w))
                 break;
-            a = ISA_FN(any_reply)(a, w, last, s->max_lines, &rs[k], offset, line_no);
+            a = lp_any_reply(a, w, last, s->max_lines, &rs[k], NULL, offset, line_no);
             if (!a.p)
                 break;
         }

@@ -126,9 +126,11 @@ int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t l
 {
     /* The common call first, with its checks folded into one test: data is not
      * NULL when len is, so the line path's minimum covers that check too. */
-    if (p && consumed && reply && len >= SMTPREPLY__LP_MIN && data && smtpreply__st(p)->ready)
-        return smtpreply__isa()->feed_one(smtpreply__st(p), (const unsigned char *)data, len,
-                                          consumed, reply);
+    if (p && consumed && reply) {
+        if (data && len >= SMTPREPLY__LP_MIN && smtpreply__st(p)->ready)
+            return smtpreply__isa()->feed_one(smtpreply__st(p), (const unsigned char *)data,
+                                              len, consumed, reply);
+    }
     return feed_checked(p, data, len, consumed, reply);
 }
 
