@@ -136,14 +136,15 @@ static inline int smtpreply__enh_scan_short(const unsigned char *t, unsigned kla
 {
     uint64_t x = smtpreply__load8(t);
 
+    if (smtpreply__enh_short_form(x) && smtpreply__enh_class_ok((unsigned)(x & 0xF), klass)) {
+        *f = smtpreply__enh_result(5, x & 0x0F000F000FULL, 1);
+        return 1;
+    }
     if (!smtpreply__enh_digit((unsigned char)x) || (unsigned char)(x >> 8) != '.') {
         *f = smtpreply__enh_result(SMTPREPLY__ENH_TEXT, 0, 0);
         return 1;
     }
-    if (!smtpreply__enh_short_form(x) || !smtpreply__enh_class_ok((unsigned)(x & 0xF), klass))
-        return 0;
-    *f = smtpreply__enh_result(5, x & 0x0F000F000FULL, 1);
-    return 1;
+    return 0;
 }
 
 /*
