@@ -140,7 +140,8 @@ static SMTPREPLY__INLINE const struct ehlo_slot *keyword_slot(const unsigned cha
 
     if (n < 3)
         return &none;
-    x = ((uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16) | 0x202020u;
+    x = (n >= 4 ? smtpreply__load4(s) & 0xFFFFFFu
+                : (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16) | 0x202020u;
     return &ehlo_ext_slots[(x * EHLO_EXT_A) >> EHLO_EXT_B & EHLO_EXT_MASK];
 }
 
