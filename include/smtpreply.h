@@ -69,6 +69,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * meson writes the project's version into smtpreply_version.h, installed next
+ * to this header; programs include this header only.
+ */
+#include "smtpreply_version.h"
+
 /** @cond INTERNAL */
 #if defined(_WIN32) && defined(SMTPREPLY_BUILD)
 #  define SMTPREPLY_API __declspec(dllexport)
@@ -88,17 +94,10 @@ extern "C" {
  * @brief Compile-time and run-time version of the library.
  * @{
  */
-/** Major version; changes with the soname. @since 0.1 */
-#define SMTPREPLY_VERSION_MAJOR 0
-/** Minor version: additions that keep the ABI. @since 0.1 */
-#define SMTPREPLY_VERSION_MINOR 2
-/** Patch version: fixes only. @since 0.1 */
-#define SMTPREPLY_VERSION_PATCH 0
-/** The version as a string literal. @since 0.1 */
-#define SMTPREPLY_VERSION_STRING "0.2.0"
-/** The version as one comparable number: major * 10000 + minor * 100 + patch. @since 0.1 */
-#define SMTPREPLY_VERSION_NUMBER \
-    (SMTPREPLY_VERSION_MAJOR * 10000 + SMTPREPLY_VERSION_MINOR * 100 + SMTPREPLY_VERSION_PATCH)
+/*
+ * The version macros (SMTPREPLY_VERSION_MAJOR, _MINOR, _PATCH, _STRING and
+ * _NUMBER) are in smtpreply_version.h, included above.
+ */
 
 /**
  * @brief The version of the library actually loaded, e.g. "0.2.0".
@@ -754,10 +753,14 @@ SMTPREPLY_API int smtpreply_command_expects(int command, unsigned code);
 
 /**
  * @defgroup catalog Catalog
- * @brief Documented strings for every standard code, per locale ("en", "vi").
+ * @brief Documented strings for every standard code, per locale ("en", "vi", ...).
  *
- * A locale is chosen per call; an unknown locale or a string not yet translated is
- * served in English, and the result names the locale that served it.
+ * A locale is chosen per call by a language tag ("vi", "vi-VN", "vi_VN.UTF-8").
+ * English is the source text; every other locale is a translation compiled in
+ * at build time from the project's gettext PO files (one per locale, listed by
+ * smtpreply_locale_at()). An unknown locale, or a string the locale has not
+ * translated yet, is served in English string by string, and the result names
+ * the locale that served its main string.
  * @{
  */
 
@@ -774,7 +777,7 @@ struct smtpreply_code_info {
     int32_t match;            /**< enum smtpreply_match. */
     int32_t severity;         /**< enum smtpreply_severity. */
     int32_t category;         /**< enum smtpreply_category. */
-    const char *locale;       /**< "en" or "vi": the locale that served the strings. */
+    const char *locale;       /**< The locale that served the title ("en", "vi", ...); other strings the locale lacks are English. */
     const char *title;        /**< Short title ("Authentication failed"). */
     const char *description;  /**< What the code means. */
     const char *when;         /**< When you see this code. */
@@ -787,7 +790,7 @@ struct smtpreply_code_info {
 struct smtpreply_enhanced_info {
     struct smtpreply_enhanced code;  /**< The code asked for. */
     int32_t match;                   /**< enum smtpreply_match of the detail. */
-    const char *locale;              /**< "en" or "vi": the locale that served the detail strings. */
+    const char *locale;              /**< The locale that served the detail's title ("en", "vi", ...); other strings the locale lacks are English. */
     const char *class_title;         /**< The class ("Permanent Failure"). */
     const char *class_description;   /**< What the class means. */
     const char *subject_title;       /**< The subject ("Security or Policy Status"). */
@@ -802,7 +805,8 @@ struct smtpreply_enhanced_info {
 /**
  * @brief Look up a basic reply code.
  * @param code  Any number; unknown codes in 200-599 fall back to their class.
- * @param lang  "en", "vi", or NULL for English; borrowed for this call.
+ * @param lang  A language tag ("en", "vi", "vi_VN.UTF-8", ...; see smtpreply_locale_match()),
+ *              or NULL for English; borrowed for this call.
  * @param[out] out  Written completely.
  * @return SMTPREPLY_OK; SMTPREPLY_E_UNKNOWN_CODE outside 200-599 (out then holds empty
  *         strings); SMTPREPLY_E_INVALID_ARG for NULL @p out.
@@ -814,7 +818,7 @@ SMTPREPLY_API int smtpreply_explain_code(unsigned code, const char *lang,
 /**
  * @brief Look up an enhanced status code.
  * @param code  The code; borrowed for this call. Unknown details fall back to the subject and class.
- * @param lang  "en", "vi", or NULL for English.
+ * @param lang  A language tag as for smtpreply_explain_code(), or NULL for English.
  * @param[out] out  Written completely.
  * @return SMTPREPLY_OK; SMTPREPLY_E_UNKNOWN_CODE when the class is not 2, 4 or 5;
  *         SMTPREPLY_E_INVALID_ARG for NULL pointers.
@@ -826,7 +830,7 @@ SMTPREPLY_API int smtpreply_explain_enhanced(const struct smtpreply_enhanced *co
 /**
  * @brief A sentence that explains a reason, localised.
  * @param reason  enum smtpreply_reason.
- * @param lang    "en", "vi", or NULL for English.
+ * @param lang    A language tag as for smtpreply_explain_code(), or NULL for English.
  * @return Static storage; never NULL.
  * @since 0.1
  */
@@ -835,7 +839,8 @@ SMTPREPLY_API const char *smtpreply_reason_describe(int reason, const char *lang
 /**
  * @brief The title and description of a category (second digit), localised.
  * @param category  enum smtpreply_category (SMTPREPLY_CAT_UNKNOWN has no entry).
- * @param lang      "en", "vi", or NULL for English; borrowed for this call.
+ * @param lang      A language tag as for smtpreply_explain_code(), or NULL for English;
+ *                  borrowed for this call.
  * @param[out] title        Set to static storage ("" when unknown); may be NULL.
  * @param[out] description  Set to static storage ("" when unknown); may be NULL.
  * @return SMTPREPLY_OK, or SMTPREPLY_E_UNKNOWN_CODE for a value without an entry.
@@ -860,6 +865,29 @@ SMTPREPLY_API unsigned smtpreply_catalog_code_at(size_t index);
  * @since 0.1
  */
 SMTPREPLY_API int smtpreply_catalog_enhanced_at(size_t index, struct smtpreply_enhanced *out);
+
+/**
+ * @brief The catalog locale a language tag selects.
+ *
+ * The tag's codeset and modifier are ignored ("vi_VN.UTF-8@x" is "vi_VN"), '-' and
+ * '_' are the same and letters compare without case. The whole tag is tried
+ * first ("pt_BR"), then its language alone ("vi" of "vi-VN").
+ * @param lang  A language tag, or a POSIX locale name such as the value of LANG;
+ *              borrowed for this call. NULL is allowed.
+ * @return The locale's name ("en", "vi", ...; static storage, do not free), or NULL
+ *         when no locale matches (NULL, "", "C", "POSIX", a language without a
+ *         translation). The lookup functions serve English for such a tag.
+ * @since 0.3
+ */
+SMTPREPLY_API const char *smtpreply_locale_match(const char *lang);
+
+/**
+ * @brief Enumerate the catalog's locales: "en" first, then every translation.
+ * @param index  0, 1, 2, ...
+ * @return The locale's name (static storage; do not free), or NULL past the end.
+ * @since 0.3
+ */
+SMTPREPLY_API const char *smtpreply_locale_at(size_t index);
 /** @} */
 
 /**

@@ -73,7 +73,10 @@ static inline int smtpreply__category(unsigned code)
     return d == 4 ? SMTPREPLY_CAT_UNSPECIFIED : (int)d;
 }
 
-/* Locale selection shared by the catalog and names: 0 = en, 1 = vi. */
+/*
+ * catalog.c: the index of the catalog locale a language tag names ("vi",
+ * "vi-VN", "vi_VN.UTF-8"; 0 is English), or -1 when no locale matches.
+ */
 int smtpreply__locale_index(const char *lang);
 
 #endif

@@ -8,6 +8,13 @@
 # Usage: check_exports.sh LIBSMTPREPLY.so SMTPREPLY.sym [EXPECTED_SONAME]
 set -eu
 
+for tool in nm readelf; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "SKIP: $tool (binutils) is not installed" >&2
+        exit 77
+    fi
+done
+
 lib=${1:?usage: check_exports.sh LIB.so SYMFILE [SONAME]}
 sym=${2:?usage: check_exports.sh LIB.so SYMFILE [SONAME]}
 want_soname=${3:-libsmtpreply.so.0}

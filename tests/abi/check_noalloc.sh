@@ -5,6 +5,13 @@
 # Usage: check_noalloc.sh LIBSMTPREPLY.so
 set -eu
 
+for tool in nm; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "SKIP: $tool (binutils) is not installed" >&2
+        exit 77
+    fi
+done
+
 lib=${1:?usage: check_noalloc.sh LIB.so}
 undef=$(nm -D --undefined-only "$lib" | awk '{ print $NF }' | sed 's/@.*//' | sort -u)
 
