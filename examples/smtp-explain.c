@@ -2,20 +2,24 @@
 /*
  * smtp-explain: what an SMTP reply code means, when you see it and what to do.
  *
- *   smtp-explain [--json] [--lang en|vi] CODE [CODE]
+ *   smtp-explain [--json] [--lang LANG] CODE [CODE]
  *
  * CODE is a basic code ("535"), an enhanced code ("5.7.8") or both in one
  * argument ("535 5.7.8"). One CODE prints its full catalog entry; two print a
  * comparison: the two side by side, each one's meaning, when you see it and
  * what to do, the key differences (computed from the data: severity,
  * category, subject, the commands each answers) and when each applies.
- * --json prints the same facts as one JSON object.
+ * --json prints the same facts as one JSON object. The language is the one
+ * --lang names ("vi", "vi_VN"), else the first of LC_ALL, LC_MESSAGES and LANG
+ * that is set; text a locale has not translated yet is shown in English, and a
+ * closing note says how much.
  *
  * Exit status: 0 done, 1 a CODE is not a valid reply code, 2 usage error.
  * Uses only the public header, as an outside program would.
  */
 #include <smtpreply.h>
 
+#include "i18n.h"
 #include "json_out.h"
 
 #include <stdio.h>
@@ -27,124 +31,69 @@
 #define SENTENCE_CAP 2048   /* one composed sentence */
 
 /* ------------------------------------------------------------------------ */
-/* Labels, per language. Catalog strings come from the library; these are   */
-/* only the tool's own headings and sentence templates ({1}, {2}... are      */
-/* replaced by arguments, so each language keeps its own word order).        */
+/* Labels. The tool's own headings and sentence templates come from po/ like  */
+/* the catalog (examples/i18n.h); {1}, {2}... are replaced by arguments, so    */
+/* each language keeps its own word order.                                     */
 
-struct labels {
-    const char *lang;
-    const char *title_compare;      /* {1} vs {2} */
-    const char *class_, *severity, *category, *meaning, *when, *fix, *action;
-    const char *reference, *answers, *subject, *detail, *basic_codes, *outcome;
-    const char *key_differences, *when_each, *any_command, *no_command;
-    const char *outcome_word[6];    /* by first digit: 2..5 */
-    const char *next_step[6];       /* by first digit: 2..5 */
-    const char *reply_outcome_s, *reply_outcome_i, *reply_outcome_e;
-    const char *command_phrase[SMTPREPLY_CMD_COUNT]; /* by enum smtpreply_command */
-    const char *reply_group;        /* {1} outcome {2} commands: "the error reply to AUTH" */
-    const char *list_and;           /* joins the last two list items */
-    const char *category_word[10];  /* by enum smtpreply_category */
-    const char *not_standard;       /* {1} code, {2} class digit */
-    const char *not_registered;     /* {1} enhanced code */
-    const char *class_disagrees;    /* {1} enhanced class, {2} first digit */
-    const char *diff_outcome;       /* {1} code A {2} outcome A {3} class A {4} code B ... */
-    const char *same_outcome;       /* {1} outcome {2} class */
-    const char *diff_success;       /* {1} the code that succeeded */
-    const char *diff_transient;     /* {1} temporary code, {2} permanent code */
-    const char *diff_category;      /* {1} A {2} digit A {3} word A {4} B {5} digit {6} word */
-    const char *same_category;      /* {1} digit {2} word */
-    const char *diff_commands;      /* {1} A {2} commands A {3} B {4} commands B */
-    const char *shared_commands;    /* {1} commands both answer */
-    const char *no_shared_commands;
-    const char *diff_subject;       /* {1} A {2} subject A {3} B {4} subject B */
-    const char *diff_reference;     /* {1} A {2} ref A {3} B {4} ref B */
-    const char *same_code;
-    const char *applies;            /* {1} commands, {2} next step */
-    const char *applies_enhanced;   /* {1} basic codes, {2} next step */
-    const char *applies_enhanced_none; /* {1} next step */
-};
+/* The outcome of a first digit (2..5), in words. */
+static const char *outcome_word(struct i18n *L, int digit)
+{
+    static const enum tool_label ids[4] = {
+        L_EXPLAIN_OUTCOME_2, L_EXPLAIN_OUTCOME_3, L_EXPLAIN_OUTCOME_4, L_EXPLAIN_OUTCOME_5,
+    };
+    return digit >= 2 && digit <= 5 ? tr(L, ids[digit - 2]) : "";
+}
 
-static const struct labels labels_en = {
-    "en",
-    "SMTP {1} vs {2}",
-    "Class", "Severity", "Category", "Meaning", "When you see it", "How to fix", "What to do",
-    "Reference", "Reply to", "Subject", "Detail", "Usual basic codes", "Outcome",
-    "Key differences", "When each applies", "any command", "no command in the standard tables",
-    { "", "", "success", "intermediate (the server waits for more input)",
-      "temporary failure", "permanent failure" },
-    { "", "", "nothing to fix; go on with the next command",
-      "send what the server asks for next",
-      "retry later with backoff; the condition should pass",
-      "do not resend unchanged; fix the cause first" },
-    "success", "intermediate", "error",
-    { "", "connecting (the greeting)", "EHLO", "HELO", "MAIL FROM", "RCPT TO", "DATA",
-      "the end of the message data", "BDAT", "AUTH", "STARTTLS", "VRFY", "EXPN", "RSET",
-      "NOOP", "QUIT", "HELP", "ETRN", "ATRN" },
-    "the {1} reply to {2}", " and ",
-    { "syntax", "information", "connections", "unspecified", "unspecified", "mail system",
-      "unknown", "unknown", "unknown", "unknown" },
-    "{1} is not a standard SMTP reply code; it is explained by its class, {2}xx.",
-    "{1} is not a registered enhanced status code; it is explained by its subject and class.",
-    "Note: the enhanced code's class ({1}) differs from the reply code's first digit ({2}); "
-    "RFC 3463 wants them equal, and the reply code's digit decides.",
-    "Outcome: {1} is a {2} ({3}); {4} is a {5} ({6}).",
-    "Outcome: both are a {1} ({2}).",
-    "Only {1} means the command worked.",
-    "{1} is temporary, so the same command can succeed later; {2} is permanent, so "
-    "repeating it unchanged fails again.",
-    "Category: {1} is x{2}z ({3}); {4} is x{5}z ({6}).",
-    "Category: both are x{1}z ({2}).",
-    "Commands: {1} is {2}; {3} is {4}.",
-    "Both can answer {1}.",
-    "They never answer the same command.",
-    "Subject: {1} is about {2}; {3} is about {4}.",
-    "Where defined: {1} in {2}; {3} in {4}.",
-    "Both arguments name the same code.",
-    "It is {1}. Next step: {2}.",
-    "Usually sent with basic code {1}. Next step: {2}.",
-    "Next step: {1}.",
-};
+/* What to do next after a reply of a first digit (2..5). */
+static const char *next_step(struct i18n *L, int digit)
+{
+    static const enum tool_label ids[4] = {
+        L_EXPLAIN_NEXT_STEP_2, L_EXPLAIN_NEXT_STEP_3, L_EXPLAIN_NEXT_STEP_4,
+        L_EXPLAIN_NEXT_STEP_5,
+    };
+    return digit >= 2 && digit <= 5 ? tr(L, ids[digit - 2]) : "";
+}
 
-static const struct labels labels_vi = {
-    "vi",
-    "SMTP {1} và {2}",
-    "Lớp", "Mức độ", "Nhóm", "Ý nghĩa", "Khi nào gặp", "Cách khắc phục", "Cần làm gì",
-    "Tham chiếu", "Trả lời cho lệnh", "Chủ đề", "Chi tiết", "Mã cơ bản thường đi kèm", "Kết quả",
-    "Khác biệt chính", "Khi nào mỗi mã áp dụng", "mọi lệnh", "không có lệnh nào trong bảng chuẩn",
-    { "", "", "thành công", "trung gian (máy chủ chờ thêm dữ liệu)",
-      "lỗi tạm thời", "lỗi vĩnh viễn" },
-    { "", "", "không cần sửa gì; tiếp tục với lệnh kế tiếp",
-      "gửi phần tiếp theo mà máy chủ yêu cầu",
-      "thử lại sau, giãn dần khoảng cách; tình trạng này sẽ qua",
-      "đừng gửi lại nguyên trạng; hãy khắc phục nguyên nhân trước" },
-    "thành công", "trung gian", "lỗi",
-    { "", "việc kết nối (lời chào)", "EHLO", "HELO", "MAIL FROM", "RCPT TO", "DATA",
-      "phần kết thúc dữ liệu thư", "BDAT", "AUTH", "STARTTLS", "VRFY", "EXPN", "RSET",
-      "NOOP", "QUIT", "HELP", "ETRN", "ATRN" },
-    "phản hồi {1} cho {2}", " và ",
-    { "cú pháp", "thông tin", "kết nối", "không xác định", "không xác định", "hệ thống thư",
-      "không rõ", "không rõ", "không rõ", "không rõ" },
-    "{1} không phải là mã phản hồi SMTP chuẩn; nó được giải thích theo lớp {2}xx.",
-    "{1} không phải là mã trạng thái mở rộng đã đăng ký; nó được giải thích theo chủ đề và lớp.",
-    "Lưu ý: lớp của mã mở rộng ({1}) khác chữ số đầu của mã phản hồi ({2}); "
-    "RFC 3463 yêu cầu hai số này bằng nhau, và chữ số của mã phản hồi là quyết định.",
-    "Kết quả: {1} là {2} ({3}); {4} là {5} ({6}).",
-    "Kết quả: cả hai đều là {1} ({2}).",
-    "Chỉ {1} có nghĩa là lệnh đã thành công.",
-    "{1} là tạm thời nên cùng lệnh đó có thể thành công về sau; {2} là vĩnh viễn nên "
-    "lặp lại nguyên trạng sẽ lại thất bại.",
-    "Nhóm: {1} thuộc x{2}z ({3}); {4} thuộc x{5}z ({6}).",
-    "Nhóm: cả hai đều thuộc x{1}z ({2}).",
-    "Lệnh: {1} là {2}; {3} là {4}.",
-    "Cả hai đều có thể trả lời {1}.",
-    "Hai mã không bao giờ trả lời cùng một lệnh.",
-    "Chủ đề: {1} nói về {2}; {3} nói về {4}.",
-    "Nơi định nghĩa: {1} trong {2}; {3} trong {4}.",
-    "Hai tham số là cùng một mã.",
-    "Đây là {1}. Bước tiếp theo: {2}.",
-    "Thường đi kèm mã cơ bản {1}. Bước tiếp theo: {2}.",
-    "Bước tiếp theo: {1}.",
-};
+/* A command as a sentence names it: the protocol's own words, but for two. */
+static const char *command_phrase(struct i18n *L, int command)
+{
+    static const char *const words[SMTPREPLY_CMD_COUNT] = {
+        [SMTPREPLY_CMD_EHLO] = "EHLO", [SMTPREPLY_CMD_HELO] = "HELO",
+        [SMTPREPLY_CMD_MAIL] = "MAIL FROM", [SMTPREPLY_CMD_RCPT] = "RCPT TO",
+        [SMTPREPLY_CMD_DATA] = "DATA", [SMTPREPLY_CMD_BDAT] = "BDAT",
+        [SMTPREPLY_CMD_AUTH] = "AUTH", [SMTPREPLY_CMD_STARTTLS] = "STARTTLS",
+        [SMTPREPLY_CMD_VRFY] = "VRFY", [SMTPREPLY_CMD_EXPN] = "EXPN",
+        [SMTPREPLY_CMD_RSET] = "RSET", [SMTPREPLY_CMD_NOOP] = "NOOP",
+        [SMTPREPLY_CMD_QUIT] = "QUIT", [SMTPREPLY_CMD_HELP] = "HELP",
+        [SMTPREPLY_CMD_ETRN] = "ETRN", [SMTPREPLY_CMD_ATRN] = "ATRN",
+    };
+    if (command == SMTPREPLY_CMD_CONNECT)
+        return tr(L, L_EXPLAIN_COMMAND_CONNECT);
+    if (command == SMTPREPLY_CMD_DATA_END)
+        return tr(L, L_EXPLAIN_COMMAND_DATA_END);
+    if (command < 0 || command >= SMTPREPLY_CMD_COUNT || words[command] == NULL)
+        return smtpreply_command_name(command);
+    return words[command];
+}
+
+/* A category (enum smtpreply_category) in a word, for sentences. */
+static const char *category_word(struct i18n *L, int category)
+{
+    switch (category) {
+    case SMTPREPLY_CAT_SYNTAX:
+        return tr(L, L_EXPLAIN_CATEGORY_WORD_0);
+    case SMTPREPLY_CAT_INFORMATION:
+        return tr(L, L_EXPLAIN_CATEGORY_WORD_1);
+    case SMTPREPLY_CAT_CONNECTIONS:
+        return tr(L, L_EXPLAIN_CATEGORY_WORD_2);
+    case SMTPREPLY_CAT_UNSPECIFIED:
+        return tr(L, L_EXPLAIN_CATEGORY_WORD_3);
+    case SMTPREPLY_CAT_MAIL_SYSTEM:
+        return tr(L, L_EXPLAIN_CATEGORY_WORD_5);
+    default:
+        return tr(L, L_EXPLAIN_CATEGORY_WORD_UNKNOWN);
+    }
+}
 
 /* ------------------------------------------------------------------------ */
 /* One CODE argument.                                                        */
@@ -155,8 +104,8 @@ struct item {
     unsigned code;
     struct smtpreply_enhanced enh;
     char enh_text[24];
-    struct smtpreply_code_info bi;
-    struct smtpreply_enhanced_info ei;
+    struct smtpreply_code_info bi, bi_en;   /* in the chosen locale, and in English */
+    struct smtpreply_enhanced_info ei, ei_en;
     int digit;                          /* 2..5: basic first digit, else enhanced class */
     char commands[512];                 /* table cell: "CONNECT, STARTTLS (success)" */
     char phrase[1024];                  /* "the success reply to connecting ... and STARTTLS" */
@@ -287,7 +236,7 @@ static void append(char *dst, size_t cap, const char *s)
  * command, grouped by outcome: a table cell ("CONNECT, STARTTLS (success)") and
  * a phrase ("the success reply to connecting (the greeting) and STARTTLS").
  */
-static void describe_commands(struct item *it, const struct labels *L)
+static void describe_commands(struct item *it, struct i18n *L)
 {
     static const char outcomes[] = { 'S', 'I', 'E' };
     const char *words[3];
@@ -297,9 +246,9 @@ static void describe_commands(struct item *it, const struct labels *L)
     size_t k;
     int c, count = 0, in_group, total;
 
-    words[0] = L->reply_outcome_s;
-    words[1] = L->reply_outcome_i;
-    words[2] = L->reply_outcome_e;
+    words[0] = tr(L, L_EXPLAIN_REPLY_OUTCOME_SUCCESS);
+    words[1] = tr(L, L_EXPLAIN_REPLY_OUTCOME_INTERMEDIATE);
+    words[2] = tr(L, L_EXPLAIN_REPLY_OUTCOME_ERROR);
     it->commands[0] = it->phrase[0] = '\0';
     for (c = 1; c < SMTPREPLY_CMD_COUNT; c++) {
         it->command_set[c] = outcome_of(c, it->code);
@@ -307,8 +256,8 @@ static void describe_commands(struct item *it, const struct labels *L)
     }
     it->any_command = count == SMTPREPLY_CMD_COUNT - 1;
     if (count == 0) {
-        append(it->commands, sizeof it->commands, L->no_command);
-        append(it->phrase, sizeof it->phrase, L->no_command);
+        append(it->commands, sizeof it->commands, tr(L, L_EXPLAIN_NO_COMMAND));
+        append(it->phrase, sizeof it->phrase, tr(L, L_EXPLAIN_NO_COMMAND));
         return;
     }
     for (k = 0; k < COUNT_OF(outcomes); k++) {
@@ -319,8 +268,8 @@ static void describe_commands(struct item *it, const struct labels *L)
             continue;
         list[0] = spoken[0] = '\0';
         if (it->any_command) {
-            append(list, sizeof list, L->any_command);
-            append(spoken, sizeof spoken, L->any_command);
+            append(list, sizeof list, tr(L, L_EXPLAIN_ANY_COMMAND));
+            append(spoken, sizeof spoken, tr(L, L_EXPLAIN_ANY_COMMAND));
         } else {
             in_group = 0;
             for (c = 1; c < SMTPREPLY_CMD_COUNT; c++) {
@@ -328,10 +277,10 @@ static void describe_commands(struct item *it, const struct labels *L)
                     continue;
                 if (in_group > 0) {
                     append(list, sizeof list, ", ");
-                    append(spoken, sizeof spoken, in_group == total - 1 ? L->list_and : ", ");
+                    append(spoken, sizeof spoken, in_group == total - 1 ? tr(L, L_EXPLAIN_LIST_AND) : ", ");
                 }
                 append(list, sizeof list, smtpreply_command_name(c));
-                append(spoken, sizeof spoken, L->command_phrase[c]);
+                append(spoken, sizeof spoken, command_phrase(L, c));
                 in_group++;
             }
         }
@@ -345,13 +294,13 @@ static void describe_commands(struct item *it, const struct labels *L)
         append(it->commands, sizeof it->commands, ")");
         args[0] = words[k];
         args[1] = spoken;
-        compose(&group, L->reply_group, args, 2);
+        compose(&group, tr(L, L_EXPLAIN_REPLY_GROUP), args, 2);
         append(it->phrase, sizeof it->phrase, group.text);
     }
 }
 
 /* Returns 0, or 1 with a message on stderr when arg is not a valid CODE. */
-static int parse_item(const char *arg, const char *lang, const struct labels *L, struct item *it)
+static int parse_item(const char *arg, const char *lang, struct i18n *L, struct item *it)
 {
     const char *p = arg;
 
@@ -374,12 +323,14 @@ static int parse_item(const char *arg, const char *lang, const struct labels *L,
                 fprintf(stderr, "smtp-explain: %.3s: reply codes run from 200 to 599\n", tok);
                 return 1;
             }
+            (void)smtpreply_explain_code(it->code, "en", &it->bi_en);
             it->has_basic = 1;
         } else if (!it->has_enh && smtpreply_enhanced_parse(tok, n, &it->enh) == n) {
             if (smtpreply_explain_enhanced(&it->enh, lang, &it->ei) != SMTPREPLY_OK) {
                 fprintf(stderr, "smtp-explain: %.*s: not an enhanced status code\n", (int)n, tok);
                 return 1;
             }
+            (void)smtpreply_explain_enhanced(&it->enh, "en", &it->ei_en);
             snprintf(it->enh_text, sizeof it->enh_text, "%u.%u.%u", it->enh.klass,
                      it->enh.subject, it->enh.detail);
             it->has_enh = 1;
@@ -410,14 +361,16 @@ static int parse_item(const char *arg, const char *lang, const struct labels *L,
 /* ------------------------------------------------------------------------ */
 /* Text output.                                                              */
 
-static void class_line(const struct item *it, const struct labels *L, char *out, size_t cap)
+static void class_line(const struct item *it, struct i18n *L, char *out, size_t cap)
 {
     if (it->has_basic)
-        snprintf(out, cap, "%dxx %s (%s)", it->digit, it->bi.severity_title,
-                 L->outcome_word[it->digit]);
+        snprintf(out, cap, "%dxx %s (%s)", it->digit,
+                 i18n_count(L, it->bi.severity_title, it->bi_en.severity_title),
+                 outcome_word(L, it->digit));
     else
-        snprintf(out, cap, "%d.x.x %s (%s)", it->digit, it->ei.class_title,
-                 L->outcome_word[it->digit]);
+        snprintf(out, cap, "%d.x.x %s (%s)", it->digit,
+                 i18n_count(L, it->ei.class_title, it->ei_en.class_title),
+                 outcome_word(L, it->digit));
 }
 
 /* "5xx Permanent Negative Completion", or "5.x.x Permanent Failure" for an enhanced code. */
@@ -429,20 +382,24 @@ static void class_name(const struct item *it, char *out, size_t cap)
         snprintf(out, cap, "%d.x.x %s", it->digit, it->ei.class_title);
 }
 
-static void category_line(const struct item *it, const struct labels *L, char *out, size_t cap)
+static void category_line(const struct item *it, struct i18n *L, char *out, size_t cap)
 {
     int cat = it->bi.category;
-    const char *title = NULL;
+    const char *title = NULL, *english = NULL;
 
     if (cat < 0 || cat > 9)
         cat = SMTPREPLY_CAT_UNKNOWN;
     /* The catalog's wording where it has one; the tool's own word otherwise. */
-    if (smtpreply_category_describe(cat, L->lang, &title, NULL) != SMTPREPLY_OK || !title[0])
-        title = L->category_word[cat];
+    if (smtpreply_category_describe(cat, i18n_name(L), &title, NULL) == SMTPREPLY_OK && title[0]) {
+        (void)smtpreply_category_describe(cat, "en", &english, NULL);
+        title = i18n_count(L, title, english);
+    } else {
+        title = category_word(L, cat);
+    }
     snprintf(out, cap, "x%uz %s", it->code / 10 % 10, title);
 }
 
-static void print_basic(const struct item *it, const struct labels *L, int brief)
+static void print_basic(const struct item *it, struct i18n *L, int brief)
 {
     const struct smtpreply_code_info *b = &it->bi;
     char buf[512];
@@ -450,60 +407,62 @@ static void print_basic(const struct item *it, const struct labels *L, int brief
     const char *args[2];
     char code[8], digit[4];
 
-    printf("%u  %s\n", it->code, b->title);
+    printf("%u  %s\n", it->code, i18n_count(L, b->title, it->bi_en.title));
     if (b->match == SMTPREPLY_MATCH_CLASS) {
         snprintf(code, sizeof code, "%u", it->code);
         snprintf(digit, sizeof digit, "%d", it->digit);
         args[0] = code;
         args[1] = digit;
-        compose(&s, L->not_standard, args, 2);
+        compose(&s, tr(L, L_EXPLAIN_NOT_STANDARD), args, 2);
         wrap("  ", 2, s.text);
     }
     class_line(it, L, buf, sizeof buf);
-    field(L->class_, buf);
+    field(tr(L, L_EXPLAIN_CLASS), buf);
     if (!brief) {
         category_line(it, L, buf, sizeof buf);
-        field(L->category, buf);
+        field(tr(L, L_EXPLAIN_CATEGORY), buf);
     }
-    field(L->meaning, b->description);
-    field(L->when, b->when);
-    field(L->fix, b->fix);
+    field(tr(L, L_EXPLAIN_MEANING), i18n_count(L, b->description, it->bi_en.description));
+    field(tr(L, L_EXPLAIN_WHEN), i18n_count(L, b->when, it->bi_en.when));
+    field(tr(L, L_EXPLAIN_FIX), i18n_count(L, b->fix, it->bi_en.fix));
     if (!brief) {
         if (b->reference[0] != '\0')
-            field(L->reference, b->reference);
-        field(L->answers, it->commands);
+            field(tr(L, L_EXPLAIN_REFERENCE), b->reference);
+        field(tr(L, L_EXPLAIN_ANSWERS), it->commands);
     }
 }
 
-static void print_enhanced(const struct item *it, const struct labels *L)
+static void print_enhanced(const struct item *it, struct i18n *L)
 {
     const struct smtpreply_enhanced_info *e = &it->ei;
     char buf[1024];
     struct sentence s;
     const char *args[1];
 
-    printf("%s  %s\n", it->enh_text, e->title);
+    printf("%s  %s\n", it->enh_text, i18n_count(L, e->title, it->ei_en.title));
     if (e->match == SMTPREPLY_MATCH_CLASS) {
         args[0] = it->enh_text;
-        compose(&s, L->not_registered, args, 1);
+        compose(&s, tr(L, L_EXPLAIN_NOT_REGISTERED), args, 1);
         wrap("  ", 2, s.text);
     }
-    snprintf(buf, sizeof buf, "%u.x.x %s: %s", e->code.klass, e->class_title,
-             e->class_description);
-    field(L->class_, buf);
-    snprintf(buf, sizeof buf, "x.%u.x %s: %s", e->code.subject, e->subject_title,
-             e->subject_description);
-    field(L->subject, buf);
+    snprintf(buf, sizeof buf, "%u.x.x %s: %s", e->code.klass,
+             i18n_count(L, e->class_title, it->ei_en.class_title),
+             i18n_count(L, e->class_description, it->ei_en.class_description));
+    field(tr(L, L_EXPLAIN_CLASS), buf);
+    snprintf(buf, sizeof buf, "x.%u.x %s: %s", e->code.subject,
+             i18n_count(L, e->subject_title, it->ei_en.subject_title),
+             i18n_count(L, e->subject_description, it->ei_en.subject_description));
+    field(tr(L, L_EXPLAIN_SUBJECT), buf);
     if (e->match == SMTPREPLY_MATCH_EXACT)
-        field(L->meaning, e->description);
-    field(L->action, e->action);
+        field(tr(L, L_EXPLAIN_MEANING), i18n_count(L, e->description, it->ei_en.description));
+    field(tr(L, L_EXPLAIN_ACTION), i18n_count(L, e->action, it->ei_en.action));
     if (e->reference[0] != '\0')
-        field(L->reference, e->reference);
+        field(tr(L, L_EXPLAIN_REFERENCE), e->reference);
     if (e->basic_codes[0] != '\0')
-        field(L->basic_codes, e->basic_codes);
+        field(tr(L, L_EXPLAIN_BASIC_CODES), e->basic_codes);
 }
 
-static void print_item(const struct item *it, const struct labels *L)
+static void print_item(const struct item *it, struct i18n *L)
 {
     struct sentence s;
     char a[16], b[16];
@@ -520,14 +479,14 @@ static void print_item(const struct item *it, const struct labels *L)
         snprintf(b, sizeof b, "%u", it->code / 100);
         args[0] = a;
         args[1] = b;
-        compose(&s, L->class_disagrees, args, 2);
+        compose(&s, tr(L, L_EXPLAIN_CLASS_DISAGREES), args, 2);
         putchar('\n');
         wrap("", 0, s.text);
     }
 }
 
 /* "RFC 5321 s.4.2.2; RFC 3207 s.4" -> "RFC 5321 s.4.2.2 and RFC 3207 s.4" */
-static void spoken_list(const char *refs, const struct labels *L, char *out, size_t cap)
+static void spoken_list(const char *refs, struct i18n *L, char *out, size_t cap)
 {
     const char *p = refs, *semi;
 
@@ -538,14 +497,14 @@ static void spoken_list(const char *refs, const struct labels *L, char *out, siz
             n = cap - 1 - used;
         memcpy(out + used, p, n);
         out[used + n] = '\0';
-        append(out, cap, strstr(semi + 2, "; ") != NULL ? ", " : L->list_and);
+        append(out, cap, strstr(semi + 2, "; ") != NULL ? ", " : tr(L, L_EXPLAIN_LIST_AND));
         p = semi + 2;
     }
     append(out, cap, p);
 }
 
 /* The key differences, as sentences; returns how many were written. */
-static int differences(const struct item *x, const struct item *y, const struct labels *L,
+static int differences(const struct item *x, const struct item *y, struct i18n *L,
                        struct sentence *out, int cap)
 {
     int n = 0;
@@ -553,42 +512,42 @@ static int differences(const struct item *x, const struct item *y, const struct 
     char cx[160], cy[160], dx[16], dy[16];
 
     if (strcmp(x->label, y->label) == 0) {
-        compose(&out[n++], L->same_code, args, 0);
+        compose(&out[n++], tr(L, L_EXPLAIN_SAME_CODE), args, 0);
         return n;
     }
     /* Outcome, from the first digit (or the enhanced class). */
     if (x->digit != y->digit) {
         args[0] = x->label;
-        args[1] = L->outcome_word[x->digit];
+        args[1] = outcome_word(L, x->digit);
         class_name(x, cx, sizeof cx);
         args[2] = cx;
         args[3] = y->label;
-        args[4] = L->outcome_word[y->digit];
+        args[4] = outcome_word(L, y->digit);
         class_name(y, cy, sizeof cy);
         args[5] = cy;
-        compose(&out[n++], L->diff_outcome, args, 6);
+        compose(&out[n++], tr(L, L_EXPLAIN_DIFF_OUTCOME), args, 6);
         if ((x->digit == 2) != (y->digit == 2) && n < cap) {
             args[0] = x->digit == 2 ? x->label : y->label;
-            compose(&out[n++], L->diff_success, args, 1);
+            compose(&out[n++], tr(L, L_EXPLAIN_DIFF_SUCCESS), args, 1);
         }
         if (((x->digit == 4 && y->digit == 5) || (x->digit == 5 && y->digit == 4)) && n < cap) {
             args[0] = x->digit == 4 ? x->label : y->label;
             args[1] = x->digit == 5 ? x->label : y->label;
-            compose(&out[n++], L->diff_transient, args, 2);
+            compose(&out[n++], tr(L, L_EXPLAIN_DIFF_TRANSIENT), args, 2);
         }
     } else if (n < cap) {
         class_name(x, cx, sizeof cx);
-        args[0] = L->outcome_word[x->digit];
+        args[0] = outcome_word(L, x->digit);
         args[1] = cx;
-        compose(&out[n++], L->same_outcome, args, 2);
+        compose(&out[n++], tr(L, L_EXPLAIN_SAME_OUTCOME), args, 2);
     }
     /* Category, from the second digit. */
     if (x->has_basic && y->has_basic && n < cap) {
         char wx[64], wy[64];
         snprintf(dx, sizeof dx, "%u", x->code / 10 % 10);
         snprintf(dy, sizeof dy, "%u", y->code / 10 % 10);
-        snprintf(wx, sizeof wx, "%s", L->category_word[x->bi.category % 10]);
-        snprintf(wy, sizeof wy, "%s", L->category_word[y->bi.category % 10]);
+        snprintf(wx, sizeof wx, "%s", category_word(L, x->bi.category));
+        snprintf(wy, sizeof wy, "%s", category_word(L, y->bi.category));
         if (x->bi.category != y->bi.category) {
             args[0] = x->label;
             args[1] = dx;
@@ -596,11 +555,11 @@ static int differences(const struct item *x, const struct item *y, const struct 
             args[3] = y->label;
             args[4] = dy;
             args[5] = wy;
-            compose(&out[n++], L->diff_category, args, 6);
+            compose(&out[n++], tr(L, L_EXPLAIN_DIFF_CATEGORY), args, 6);
         } else {
             args[0] = dx;
             args[1] = wx;
-            compose(&out[n++], L->same_category, args, 2);
+            compose(&out[n++], tr(L, L_EXPLAIN_SAME_CATEGORY), args, 2);
         }
     }
     /* Commands each answers, and those both answer. */
@@ -612,7 +571,7 @@ static int differences(const struct item *x, const struct item *y, const struct 
         args[1] = x->phrase;
         args[2] = y->label;
         args[3] = y->phrase;
-        compose(&out[n++], L->diff_commands, args, 4);
+        compose(&out[n++], tr(L, L_EXPLAIN_DIFF_COMMANDS), args, 4);
         shared[0] = '\0';
         for (c = 1; c < SMTPREPLY_CMD_COUNT; c++) {
             if (x->command_set[c] && y->command_set[c]) {
@@ -624,9 +583,9 @@ static int differences(const struct item *x, const struct item *y, const struct 
         }
         if (any) {
             args[0] = shared;
-            compose(&out[n++], L->shared_commands, args, 1);
+            compose(&out[n++], tr(L, L_EXPLAIN_SHARED_COMMANDS), args, 1);
         } else {
-            compose(&out[n++], L->no_shared_commands, args, 0);
+            compose(&out[n++], tr(L, L_EXPLAIN_NO_SHARED_COMMANDS), args, 0);
         }
     }
     /* Subject of enhanced codes. */
@@ -637,7 +596,7 @@ static int differences(const struct item *x, const struct item *y, const struct 
         args[1] = cx;
         args[2] = y->enh_text;
         args[3] = cy;
-        compose(&out[n++], L->diff_subject, args, 4);
+        compose(&out[n++], tr(L, L_EXPLAIN_DIFF_SUBJECT), args, 4);
     }
     /* Where each is defined. */
     {
@@ -650,27 +609,27 @@ static int differences(const struct item *x, const struct item *y, const struct 
             args[1] = cx;
             args[2] = y->label;
             args[3] = cy;
-            compose(&out[n++], L->diff_reference, args, 4);
+            compose(&out[n++], tr(L, L_EXPLAIN_DIFF_REFERENCE), args, 4);
         }
     }
     return n;
 }
 
-static void applies(const struct item *it, const struct labels *L, struct sentence *out)
+static void applies(const struct item *it, struct i18n *L, struct sentence *out)
 {
     const char *args[2];
 
     if (it->has_basic) {
         args[0] = it->phrase;
-        args[1] = L->next_step[it->digit];
-        compose(out, L->applies, args, 2);
+        args[1] = next_step(L, it->digit);
+        compose(out, tr(L, L_EXPLAIN_APPLIES), args, 2);
     } else if (it->ei.basic_codes[0] != '\0') {
         args[0] = it->ei.basic_codes;
-        args[1] = L->next_step[it->digit];
-        compose(out, L->applies_enhanced, args, 2);
+        args[1] = next_step(L, it->digit);
+        compose(out, tr(L, L_EXPLAIN_APPLIES_ENHANCED), args, 2);
     } else {
-        args[0] = L->next_step[it->digit];
-        compose(out, L->applies_enhanced_none, args, 1);
+        args[0] = next_step(L, it->digit);
+        compose(out, tr(L, L_EXPLAIN_APPLIES_ENHANCED_NONE), args, 1);
     }
 }
 
@@ -744,7 +703,7 @@ static void table_row(const char *label, const char *a, const char *b)
     }
 }
 
-static void print_compare(const struct item *x, const struct item *y, const struct labels *L)
+static void print_compare(const struct item *x, const struct item *y, struct i18n *L)
 {
     struct sentence s, diffs[12];
     const char *args[2];
@@ -754,22 +713,25 @@ static void print_compare(const struct item *x, const struct item *y, const stru
 
     args[0] = x->label;
     args[1] = y->label;
-    compose(&s, L->title_compare, args, 2);
+    compose(&s, tr(L, L_EXPLAIN_TITLE_COMPARE), args, 2);
     printf("%s\n\n", s.text);
 
     table_row("", x->label, y->label);
-    table_row("", x->has_basic ? x->bi.title : x->ei.title, y->has_basic ? y->bi.title : y->ei.title);
+    table_row("", x->has_basic ? i18n_count(L, x->bi.title, x->bi_en.title)
+                               : i18n_count(L, x->ei.title, x->ei_en.title),
+              y->has_basic ? i18n_count(L, y->bi.title, y->bi_en.title)
+                           : i18n_count(L, y->ei.title, y->ei_en.title));
     class_name(x, cx, sizeof cx);
     class_name(y, cy, sizeof cy);
-    table_row(L->class_, cx, cy);
-    table_row(L->outcome, L->outcome_word[x->digit], L->outcome_word[y->digit]);
+    table_row(tr(L, L_EXPLAIN_CLASS), cx, cy);
+    table_row(tr(L, L_EXPLAIN_OUTCOME), outcome_word(L, x->digit), outcome_word(L, y->digit));
     if (x->has_basic && y->has_basic) {
         category_line(x, L, cx, sizeof cx);
         category_line(y, L, cy, sizeof cy);
-        table_row(L->category, cx, cy);
-        table_row(L->answers, x->commands, y->commands);
+        table_row(tr(L, L_EXPLAIN_CATEGORY), cx, cy);
+        table_row(tr(L, L_EXPLAIN_ANSWERS), x->commands, y->commands);
     }
-    table_row(L->reference, x->has_basic ? x->bi.reference : x->ei.reference,
+    table_row(tr(L, L_EXPLAIN_REFERENCE), x->has_basic ? x->bi.reference : x->ei.reference,
               y->has_basic ? y->bi.reference : y->ei.reference);
 
     both[0] = x;
@@ -788,12 +750,12 @@ static void print_compare(const struct item *x, const struct item *y, const stru
         }
     }
 
-    printf("\n%s\n", L->key_differences);
+    printf("\n%s\n", tr(L, L_EXPLAIN_KEY_DIFFERENCES));
     n = differences(x, y, L, diffs, (int)COUNT_OF(diffs));
     for (i = 0; i < n; i++)
         wrap("  - ", 4, diffs[i].text);
 
-    printf("\n%s\n", L->when_each);
+    printf("\n%s\n", tr(L, L_EXPLAIN_WHEN_EACH));
     for (i = 0; i < 2; i++) {
         char prefix[64];
         applies(both[i], L, &s);
@@ -814,7 +776,7 @@ static void json_kv(const char *key, const char *value, int comma)
         putchar(',');
 }
 
-static void json_item(const struct item *it, const struct labels *L)
+static void json_item(const struct item *it, struct i18n *L)
 {
     int c, first = 1;
 
@@ -830,7 +792,7 @@ static void json_item(const struct item *it, const struct labels *L)
         json_kv("title", b->title, 1);
         json_kv("severity", smtpreply_severity_name(b->severity), 1);
         json_kv("severity_title", b->severity_title, 1);
-        json_kv("outcome", L->outcome_word[it->digit], 1);
+        json_kv("outcome", outcome_word(L, it->digit), 1);
         json_kv("category", smtpreply_category_name(b->category), 1);
         json_kv("description", b->description, 1);
         json_kv("when", b->when, 1);
@@ -877,14 +839,14 @@ static void json_item(const struct item *it, const struct labels *L)
            it->has_basic && it->has_enh && it->enh.klass != it->code / 100 ? "true" : "false");
 }
 
-static void json_compare(const struct item *x, const struct item *y, const struct labels *L)
+static void json_compare(const struct item *x, const struct item *y, struct i18n *L)
 {
     struct sentence diffs[12], s;
     const struct item *both[2];
     int n, i;
 
     printf("{\"lang\":");
-    json_cstring(stdout, L->lang);
+    json_cstring(stdout, i18n_name(L));
     printf(",\"compare\":[");
     json_item(x, L);
     putchar(',');
@@ -913,19 +875,46 @@ static void json_compare(const struct item *x, const struct item *y, const struc
 
 static void usage(FILE *f)
 {
-    fputs("usage: smtp-explain [--json] [--lang en|vi] CODE [CODE]\n"
+    char langs[128];
+
+    i18n_list(langs, sizeof langs);
+    fputs("usage: smtp-explain [--json] [--lang LANG] CODE [CODE]\n"
           "  CODE  a reply code (535), an enhanced code (5.7.8) or both (\"535 5.7.8\")\n"
           "  One CODE prints its entry; two CODEs are compared side by side.\n"
+          "  LANG  one of: ", f);
+    fputs(langs, f);
+    fputs(" (default: from LC_ALL, LC_MESSAGES or LANG, else en)\n"
           "Exit status: 0 explained, 1 a CODE is not a reply code, 2 usage error.\n", f);
+}
+
+/* After text output: how much of it is in English for want of a translation. */
+static void untranslated_note(struct i18n *L)
+{
+    char english[16], shown[16];
+    const char *args[3];
+    struct sentence s;
+    unsigned n = L->english;
+
+    if (n == 0)
+        return;
+    snprintf(english, sizeof english, "%u", n);
+    snprintf(shown, sizeof shown, "%u", L->shown);
+    args[0] = english;
+    args[1] = shown;
+    args[2] = i18n_name(L);
+    compose(&s, tr(L, L_TOOL_UNTRANSLATED_NOTE), args, 3);
+    putchar('\n');
+    wrap("", 0, s.text);
 }
 
 int main(int argc, char **argv)
 {
-    const struct labels *L = &labels_en;
+    struct i18n lang, *L = &lang;
     const char *codes[2];
     struct item items[2];
     int i, ncodes = 0, json = 0, options = 1;
 
+    (void)i18n_select(L, i18n_env());      /* an unknown LANG means English */
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (options && strcmp(a, "--") == 0) {
@@ -934,12 +923,8 @@ int main(int argc, char **argv)
             json = 1;
         } else if (options && (strcmp(a, "--lang") == 0 || strncmp(a, "--lang=", 7) == 0)) {
             const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
-            if (v != NULL && strcmp(v, "en") == 0) {
-                L = &labels_en;
-            } else if (v != NULL && strcmp(v, "vi") == 0) {
-                L = &labels_vi;
-            } else {
-                fprintf(stderr, "smtp-explain: --lang takes en or vi\n");
+            if (v == NULL || i18n_select(L, v) != 0) {
+                fprintf(stderr, "smtp-explain: --lang %s: no such language\n", v ? v : "");
                 usage(stderr);
                 return 2;
             }
@@ -965,23 +950,25 @@ int main(int argc, char **argv)
         return 2;
     }
     for (i = 0; i < ncodes; i++)
-        if (parse_item(codes[i], L->lang, L, &items[i]) != 0)
+        if (parse_item(codes[i], i18n_name(L), L, &items[i]) != 0)
             return 1;
 
     if (json) {
         if (ncodes == 1) {
             printf("{\"lang\":");
-            json_cstring(stdout, L->lang);
+            json_cstring(stdout, i18n_name(L));
             printf(",\"entry\":");
             json_item(&items[0], L);
             printf("}\n");
         } else {
             json_compare(&items[0], &items[1], L);
         }
-    } else if (ncodes == 1) {
-        print_item(&items[0], L);
     } else {
-        print_compare(&items[0], &items[1], L);
+        if (ncodes == 1)
+            print_item(&items[0], L);
+        else
+            print_compare(&items[0], &items[1], L);
+        untranslated_note(L);
     }
     return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The example tools' labels, in the user's language.
+ *
+ * The text comes from po/ like the library's catalog: tools/gen_labels.py
+ * compiles every label of po/smtpreply.pot (English) and po/<locale>.po into
+ * tool_labels.h at build time. The locale is the one --lang names, else the
+ * first of LC_ALL, LC_MESSAGES and LANG that is set (POSIX order), matched by
+ * the library's smtpreply_locale_match() so that labels and catalog agree:
+ * "vi_VN.UTF-8" is vi. A label the locale has not translated is shown in
+ * English, and the counts let a tool say so.
+ *
+ * Label text is never a printf format: print it with "%s" or fputs().
+ */
+#ifndef SMTPREPLY_EXAMPLES_I18N_H
+#define SMTPREPLY_EXAMPLES_I18N_H
+
+#include <smtpreply.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool_labels.h"
+
+struct i18n {
+    int locale;         /* index into tool_locale_names; 0 is English */
+    unsigned shown;     /* texts shown so far */
+    unsigned english;   /* of those, shown in English for want of a translation */
+};
+
+/* The language the environment asks for, or NULL. */
+static inline const char *i18n_env(void)
+{
+    static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+    size_t i;
+
+    for (i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v != NULL && v[0] != '\0')
+            return v;
+    }
+    return NULL;
+}
+
+/*
+ * Select the locale a tag names (NULL: English). Returns 0, or -1 when the
+ * tag names no locale the tools have; English is selected then.
+ */
+static inline int i18n_select(struct i18n *t, const char *tag)
+{
+    const char *name = smtpreply_locale_match(tag);
+    int i;
+
+    t->locale = 0;
+    t->shown = t->english = 0;
+    if (name == NULL)
+        return -1;
+    for (i = 0; i < TOOL_LOCALE_COUNT; i++) {
+        if (strcmp(tool_locale_names[i], name) == 0) {
+            t->locale = i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* The selected locale's name: "en", "vi", ... */
+static inline const char *i18n_name(const struct i18n *t)
+{
+    return tool_locale_names[t->locale];
+}
+
+/* A label in the selected locale, or in English when it has none. Never NULL. */
+static inline const char *tr(struct i18n *t, enum tool_label id)
+{
+    const char *s = tool_label_text[t->locale][id];
+
+    t->shown++;
+    if (s == NULL) {
+        s = tool_label_text[0][id];
+        if (t->locale != 0)
+            t->english++;
+    }
+    return s;
+}
+
+/*
+ * Count a text the tool shows that comes from elsewhere (the library's
+ * catalog): english_too is the same text looked up in English, so the two
+ * pointers are equal exactly when English served.
+ */
+static inline const char *i18n_count(struct i18n *t, const char *s, const char *english_too)
+{
+    t->shown++;
+    if (t->locale != 0 && s == english_too)
+        t->english++;
+    return s;
+}
+
+/* The names of every locale, space-separated, for a usage message. */
+static inline void i18n_list(char *out, size_t cap)
+{
+    size_t used = 0, n;
+    int i;
+
+    if (cap == 0)
+        return;
+    out[0] = '\0';
+    for (i = 0; i < TOOL_LOCALE_COUNT; i++) {
+        n = strlen(tool_locale_names[i]);
+        if (used + n + 2 > cap)
+            break;
+        if (i > 0)
+            out[used++] = ' ';
+        memcpy(out + used, tool_locale_names[i], n + 1);
+        used += n;
+    }
+}
+
+#endif
