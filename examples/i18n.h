@@ -8,7 +8,7 @@
  * first of LC_ALL, LC_MESSAGES and LANG that is set (POSIX order), matched by
  * the library's smtpreply_locale_match() so that labels and catalog agree:
  * "vi_VN.UTF-8" is vi. A label the locale has not translated is shown in
- * English, and the counts let a tool say so.
+ * English, and the count of such texts lets a tool say so.
  *
  * Label text is never a printf format: print it with "%s" or fputs().
  */
@@ -24,8 +24,7 @@
 
 struct i18n {
     int locale;         /* index into tool_locale_names; 0 is English */
-    unsigned shown;     /* texts shown so far */
-    unsigned english;   /* of those, shown in English for want of a translation */
+    unsigned english;   /* texts shown in English for want of a translation */
 };
 
 /* The language the environment asks for, or NULL. */
@@ -52,7 +51,7 @@ static inline int i18n_select(struct i18n *t, const char *tag)
     int i;
 
     t->locale = 0;
-    t->shown = t->english = 0;
+    t->english = 0;
     if (name == NULL)
         return -1;
     for (i = 0; i < TOOL_LOCALE_COUNT; i++) {
@@ -75,7 +74,6 @@ static inline const char *tr(struct i18n *t, enum tool_label id)
 {
     const char *s = tool_label_text[t->locale][id];
 
-    t->shown++;
     if (s == NULL) {
         s = tool_label_text[0][id];
         if (t->locale != 0)
@@ -85,13 +83,36 @@ static inline const char *tr(struct i18n *t, enum tool_label id)
 }
 
 /*
+ * A label for text that is built now and shown later, or not at all: not
+ * counted as shown; *english becomes 1 when English serves. Count the text
+ * with i18n_shown() when it is shown.
+ */
+static inline const char *tr_later(const struct i18n *t, enum tool_label id, int *english)
+{
+    const char *s = tool_label_text[t->locale][id];
+
+    if (s == NULL) {
+        s = tool_label_text[0][id];
+        if (t->locale != 0)
+            *english = 1;
+    }
+    return s;
+}
+
+/* Count a text built with tr_later() as shown; english is what tr_later() set. */
+static inline void i18n_shown(struct i18n *t, int english)
+{
+    if (english)
+        t->english++;
+}
+
+/*
  * Count a text the tool shows that comes from elsewhere (the library's
  * catalog): english_too is the same text looked up in English, so the two
  * pointers are equal exactly when English served.
  */
 static inline const char *i18n_count(struct i18n *t, const char *s, const char *english_too)
 {
-    t->shown++;
     if (t->locale != 0 && s == english_too)
         t->english++;
     return s;

@@ -55,7 +55,7 @@ static const char *next_step(struct i18n *L, int digit)
 }
 
 /* A command as a sentence names it: the protocol's own words, but for two. */
-static const char *command_phrase(struct i18n *L, int command)
+static const char *command_phrase(const struct i18n *L, int command, int *english)
 {
     static const char *const words[SMTPREPLY_CMD_COUNT] = {
         [SMTPREPLY_CMD_EHLO] = "EHLO", [SMTPREPLY_CMD_HELO] = "HELO",
@@ -68,9 +68,9 @@ static const char *command_phrase(struct i18n *L, int command)
         [SMTPREPLY_CMD_ETRN] = "ETRN", [SMTPREPLY_CMD_ATRN] = "ATRN",
     };
     if (command == SMTPREPLY_CMD_CONNECT)
-        return tr(L, L_EXPLAIN_COMMAND_CONNECT);
+        return tr_later(L, L_EXPLAIN_COMMAND_CONNECT, english);
     if (command == SMTPREPLY_CMD_DATA_END)
-        return tr(L, L_EXPLAIN_COMMAND_DATA_END);
+        return tr_later(L, L_EXPLAIN_COMMAND_DATA_END, english);
     if (command < 0 || command >= SMTPREPLY_CMD_COUNT || words[command] == NULL)
         return smtpreply_command_name(command);
     return words[command];
@@ -109,6 +109,7 @@ struct item {
     int digit;                          /* 2..5: basic first digit, else enhanced class */
     char commands[512];                 /* table cell: "CONNECT, STARTTLS (success)" */
     char phrase[1024];                  /* "the success reply to connecting ... and STARTTLS" */
+    int commands_en, phrase_en;         /* English served a label of the cell, the phrase */
     char command_set[SMTPREPLY_CMD_COUNT]; /* outcome per command, 0 when none */
     int any_command;
 };
@@ -236,19 +237,22 @@ static void append(char *dst, size_t cap, const char *s)
  * command, grouped by outcome: a table cell ("CONNECT, STARTTLS (success)") and
  * a phrase ("the success reply to connecting (the greeting) and STARTTLS").
  */
-static void describe_commands(struct item *it, struct i18n *L)
+static void describe_commands(struct item *it, const struct i18n *L)
 {
     static const char outcomes[] = { 'S', 'I', 'E' };
     const char *words[3];
+    int word_en[3] = { 0, 0, 0 };
     char list[512], spoken[768];
     const char *args[2];
     struct sentence group;
     size_t k;
     int c, count = 0, in_group, total;
 
-    words[0] = tr(L, L_EXPLAIN_REPLY_OUTCOME_SUCCESS);
-    words[1] = tr(L, L_EXPLAIN_REPLY_OUTCOME_INTERMEDIATE);
-    words[2] = tr(L, L_EXPLAIN_REPLY_OUTCOME_ERROR);
+    int *cell_en = &it->commands_en, *phrase_en = &it->phrase_en;
+
+    words[0] = tr_later(L, L_EXPLAIN_REPLY_OUTCOME_SUCCESS, &word_en[0]);
+    words[1] = tr_later(L, L_EXPLAIN_REPLY_OUTCOME_INTERMEDIATE, &word_en[1]);
+    words[2] = tr_later(L, L_EXPLAIN_REPLY_OUTCOME_ERROR, &word_en[2]);
     it->commands[0] = it->phrase[0] = '\0';
     for (c = 1; c < SMTPREPLY_CMD_COUNT; c++) {
         it->command_set[c] = outcome_of(c, it->code);
@@ -256,8 +260,8 @@ static void describe_commands(struct item *it, struct i18n *L)
     }
     it->any_command = count == SMTPREPLY_CMD_COUNT - 1;
     if (count == 0) {
-        append(it->commands, sizeof it->commands, tr(L, L_EXPLAIN_NO_COMMAND));
-        append(it->phrase, sizeof it->phrase, tr(L, L_EXPLAIN_NO_COMMAND));
+        append(it->commands, sizeof it->commands, tr_later(L, L_EXPLAIN_NO_COMMAND, cell_en));
+        append(it->phrase, sizeof it->phrase, tr_later(L, L_EXPLAIN_NO_COMMAND, phrase_en));
         return;
     }
     for (k = 0; k < COUNT_OF(outcomes); k++) {
@@ -268,8 +272,8 @@ static void describe_commands(struct item *it, struct i18n *L)
             continue;
         list[0] = spoken[0] = '\0';
         if (it->any_command) {
-            append(list, sizeof list, tr(L, L_EXPLAIN_ANY_COMMAND));
-            append(spoken, sizeof spoken, tr(L, L_EXPLAIN_ANY_COMMAND));
+            append(list, sizeof list, tr_later(L, L_EXPLAIN_ANY_COMMAND, cell_en));
+            append(spoken, sizeof spoken, tr_later(L, L_EXPLAIN_ANY_COMMAND, phrase_en));
         } else {
             in_group = 0;
             for (c = 1; c < SMTPREPLY_CMD_COUNT; c++) {
@@ -277,10 +281,11 @@ static void describe_commands(struct item *it, struct i18n *L)
                     continue;
                 if (in_group > 0) {
                     append(list, sizeof list, ", ");
-                    append(spoken, sizeof spoken, in_group == total - 1 ? tr(L, L_EXPLAIN_LIST_AND) : ", ");
+                    append(spoken, sizeof spoken,
+                           in_group == total - 1 ? tr_later(L, L_EXPLAIN_LIST_AND, phrase_en) : ", ");
                 }
                 append(list, sizeof list, smtpreply_command_name(c));
-                append(spoken, sizeof spoken, command_phrase(L, c));
+                append(spoken, sizeof spoken, command_phrase(L, c, phrase_en));
                 in_group++;
             }
         }
@@ -291,10 +296,12 @@ static void describe_commands(struct item *it, struct i18n *L)
         append(it->commands, sizeof it->commands, list);
         append(it->commands, sizeof it->commands, " (");
         append(it->commands, sizeof it->commands, words[k]);
+        *cell_en |= word_en[k];
+        *phrase_en |= word_en[k];
         append(it->commands, sizeof it->commands, ")");
         args[0] = words[k];
         args[1] = spoken;
-        compose(&group, tr(L, L_EXPLAIN_REPLY_GROUP), args, 2);
+        compose(&group, tr_later(L, L_EXPLAIN_REPLY_GROUP, phrase_en), args, 2);
         append(it->phrase, sizeof it->phrase, group.text);
     }
 }
@@ -428,6 +435,7 @@ static void print_basic(const struct item *it, struct i18n *L, int brief)
     if (!brief) {
         if (b->reference[0] != '\0')
             field(tr(L, L_EXPLAIN_REFERENCE), b->reference);
+        i18n_shown(L, it->commands_en);
         field(tr(L, L_EXPLAIN_ANSWERS), it->commands);
     }
 }
@@ -568,6 +576,8 @@ static int differences(const struct item *x, const struct item *y, struct i18n *
         int c, any = 0;
 
         args[0] = x->label;
+        i18n_shown(L, x->phrase_en);
+        i18n_shown(L, y->phrase_en);
         args[1] = x->phrase;
         args[2] = y->label;
         args[3] = y->phrase;
@@ -620,6 +630,7 @@ static void applies(const struct item *it, struct i18n *L, struct sentence *out)
     const char *args[2];
 
     if (it->has_basic) {
+        i18n_shown(L, it->phrase_en);
         args[0] = it->phrase;
         args[1] = next_step(L, it->digit);
         compose(out, tr(L, L_EXPLAIN_APPLIES), args, 2);
@@ -729,6 +740,8 @@ static void print_compare(const struct item *x, const struct item *y, struct i18
         category_line(x, L, cx, sizeof cx);
         category_line(y, L, cy, sizeof cy);
         table_row(tr(L, L_EXPLAIN_CATEGORY), cx, cy);
+        i18n_shown(L, x->commands_en);
+        i18n_shown(L, y->commands_en);
         table_row(tr(L, L_EXPLAIN_ANSWERS), x->commands, y->commands);
     }
     table_row(tr(L, L_EXPLAIN_REFERENCE), x->has_basic ? x->bi.reference : x->ei.reference,
@@ -887,22 +900,16 @@ static void usage(FILE *f)
           "Exit status: 0 explained, 1 a CODE is not a reply code, 2 usage error.\n", f);
 }
 
-/* After text output: how much of it is in English for want of a translation. */
+/* After text output: say so when some of it is in English for want of a translation. */
 static void untranslated_note(struct i18n *L)
 {
-    char english[16], shown[16];
-    const char *args[3];
+    const char *args[1];
     struct sentence s;
-    unsigned n = L->english;
 
-    if (n == 0)
+    if (L->english == 0)
         return;
-    snprintf(english, sizeof english, "%u", n);
-    snprintf(shown, sizeof shown, "%u", L->shown);
-    args[0] = english;
-    args[1] = shown;
-    args[2] = i18n_name(L);
-    compose(&s, tr(L, L_TOOL_UNTRANSLATED_NOTE), args, 3);
+    args[0] = i18n_name(L);
+    compose(&s, tr(L, L_TOOL_UNTRANSLATED_NOTE), args, 1);
     putchar('\n');
     wrap("", 0, s.text);
 }
