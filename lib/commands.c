@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Command names, parsing of command names, and the documented replies to each
- * command. The reply table is generated (command_replies.def, from
- * ../shared/data/command-reply-sequences.csv by tools/gen_commands.py); names and
+ * command. The reply table, command_replies.def, is made at build time by
+ * tools/gen_commands.py from data/command-reply-sequences.csv; names and
  * aliases are in commands.def.
  */
 #include "internal.h"
