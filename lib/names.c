@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Severity and category from the digits of a code (RFC 5321 s.4.2.1), and the
- * printed names of the classification vocabulary (DESIGN.md section 4). The names
+ * printed names of the classification vocabulary (docs/design.md section 5). The names
  * are data: names.def and reasons.def.
  */
 #include "internal.h"

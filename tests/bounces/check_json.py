@@ -3,7 +3,7 @@
 """Checks of smtp-bounces beyond the golden files:
 
 - every --json line over all sample inputs parses as JSON, has exactly the
-  fields of DESIGN.md section 5 (plus "file" with several files), each with a
+  fields of docs/design.md section 7 (plus "file" with several files), each with a
   value of the right type and vocabulary, and the events match the summary's
   totals;
 - an overlong line is cut, counted, and the lines after it still parse;

@@ -70,7 +70,7 @@ static void check_verdict(const struct smtpreply_verdict *v, unsigned code, int 
         CHECK(sev == smtpreply_severity_of(code));
         CHECK(cat == smtpreply_category_of(code));
         if (code < 400) {
-            /* DESIGN section 4: a 2xx or 3xx is not a failure. */
+            /* docs/design.md section 5: a 2xx or 3xx is not a failure. */
             CHECK(v->reason == SMTPREPLY_REASON_NONE);
             CHECK(v->bounce == SMTPREPLY_BOUNCE_NONE);
             CHECK(v->retry == SMTPREPLY_RETRY_NOT_NEEDED);

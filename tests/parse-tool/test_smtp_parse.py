@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""smtp-parse from the outside: the DESIGN.md section 5 JSON for the common cases,
-valid UTF-8 JSON whatever the bytes (cuts through characters at both limits,
+"""smtp-parse from the outside: the JSON of docs/design.md section 7 for the common
+cases, valid UTF-8 JSON whatever the bytes (cuts through characters at both limits,
 one bad line among good ones, terminal controls), identical output at every
 chunk size, exit statuses and usage errors.
 
@@ -45,7 +45,7 @@ def check(name, cond, detail=""):
 rc, objs, _ = run(GMAIL_550, "--command", "RCPT")
 check("gmail 550: one object, exit 0", rc == 0 and len(objs) == 1, (rc, objs))
 o = objs[0] if objs else {}
-check("gmail 550: every DESIGN field", all(k in o for k in REPLY_KEYS + ["flags"]), o)
+check("gmail 550: every documented field", all(k in o for k in REPLY_KEYS + ["flags"]), o)
 check("gmail 550: code, enhanced, four lines",
       o.get("code") == 550 and o.get("enhanced") == "5.1.1" and len(o.get("lines", [])) == 4, o)
 check("gmail 550: enhanced code removed from the text",
