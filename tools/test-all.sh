@@ -3,35 +3,49 @@
 #
 # Run every check of smtpreply, in order, and stop at the first failure:
 #
-#   deps      install the build and test tools with apt (root, or sudo) if missing
-#   gcc       gcc build with -Werror, every meson test (Check summaries shown)
-#   clang     clang build with -Werror and -Dsimd=false (the portable scalar scan
-#             and fast path, so they are tested on every run), every meson test
-#   asan      AddressSanitizer + UndefinedBehaviorSanitizer build, every meson test
-#   abi       exported symbols vs lib/smtpreply.sym, SONAME, no allocator imports,
-#             every library unit present
-#   docs      Doxygen over the public header, any warning is an error
-#   install   meson install into a scratch prefix; an outside program built with
-#             pkg-config (shared and --static) and with CMake find_package; man pages
-#   python    the Python package: its demo from the source tree, the module with a
-#             library installed in the prefix, then a wheel built by pip (Debian's
-#             meson-python, no network) installed into a fresh virtual environment
-#             and the pytest suite there, with no SMTPREPLY_LIB and no build folder
-#   wasm      the WebAssembly cross build (wasm/wasm32-wasi.ini): the parser's
-#             tables under Node's WASI, equal to the native build's; the npm
-#             package packed, installed into an empty folder and tested with
-#             node --test, and in headless Chromium
-#   jsbench   what needs the npm registry (installed into a scratch folder, never
-#             a dependency of the package): smtpreply.d.ts type-checked with tsc
-#             --strict; ns/reply of the package and of smtp-channel and
-#             nodemailer, in one run
-#   then, each only if its script exists: integration (real Exim), fuzz,
-#   valgrind, static (cppcheck, clang-tidy), neon (aarch64 cross build under qemu)
+#   deps        install the build and test tools with apt (root, or password-less
+#               sudo) when missing; a normal user is told what is missing
+#   gcc         gcc build with -Werror and docs, every meson test
+#   clang       clang build with -Werror and -Dsimd=false (the portable scalar scan
+#               and fast path, so they are tested on every run), every meson test
+#   asan        AddressSanitizer + UndefinedBehaviorSanitizer build, every meson test
+#   abi         exported symbols vs lib/smtpreply.sym, SONAME, no allocator imports
+#   docs        Doxygen over the public header and docs/, any warning is an error
+#   install     meson install into a scratch prefix; an outside program built with
+#               pkg-config (shared and --static) and with CMake find_package; man pages
+#   python      the Python package: its demo from the source tree, the module with a
+#               library installed in the prefix, then a wheel built by pip (Debian's
+#               meson-python, no network) installed into a fresh virtual environment
+#               and the pytest suite there, with no SMTPREPLY_LIB and no build folder
+#   wasm        the WebAssembly cross build (wasm/wasm32-wasi.ini): the parser's
+#               tables under Node's WASI, equal to the native build's; the npm
+#               package packed, installed into an empty folder and tested with
+#               node --test, and in headless Chromium
+#   jsbench     what needs the npm registry (installed into a scratch folder, never
+#               a dependency of the package): smtpreply.d.ts type-checked with tsc
+#               --strict; ns/reply of the package and of smtp-channel and
+#               nodemailer, in one run
+#   variants    -Ddefault_library=static and =shared build, unit/abi/po tests
+#   dist        meson dist: the tarball of the committed tree, built and tested
+#   subproject  a small project that uses smtpreply as a meson subproject
+#   data-po     on a copy of the tree: a changed data row changes the library,
+#               and a new po/xx.po with three strings is shown by smtp-explain
+#   integration smtp-probe and smtp-parse against a real Exim (root: installs it)
+#   fuzz        every libFuzzer target for a bounded time (clang)
+#   valgrind    every unit test and fuzz replay under memcheck
+#   static      cppcheck and clang-tidy on lib/
+#   neon        aarch64 cross build whose tests run under qemu (root: installs it)
+#
+# A step that cannot run here (it needs root, or a package is missing and this
+# user cannot install it) says why and is counted as skipped, not failed. When
+# this user can install packages (root, or password-less sudo, as in CI), every
+# step must run: a skipped step fails, and so does a meson test that was skipped
+# (meson counts a test that exits 77 as skipped).
 #
 # The last line is "N passed, N failed, N skipped" over these steps.
 # Usage: tools/test-all.sh [STEP...]   (no STEP: all of them, in the order above)
-# Build folders: build-gcc, build-clang, build-asan, build-wasm, build-install under the
-# source tree (SMTPREPLY_BUILD_ROOT puts them elsewhere).
+# Build folders: build-<step> under the source tree (SMTPREPLY_BUILD_ROOT puts them
+# elsewhere).
 
 set -uo pipefail
 
@@ -48,7 +62,7 @@ SCRATCH=$OUT/build-install
 PREFIX=$SCRATCH/prefix
 
 PACKAGES=(meson ninja-build check doxygen pkg-config gcc g++ clang libclang-rt-14-dev llvm
-          valgrind cppcheck clang-tidy python3 cmake libssl-dev binutils man-db
+          valgrind cppcheck clang-tidy python3 cmake libssl-dev binutils man-db git
           python3-venv python3-mesonpy python3-pytest
           lld wasi-libc libclang-rt-14-dev-wasm32 nodejs chromium
           openssl)  # openssl: throwaway certificates for tests/probe/test_hostile.py
@@ -56,6 +70,7 @@ PACKAGES=(meson ninja-build check doxygen pkg-config gcc g++ clang libclang-rt-1
 passed=0
 failed=0
 skipped=0
+skipped_steps=()
 t_all=$(date +%s)
 
 say() { printf '%s\n' "$*"; }
@@ -64,11 +79,53 @@ banner() { printf '\n==== %s ====\n' "$*"; }
 summary() {
     say ""
     say "test-all: $(( $(date +%s) - t_all ))s in all"
+    if [ ${#skipped_steps[@]} -gt 0 ]; then
+        say "skipped: ${skipped_steps[*]}"
+    fi
     say "$passed passed, $failed failed, $skipped skipped"
+}
+
+# Can this user install what a step needs (root, or sudo without a password)?
+can_install() {
+    [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }
+}
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    else
+        sudo -n "$@"
+    fi
+}
+
+installed() {
+    # Without dpkg (not Debian or Ubuntu) nothing can be checked: assume present.
+    command -v dpkg-query >/dev/null 2>&1 || return 0
+    dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q '^install ok installed$'
+}
+
+missing_packages() {
+    local p out=()
+    for p in "$@"; do
+        installed "$p" || out+=("$p")
+    done
+    printf '%s\n' "${out[*]:-}"
+}
+
+# need PACKAGE...: inside a step, exit 77 (skipped) when one is not installed.
+need() {
+    local m
+    m=$(missing_packages "$@")
+    if [ -n "$m" ]; then
+        say "SKIP: needs the packages: $m (not installed; run as root to install them)"
+        exit 77
+    fi
 }
 
 # run_step NAME COMMAND [ARGS...]: announce, time, count; stop everything on failure.
 # The command runs in a subshell with set -e, so its first failing line fails it.
+# Exit status 77 means "cannot run here": skipped, unless this user could have
+# installed what it needs.
 run_step() {
     local name=$1 t0 rc
     shift
@@ -76,6 +133,16 @@ run_step() {
     t0=$(date +%s)
     ( set -e; "$@" )
     rc=$?
+    if [ "$rc" -eq 77 ] && ! can_install; then
+        skipped=$((skipped + 1))
+        skipped_steps+=("$name")
+        say "---- step $name: skipped ($(( $(date +%s) - t0 ))s)"
+        return 0
+    fi
+    if [ "$rc" -eq 77 ]; then
+        say "step $name could not run although this user can install what it needs"
+        rc=1
+    fi
     if [ "$rc" -eq 0 ]; then
         passed=$((passed + 1))
         say "---- step $name: ok ($(( $(date +%s) - t0 ))s)"
@@ -88,46 +155,22 @@ run_step() {
     fi
 }
 
-# run_optional NAME SCRIPT [ARGS...]: a step that runs once its script exists.
-run_optional() {
-    local name=$1 script=$2
-    shift 2
-    if [ -f "$script" ]; then
-        run_step "$name" bash "$script" "$@"
-    else
-        banner "step $name"
-        say "---- step $name: skipped ($script does not exist yet)"
-        skipped=$((skipped + 1))
-    fi
-}
-
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    else
-        sudo -n "$@"
-    fi
-}
-
 step_deps() {
-    local missing=() p
-    for p in "${PACKAGES[@]}"; do
-        if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
-            missing+=("$p")
-        fi
-    done
-    if [ ${#missing[@]} -eq 0 ]; then
+    local missing
+    missing=$(missing_packages "${PACKAGES[@]}")
+    if [ -z "$missing" ]; then
         say "all ${#PACKAGES[@]} packages present: ${PACKAGES[*]}"
         return 0
     fi
-    say "missing packages: ${missing[*]}"
-    if [ "$(id -u)" -ne 0 ] && ! { command -v sudo >/dev/null && sudo -n true 2>/dev/null; }; then
-        say "NOTE: not root and no password-less sudo: not installing; later steps may fail."
-        return 0
+    say "missing packages: $missing"
+    if ! can_install; then
+        say "SKIP: not root and no password-less sudo: not installing; steps that need them are skipped"
+        exit 77
     fi
     export DEBIAN_FRONTEND=noninteractive
     as_root apt-get -o DPkg::Lock::Timeout=600 update -q
-    as_root apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"
+    # shellcheck disable=SC2086
+    as_root apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $missing
 }
 
 # setup DIR ARGS...: configure a build folder, or reconfigure one that exists.
@@ -142,25 +185,47 @@ setup() {
     fi
 }
 
+# meson_test DIR [ARGS...]: run meson test; a skipped test fails the step when
+# every package this script installs is present (nothing had a reason to skip).
+meson_test() {
+    local dir=$1 log n
+    shift
+    log=$dir/meson-logs/test-all.log
+    meson test -C "$dir" --print-errorlogs "$@" 2>&1 | tee "$log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || return 1
+    n=$(sed -n 's/^Skipped: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
+    if [ "${n:-0}" -gt 0 ]; then
+        grep -E '^ *[0-9]+/[0-9]+ .* SKIP' "$log" || true
+        if [ -z "$(missing_packages "${PACKAGES[@]}")" ]; then
+            say "$n test(s) skipped although every package test-all installs is present"
+            return 1
+        fi
+        say "note: $n test(s) skipped; packages missing: $(missing_packages "${PACKAGES[@]}")"
+    fi
+}
+
 build_and_test() {
     local dir=$1
     shift
     setup "$dir" "$@"
     meson compile -C "$dir"
-    meson test -C "$dir" --print-errorlogs -v
+    meson_test "$dir" -v
 }
 
 step_gcc() {
+    need meson ninja-build gcc g++ check pkg-config python3 doxygen
     CC=gcc CXX=g++ build_and_test "$B_GCC" -Dwerror=true -Dtests=enabled -Ddocs=enabled \
         --buildtype=debugoptimized --prefix="$PREFIX" --libdir=lib
 }
 
 step_clang() {
+    need meson ninja-build clang check pkg-config python3
     CC=clang CXX=clang++ build_and_test "$B_CLANG" -Dwerror=true -Dtests=enabled \
         -Ddocs=disabled --buildtype=debugoptimized -Dsimd=false
 }
 
 step_asan() {
+    need meson ninja-build gcc g++ check pkg-config python3
     export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1
     export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
     CC=gcc CXX=g++ build_and_test "$B_ASAN" -Dwerror=true -Dtests=enabled -Ddocs=disabled \
@@ -168,36 +233,46 @@ step_asan() {
         -Dc_args=-fno-sanitize-recover=all -Dcpp_args=-fno-sanitize-recover=all
 }
 
-step_abi() {
-    # lib/meson.build builds whichever units exist; a release needs every one.
-    local units u missing=0
-    units=$(sed -n '/^lib_candidates = \[/,/\]/p' lib/meson.build | grep -o "'[a-z0-9_]*\.c'" | tr -d "'")
-    [ -n "$units" ] || { say "could not read lib_candidates from lib/meson.build"; return 1; }
-    for u in $units; do
-        if [ ! -f "lib/$u" ]; then
-            say "MISSING library unit: lib/$u"
-            missing=1
+# The steps after gcc work on its build folder: skipped with it, failed without it.
+need_gcc_build() {
+    local s
+    [ ! -f "$B_GCC/build.ninja" ] || return 0
+    for s in "${skipped_steps[@]:+${skipped_steps[@]}}"; do
+        if [ "$s" = gcc ]; then
+            say "SKIP: the gcc step was skipped, and this step uses its build"
+            exit 77
         fi
     done
-    [ "$missing" -eq 0 ] || return 1
-    say "all library units present: $(echo $units)"
-    meson test -C "$B_GCC" --suite abi --print-errorlogs -v
+    say "$B_GCC is not built: run the gcc step first"
+    return 1
+}
+
+step_abi() {
+    need binutils
+    need_gcc_build
+    meson_test "$B_GCC" --suite abi -v
     # The same checks on the clang-built library, when that step ran.
-    if [ -d "$B_CLANG" ]; then
-        meson test -C "$B_CLANG" --suite abi --print-errorlogs
+    if [ -f "$B_CLANG/build.ninja" ]; then
+        meson_test "$B_CLANG" --suite abi
     fi
 }
 
 step_docs() {
+    need doxygen
+    need_gcc_build
     rm -rf "$B_GCC/docs/html"
     meson compile -C "$B_GCC" docs
     test -f "$B_GCC/docs/html/index.html"
     grep -q 'User guide' "$B_GCC/docs/html/pages.html"
+    grep -q 'Translating smtpreply' "$B_GCC/docs/html/pages.html"
+    grep -q 'Design and contracts' "$B_GCC/docs/html/pages.html"
     say "HTML reference: $B_GCC/docs/html/index.html"
 }
 
 step_install() {
     local pc libdir work cflags libs t man
+    need cmake pkg-config man-db gcc binutils
+    need_gcc_build
     rm -rf "$PREFIX"
     meson install -C "$B_GCC" --quiet
     pc=$(find "$PREFIX" -name smtpreply.pc | head -n 1)
@@ -206,8 +281,8 @@ step_install() {
     work=$SCRATCH/consumer
     rm -rf "$work"
     mkdir -p "$work"
-    for f in include/smtpreply.h "$(basename "$libdir")/libsmtpreply.a" \
-             "$(basename "$libdir")/libsmtpreply.so.0"; do
+    for f in include/smtpreply.h include/smtpreply_version.h \
+             "$(basename "$libdir")/libsmtpreply.a" "$(basename "$libdir")/libsmtpreply.so.0"; do
         test -e "$PREFIX/$f" || { say "not installed: $f"; return 1; }
     done
 
@@ -255,10 +330,13 @@ step_install() {
 
 step_python() {
     local libdir copy venv fresh dist whl
+    need python3 python3-venv python3-mesonpy python3-pytest
+    need_gcc_build
     SMTPREPLY_LIB=$B_GCC/lib/libsmtpreply.so.0 python3 examples/ffi/python/demo.py
     # The module alone, from outside the source tree, finding the library
     # installed in the prefix through the system search path.
     libdir=$(dirname "$(find "$PREFIX" -name libsmtpreply.so.0 | head -n 1)")
+    test -n "$libdir" || { say "no installed library in $PREFIX: run the install step first"; return 1; }
     copy=$SCRATCH/python
     rm -rf "$copy"
     mkdir -p "$copy"
@@ -305,42 +383,140 @@ print("installed package", here, "loads", smtpreply.LIBRARY_PATH)')
 # Node's npm: Debian's nodejs package lacks it (NodeSource's has it).
 need_npm() {
     if ! command -v npm >/dev/null; then
+        if ! can_install; then
+            say "SKIP: needs npm (not installed; run as root to install it)"
+            exit 77
+        fi
         export DEBIAN_FRONTEND=noninteractive
         as_root apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends npm
     fi
 }
 
 step_wasm() {
+    need meson ninja-build clang lld wasi-libc libclang-rt-14-dev-wasm32 nodejs chromium
     need_npm
     setup "$B_WASM" --cross-file "$ROOT/wasm/wasm32-wasi.ini" --buildtype=release -Dwerror=true
     meson compile -C "$B_WASM"
-    meson test -C "$B_WASM" --print-errorlogs -v
+    meson_test "$B_WASM" -v
 }
 
 step_jsbench() {
+    need nodejs
     need_npm
     test -f "$B_WASM/js/smtpreply.wasm" || { say "run step wasm first"; return 1; }
     bash js/test/types.sh "$B_WASM/js" "$SCRATCH/jsbench"
     bash js/bench/run.sh "$B_WASM/js" "$SCRATCH/jsbench" 4
 }
 
-ALL=(deps gcc clang asan abi docs install python wasm jsbench integration fuzz valgrind static neon)
+# The other two kinds of library default_library offers ("both" is the gcc step):
+# build everything but the reference, run the unit, abi and po tests.
+step_variants() {
+    local kind
+    need meson ninja-build gcc g++ check pkg-config python3
+    for kind in static shared; do
+        say "-- default_library=$kind"
+        CC=gcc CXX=g++ setup "$OUT/build-$kind" -Ddefault_library=$kind -Dwerror=true \
+            -Dtests=enabled -Ddocs=disabled --buildtype=debugoptimized
+        meson compile -C "$OUT/build-$kind"
+        meson_test "$OUT/build-$kind" --suite unit --suite abi --suite po
+        # With =static the tools link the static library: no libsmtpreply.so needed.
+        if [ "$kind" = static ] &&
+            readelf -d "$OUT/build-$kind/examples/smtp-explain" | grep -q 'libsmtpreply'; then
+            say "smtp-explain of the static build needs libsmtpreply.so"
+            return 1
+        fi
+    done
+}
+
+# meson dist packs the committed tree (git archive), then configures, builds and
+# runs every test of the unpacked tarball in a folder of its own.
+step_dist() {
+    local dir=$OUT/build-dist
+    need meson ninja-build gcc g++ check pkg-config python3 git
+    if [ ! -d "$ROOT/.git" ] && [ ! -f "$ROOT/.git" ]; then
+        say "SKIP: $ROOT is not a git checkout; meson dist packs what git has"
+        exit 77
+    fi
+    if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ]; then
+        say "note: uncommitted changes are not in the tarball (meson dist packs commits)"
+    fi
+    CC=gcc CXX=g++ setup "$dir" -Ddocs=disabled --buildtype=debugoptimized
+    rm -rf "$dir/meson-dist"
+    meson dist -C "$dir" --formats xztar --allow-dirty
+    ls -l "$dir"/meson-dist/*.tar.xz
+}
+
+step_subproject() {
+    local dir=$OUT/build-subproject
+    need meson ninja-build gcc
+    rm -rf "$dir"
+    mkdir -p "$dir/subprojects"
+    cp tests/subproject/meson.build tests/install/consumer.c "$dir/"
+    ln -s "$ROOT" "$dir/subprojects/smtpreply"
+    (cd "$dir" && CC=gcc meson setup build --force-fallback-for=smtpreply &&
+        meson compile -C build && meson test -C build --print-errorlogs)
+}
+
+# On a copy of the committed tree: a changed data row changes the library after
+# meson compile, and adding po/xx.po (three strings, as tests/po/make_xx.py
+# writes it) and its LINGUAS line is all a new language needs.
+step_data_po() {
+    local copy=$OUT/build-data-po/tree b out
+    need meson ninja-build gcc python3 git
+    rm -rf "$OUT/build-data-po"
+    mkdir -p "$copy"
+    git -C "$ROOT" ls-files -z | (cd "$ROOT" && xargs -0 cp --parents -t "$copy")
+    b=$copy/build
+    (cd "$copy" && CC=gcc meson setup build -Dtests=disabled -Ddocs=disabled >/dev/null)
+    meson compile -C "$b" smtp-explain
+    "$b/examples/smtp-explain" 250 | grep -F 'Reference: RFC 5321 s.4.2.2, s.4.2.3'
+
+    sed -i 's/^250,\(.*\),"RFC 5321 s.4.2.2, s.4.2.3",/250,\1,"RFC 5321 s.4.2.9",/' \
+        "$copy/data/basic-reply-codes.csv"
+    meson compile -C "$b" smtp-explain
+    out=$("$b/examples/smtp-explain" 250)
+    printf '%s\n' "$out" | grep -F 'Reference: RFC 5321 s.4.2.9'
+    say "a changed row of data/basic-reply-codes.csv changed the library"
+
+    python3 "$copy/tests/po/make_xx.py" "$copy/po/smtpreply.pot" "$OUT/build-data-po"
+    cp "$OUT/build-data-po/xx.po" "$copy/po/xx.po"
+    echo xx >>"$copy/po/LINGUAS"
+    meson compile -C "$b" smtp-explain
+    out=$("$b/examples/smtp-explain" --lang xx 550)
+    printf '%s\n' "$out"
+    test "$(printf '%s\n' "$out" | grep -c '\[xx\]')" -eq 3
+    printf '%s\n' "$out" | grep -F '  When you see it: '
+    printf '%s\n' "$out" | tail -n 1 | grep -F 'Not everything here is translated into xx yet'
+    say "po/xx.po with three strings: shown, English for the rest, and a note"
+}
+
+# step_with_gcc_build COMMAND...: a script that works on the gcc step's build.
+step_with_gcc_build() {
+    need_gcc_build
+    "$@"
+}
+
+ALL=(deps gcc clang asan abi docs install python wasm jsbench variants dist subproject
+     data-po integration fuzz valgrind static neon)
 if [ $# -gt 0 ]; then
     STEPS=("$@")
 else
     STEPS=("${ALL[@]}")
 fi
 
-say "smtpreply test-all: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo 'no git'), $(nproc) cores"
+say "smtpreply test-all: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo 'no git'), $(nproc) cores, user $(id -un)$(can_install && echo ' (can install packages)')"
 say "steps: ${STEPS[*]}"
 for s in "${STEPS[@]}"; do
     case $s in
-    deps | gcc | clang | asan | abi | docs | install | python | wasm | jsbench) run_step "$s" "step_$s" ;;
-    integration) run_optional integration tests/integration/run-exim.sh "$B_GCC" ;;
-    fuzz) FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-$OUT/build-fuzz} run_optional fuzz tests/fuzz/run.sh "$ROOT" 60 ;;
-    valgrind) run_optional valgrind tests/valgrind/run.sh "$B_GCC" ;;
-    static) STATIC_BUILD_DIR=${STATIC_BUILD_DIR:-$OUT/build-static} run_optional static tests/static/run.sh "$ROOT" ;;
-    neon) NEON_BUILD_DIR=${NEON_BUILD_DIR:-$OUT/build-neon} run_optional neon tests/cross/neon.sh "$ROOT" ;;
+    deps | gcc | clang | asan | abi | docs | install | python | wasm | jsbench | variants | dist | \
+    subproject)
+        run_step "$s" "step_$s" ;;
+    data-po) run_step "$s" step_data_po ;;
+    integration) run_step integration step_with_gcc_build bash tests/integration/run-exim.sh "$B_GCC" ;;
+    fuzz) FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-$OUT/build-fuzz} run_step fuzz bash tests/fuzz/run.sh "$ROOT" 60 ;;
+    valgrind) run_step valgrind step_with_gcc_build bash tests/valgrind/run.sh "$B_GCC" ;;
+    static) STATIC_BUILD_DIR=${STATIC_BUILD_DIR:-$OUT/build-static} run_step static bash tests/static/run.sh "$ROOT" ;;
+    neon) NEON_BUILD_DIR=${NEON_BUILD_DIR:-$OUT/build-neon} run_step neon bash tests/cross/neon.sh "$ROOT" ;;
     *)
         say "unknown step '$s'; steps are: ${ALL[*]}"
         exit 2

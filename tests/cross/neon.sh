@@ -33,8 +33,8 @@ for p in $packages; do
 done
 if [ -n "$missing" ]; then
     if [ "$(id -u)" -ne 0 ]; then
-        echo "neon: missing$missing and not root; install them to run this step" >&2
-        exit 1
+        echo "neon: SKIP: missing$missing and not root; install them to run this step" >&2
+        exit 77
     fi
     echo "neon: installing$missing"
     export DEBIAN_FRONTEND=noninteractive

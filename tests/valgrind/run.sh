@@ -18,8 +18,8 @@ fi
 build=$1
 shift
 if ! command -v valgrind >/dev/null 2>&1; then
-    echo "valgrind: not installed" >&2
-    exit 1
+    echo "valgrind: SKIP: valgrind is not installed" >&2
+    exit 77
 fi
 sanitize=$(meson introspect --buildoptions "$build" 2>/dev/null |
     python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="b_sanitize"][0])' 2>/dev/null || echo none)
