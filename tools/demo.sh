@@ -21,6 +21,7 @@ need_cmd meson || missing+=(meson)
 need_cmd ninja || missing+=(ninja-build)
 need_cmd cc || missing+=(gcc)
 need_cmd pkg-config || missing+=(pkg-config)
+need_cmd python3 || missing+=(python3)      # the build turns data/ and po/ into C tables
 if [ ! -e /usr/include/stdio.h ]; then
     missing+=(libc6-dev)
 fi
