@@ -5,7 +5,7 @@
 Usage: check_tree.py SOURCE_ROOT
 
 - Every source file (C, headers, .def, Python, shell, meson, man pages, PO,
-  CMake and the other files whose format has comments) carries
+  CMake, JavaScript and the other files whose format has comments) carries
   "SPDX-License-Identifier: MIT" in its first lines.
 - No file outside .ci/ names a path beside the repository (a clone has
   nothing there).
@@ -23,7 +23,8 @@ import sys
 
 ROOT = os.path.abspath(sys.argv[1])
 SOURCE_EXT = {".c", ".h", ".cpp", ".def", ".py", ".sh", ".1", ".in", ".po", ".pot",
-              ".dict", ".sym", ".cmake", ".txt"}
+              ".dict", ".sym", ".cmake", ".txt", ".js", ".mjs", ".ts", ".toml", ".ini",
+              ".css", ".html"}
 SOURCE_NAMES = {"meson.build", "meson_options.txt", "CMakeLists.txt", "LINGUAS",
                 ".clang-tidy", ".gitignore", "Doxyfile.in"}
 # Plain-text inputs of tests and the registries: data, not source.
