@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Every enum value has the name docs/design.md section 4 prints; anything else is "unknown". */
+/* Every enum value has the name docs/design.md section 5 prints; anything else is "unknown". */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +13,7 @@ struct name_case {
     const char *name;
 };
 
-/* Written out from docs/design.md section 4, independently of lib/names.def. */
+/* Written out from docs/design.md section 5, independently of lib/names.def. */
 static const struct name_case severities[] = {
     { SMTPREPLY_SEV_POSITIVE_COMPLETION, "positive-completion" },
     { SMTPREPLY_SEV_POSITIVE_INTERMEDIATE, "positive-intermediate" },
