@@ -20,6 +20,7 @@ Exit status: 0 fine, 1 a requirement failed, 2 a PO file could not be read.
 """
 
 import argparse
+import os
 import re
 import sys
 
@@ -43,7 +44,7 @@ def main(argv):
 
     total = len(cat.template)
     report = []
-    print("po: en: %d strings (the English source, %s)" % (total, args.pot))
+    print("po: en: %d strings (the English source, po/%s)" % (total, os.path.basename(args.pot)))
     for loc in cat.locales:
         problems = cat.problems(loc)
         stale = cat.stale[loc]
