@@ -17,6 +17,7 @@
 
 #include <smtpreply.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,12 @@ static inline const char *tr(struct i18n *t, enum tool_label id)
     return s;
 }
 
+/* A label's English text, for a diagnostic that stays in English. */
+static inline const char *tr_en(enum tool_label id)
+{
+    return tool_label_text[0][id];
+}
+
 /*
  * A label for text that is built now and shown later, or not at all: not
  * counted as shown; *english becomes 1 when English serves. Count the text
@@ -116,6 +123,79 @@ static inline const char *i18n_count(struct i18n *t, const char *s, const char *
     if (t->locale != 0 && s == english_too)
         t->english++;
     return s;
+}
+
+/* The length of out[0, used) without a UTF-8 sequence cut at its end. */
+static inline size_t i18n_whole(const char *out, size_t used)
+{
+    const unsigned char *u = (const unsigned char *)out;
+    size_t start = used, need;
+
+    while (start > 0 && used - start < 4 && (u[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start == 0 || u[start - 1] < 0xC0)
+        return used;                /* ends in ASCII or in stray continuation bytes */
+    start--;
+    need = u[start] >= 0xF0 ? 4 : u[start] >= 0xE0 ? 3 : 2;
+    return used - start < need ? start : used;
+}
+
+/*
+ * tmpl with {1}..{9} replaced by args[0..n), into out[cap] (always terminated;
+ * cut at a character boundary when it does not fit). A placeholder past n stays
+ * as it is. Labels are templates of this kind, never printf formats, so a
+ * translation can reorder the arguments and cannot read memory it was not given.
+ */
+static inline void i18n_compose(char *out, size_t cap, const char *tmpl, const char *const *args,
+                                int n)
+{
+    size_t used = 0, len;
+    const char *p;
+
+    if (cap == 0)
+        return;
+    for (p = tmpl; *p != '\0' && used + 1 < cap; p++) {
+        if (p[0] == '{' && p[1] >= '1' && p[1] <= '9' && p[2] == '}' && p[1] - '1' < n) {
+            len = strlen(args[p[1] - '1']);
+            if (len > cap - 1 - used)
+                len = cap - 1 - used;
+            memcpy(out + used, args[p[1] - '1'], len);
+            used += len;
+            p += 2;
+        } else {
+            out[used++] = *p;
+        }
+    }
+    out[i18n_whole(out, used)] = '\0';
+}
+
+/*
+ * Columns a UTF-8 string takes on a terminal: one per character, none for the
+ * combining marks U+0300-U+036F that Vietnamese and other languages use.
+ */
+static inline size_t i18n_columns(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i, n = 0;
+
+    for (i = 0; i < len; i++) {
+        if ((u[i] & 0xC0) == 0x80)
+            continue;
+        if (u[i] == 0xCC || (u[i] == 0xCD && i + 1 < len && u[i + 1] <= 0xAF))
+            continue;
+        n++;
+    }
+    return n;
+}
+
+/* Print s to f, then spaces up to width columns (none when s is as wide or wider). */
+static inline void i18n_pad(FILE *f, const char *s, size_t width)
+{
+    size_t cols = i18n_columns(s, strlen(s));
+
+    fputs(s, f);
+    while (cols++ < width)
+        fputc(' ', f);
 }
 
 /* The names of every locale, space-separated, for a usage message. */

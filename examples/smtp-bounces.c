@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "bounce_log.h"
+#include "i18n.h"
 #include "json_out.h"
 
 #define LINE_CAP 16384          /* bytes of a line that are looked at; the rest is skipped */
@@ -415,6 +416,38 @@ static int slot_cmp(const void *a, const void *b)
     return strcmp(x->dom, y->dom);
 }
 
+/* The language of the summary (examples/i18n.h). */
+static struct i18n lang;
+
+/* Right-aligned in width columns, counted by characters. */
+static void rpad(FILE *f, const char *s, size_t width)
+{
+    size_t cols = i18n_columns(s, strlen(s));
+
+    while (cols++ < width)
+        fputc(' ', f);
+    fputs(s, f);
+}
+
+/* "  label   " and a filled template, one line of the totals. */
+static void total_line(FILE *f, enum tool_label row, enum tool_label tmpl,
+                       const unsigned long long *v, int n)
+{
+    char nums[5][24], text[512];
+    const char *args[5];
+    int i;
+
+    for (i = 0; i < n && i < 5; i++) {
+        snprintf(nums[i], sizeof nums[i], "%llu", v[i]);
+        args[i] = nums[i];
+    }
+    fputs("  ", f);
+    i18n_pad(f, tr(&lang, row), 7);
+    fputc(' ', f);
+    i18n_compose(text, sizeof text, tr(&lang, tmpl), args, n);
+    fprintf(f, "%s\n", text);
+}
+
 static void print_summary(void)
 {
     int order[SMTPREPLY_REASON_COUNT];
@@ -432,12 +465,23 @@ static void print_summary(void)
             order[j] = order[j - 1];
         order[j] = k;
     }
-    fprintf(f, "Delivery events by reason\n");
+    fprintf(f, "%s\n", tr(&lang, L_BOUNCES_HEADING_REASONS));
     if (n == 0) {
-        fprintf(f, "  (no delivery events found)\n");
+        fprintf(f, "  %s\n", tr(&lang, L_BOUNCES_NO_EVENTS));
     } else {
-        fprintf(f, "  %-25s %7s %6s %6s %6s %6s  %s\n", "reason", "count", "share", "hard",
-                "soft", "block", "example");
+        fputs("  ", f);
+        i18n_pad(f, tr(&lang, L_BOUNCES_COL_REASON), 25);
+        fputc(' ', f);
+        rpad(f, tr(&lang, L_BOUNCES_COL_COUNT), 7);
+        fputc(' ', f);
+        rpad(f, tr(&lang, L_BOUNCES_COL_SHARE), 6);
+        fputc(' ', f);
+        rpad(f, tr(&lang, L_BOUNCES_COL_HARD), 6);
+        fputc(' ', f);
+        rpad(f, tr(&lang, L_BOUNCES_COL_SOFT), 6);
+        fputc(' ', f);
+        rpad(f, tr(&lang, L_BOUNCES_COL_BLOCK), 6);
+        fprintf(f, "  %s\n", tr(&lang, L_BOUNCES_COL_EXAMPLE));
         for (i = 0; i < n; i++) {
             const struct reason_stats *r = &g.reasons[order[i]];
             permille(share, sizeof share, r->count, g.events);
@@ -451,7 +495,7 @@ static void print_summary(void)
                     (unsigned long long)r->bounce[SMTPREPLY_BOUNCE_SOFT],
                     (unsigned long long)r->bounce[SMTPREPLY_BOUNCE_BLOCK], ex);
         }
-        fprintf(f, "\nTop recipient domains by reason\n");
+        fprintf(f, "\n%s\n", tr(&lang, L_BOUNCES_HEADING_DOMAINS));
         for (i = 0; i < n; i++) {
             struct reason_stats *r = &g.reasons[order[i]];
             struct topk_slot top[TOPK];
@@ -467,26 +511,35 @@ static void print_summary(void)
             fputc('\n', f);
         }
     }
-    fprintf(f, "\nTotals\n");
-    fprintf(f, "  events  %llu (bounced %llu, deferred %llu, expired %llu, sent %llu)\n",
-            (unsigned long long)g.events, (unsigned long long)g.by_status[BOUNCE_BOUNCED],
-            (unsigned long long)g.by_status[BOUNCE_DEFERRED],
-            (unsigned long long)g.by_status[BOUNCE_EXPIRED], (unsigned long long)g.by_status[BOUNCE_SENT]);
-    fprintf(f, "  bounce  hard %llu, soft %llu, block %llu, none %llu\n",
-            (unsigned long long)g.by_bounce[SMTPREPLY_BOUNCE_HARD],
-            (unsigned long long)g.by_bounce[SMTPREPLY_BOUNCE_SOFT],
-            (unsigned long long)g.by_bounce[SMTPREPLY_BOUNCE_BLOCK],
-            (unsigned long long)g.by_bounce[SMTPREPLY_BOUNCE_NONE]);
-    fprintf(f, "  input   %llu file%s, %llu lines, %llu cut at %d bytes\n",
-            (unsigned long long)g.files, g.files == 1 ? "" : "s", (unsigned long long)g.lines,
-            (unsigned long long)g.truncated, LINE_CAP);
+    fprintf(f, "\n%s\n", tr(&lang, L_BOUNCES_HEADING_TOTALS));
+    {
+        unsigned long long v[5];
+
+        v[0] = g.events;
+        v[1] = g.by_status[BOUNCE_BOUNCED];
+        v[2] = g.by_status[BOUNCE_DEFERRED];
+        v[3] = g.by_status[BOUNCE_EXPIRED];
+        v[4] = g.by_status[BOUNCE_SENT];
+        total_line(f, L_BOUNCES_ROW_EVENTS, L_BOUNCES_EVENTS_DETAIL, v, 5);
+        v[0] = g.by_bounce[SMTPREPLY_BOUNCE_HARD];
+        v[1] = g.by_bounce[SMTPREPLY_BOUNCE_SOFT];
+        v[2] = g.by_bounce[SMTPREPLY_BOUNCE_BLOCK];
+        v[3] = g.by_bounce[SMTPREPLY_BOUNCE_NONE];
+        total_line(f, L_BOUNCES_ROW_BOUNCE, L_BOUNCES_BOUNCE_DETAIL, v, 4);
+        v[0] = g.files;
+        v[1] = g.lines;
+        v[2] = g.truncated;
+        v[3] = LINE_CAP;
+        total_line(f, L_BOUNCES_ROW_INPUT,
+                   g.files == 1 ? L_BOUNCES_INPUT_DETAIL_ONE : L_BOUNCES_INPUT_DETAIL, v, 4);
+    }
 }
 
 /* ------------------------------------------------------------------------ */
 
 static void usage(FILE *f)
 {
-    fputs("usage: smtp-bounces [--json] [FILE...]\n"
+    fputs("usage: smtp-bounces [--json] [--lang LANG] [FILE...]\n"
           "Summarise delivery events from Postfix, Exim, Sendmail and OpenSMTPD logs\n"
           "and DSN messages; reads standard input when no FILE (or '-') is given.\n"
           "Compressed files are refused with the command that reads them (zcat, bzcat,\n"
@@ -494,6 +547,8 @@ static void usage(FILE *f)
           "  --json      one JSON object per delivery event instead of the summary; a\n"
           "              recipient or file name that is not valid UTF-8 shows U+FFFD, and\n"
           "              its exact bytes follow in \"recipient_raw\" or \"file_raw\"\n"
+          "  --lang LANG the language of the summary (default: LC_ALL, LC_MESSAGES or\n"
+          "              LANG; the --json fields are the same in every language)\n"
           "  --help      this text\n"
           "  --version   the tool's and the library's version\n"
           "Exit status: 0 every input was read, 2 usage error, or an input could not be\n"
@@ -507,6 +562,7 @@ int main(int argc, char **argv)
 
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     bounce_log_init(&parser, emit, NULL);
+    (void)i18n_select(&lang, i18n_env());      /* an unknown LANG means English */
     for (i = 1; i < argc; i++) {
         if (!end_opts && strcmp(argv[i], "--") == 0) {
             end_opts = 1;
@@ -521,6 +577,18 @@ int main(int argc, char **argv)
             } else if (strcmp(argv[i], "--version") == 0) {
                 printf("smtp-bounces (smtpreply %s)\n", smtpreply_version());
                 return 0;
+            } else if (strcmp(argv[i], "--lang") == 0) {
+                char shown[512], langs[128];
+
+                if (i + 1 < argc && i18n_select(&lang, argv[i + 1]) == 0) {
+                    i++;
+                    continue;
+                }
+                i18n_list(langs, sizeof langs);
+                fprintf(stderr, "smtp-bounces: --lang %s: no such language (%s)\n",
+                        i + 1 < argc ? term_safe(shown, sizeof shown, argv[i + 1]) : "", langs);
+                usage(stderr);
+                return 2;
             } else {
                 char shown[512];
 
@@ -546,6 +614,10 @@ int main(int argc, char **argv)
         int fd;
         if (!end_opts && strcmp(a, "--") == 0) {
             end_opts = 1;
+            continue;
+        }
+        if (!end_opts && strcmp(a, "--lang") == 0) {
+            i++;                       /* its value, checked above */
             continue;
         }
         if (!end_opts && a[0] == '-' && a[1] != '\0')

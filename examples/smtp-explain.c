@@ -118,43 +118,10 @@ struct sentence {
     char text[SENTENCE_CAP];
 };
 
-/* Replace {1}..{9} in tmpl by args; the result is cut at SENTENCE_CAP. */
+/* Replace {1}..{9} in tmpl by args (examples/i18n.h). */
 static void compose(struct sentence *out, const char *tmpl, const char *const *args, int n)
 {
-    size_t used = 0;
-    const char *p;
-
-    for (p = tmpl; *p != '\0' && used + 1 < sizeof out->text; p++) {
-        if (p[0] == '{' && p[1] >= '1' && p[1] <= '9' && p[2] == '}' && p[1] - '1' < n) {
-            const char *a = args[p[1] - '1'];
-            size_t len = strlen(a);
-            if (len > sizeof out->text - 1 - used)
-                len = sizeof out->text - 1 - used;
-            memcpy(out->text + used, a, len);
-            used += len;
-            p += 2;
-        } else {
-            out->text[used++] = *p;
-        }
-    }
-    out->text[used] = '\0';
-}
-
-/* Columns a UTF-8 string takes (combining marks take none). */
-static size_t columns(const char *s, size_t len)
-{
-    size_t i, n = 0;
-    const unsigned char *u = (const unsigned char *)s;
-
-    for (i = 0; i < len; i++) {
-        if ((u[i] & 0xC0) == 0x80)
-            continue;
-        /* U+0300..U+036F: 0xCC 0x80 .. 0xCD 0xAF */
-        if ((u[i] == 0xCC || (u[i] == 0xCD && i + 1 < len && u[i + 1] <= 0xAF)))
-            continue;
-        n++;
-    }
-    return n;
+    i18n_compose(out->text, sizeof out->text, tmpl, args, n);
 }
 
 /* Print text wrapped to WIDTH: the first line after "prefix", the others indented. */
@@ -164,7 +131,7 @@ static void wrap(const char *prefix, size_t indent, const char *text)
     int first = 1;
 
     fputs(prefix, stdout);
-    col = columns(prefix, strlen(prefix));
+    col = i18n_columns(prefix, strlen(prefix));
     while (col < indent) {
         putchar(' ');
         col++;
@@ -175,7 +142,7 @@ static void wrap(const char *prefix, size_t indent, const char *text)
         word_end = start;
         while (word_end < len && text[word_end] != ' ')
             word_end++;
-        cols = columns(text + start, word_end - start);
+        cols = i18n_columns(text + start, word_end - start);
         if (!first && col + 1 + cols > WIDTH) {
             putchar('\n');
             for (i = 0; i < indent; i++)
@@ -661,7 +628,7 @@ static size_t next_piece(const char *s, size_t *pos, size_t width, size_t *piece
         size_t w = end;
         while (w < len && s[w] != ' ')
             w++;
-        wc = columns(s + end, w - end);
+        wc = i18n_columns(s + end, w - end);
         if (cols + (end > start ? 1 : 0) + wc > width && end > start)
             break;
         cols += (end > start ? 1 : 0) + wc;
@@ -676,7 +643,7 @@ static size_t next_piece(const char *s, size_t *pos, size_t width, size_t *piece
         /* a single word longer than the column: print it whole */
         while (last_fit < len && s[last_fit] != ' ')
             last_fit++;
-        cols = columns(s + start, last_fit - start);
+        cols = i18n_columns(s + start, last_fit - start);
     }
     *pos = last_fit;
     *piece_cols = cols;
@@ -695,7 +662,7 @@ static void table_row(const char *label, const char *a, const char *b)
     int first = 1;
 
     while (first || pa < la || pb < lb) {
-        size_t lc = first ? columns(label, strlen(label)) : 0;
+        size_t lc = first ? i18n_columns(label, strlen(label)) : 0;
 
         printf("  %s", first ? label : "");
         pad(LABEL_COLS - (lc < LABEL_COLS ? lc : LABEL_COLS - 1));

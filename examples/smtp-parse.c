@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * smtp-parse: read raw SMTP server bytes and print one JSON object per reply or
- * error, in stream order (DESIGN.md section 5).
+ * error, in stream order (docs/design.md section 7).
  *
  *   smtp-parse [--strict] [--smtputf8] [--chunk-size N] [--command CMD] [FILE]
  *

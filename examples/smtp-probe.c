@@ -57,6 +57,7 @@
 
 #include "smtpreply.h"
 
+#include "i18n.h"
 #include "json_out.h"
 
 #ifdef HAVE_OPENSSL
@@ -143,6 +144,16 @@ static const char *col(const struct session *s, const char *code)
     return s->colour ? code : "";
 }
 
+/* The language of everything shown to a person (examples/i18n.h). */
+static struct i18n lang;
+
+/* A label template with its arguments filled in (examples/i18n.h). */
+static const char *fill(char *out, size_t cap, enum tool_label id, const char *const *args, int n)
+{
+    i18n_compose(out, cap, tr(&lang, id), args, n);
+    return out;
+}
+
 #define C_RESET "\033[0m"
 #define C_DIM "\033[2m"
 #define C_BOLD "\033[1m"
@@ -165,7 +176,7 @@ static void note(const struct session *s, const char *fmt, ...)
     fputs(s->opt->json ? "smtp-probe: " : "   ", f);
     fputs(s->opt->json ? "" : col(s, C_CYAN), f);
     if (!s->opt->json)
-        fputs("note       ", f);
+        i18n_pad(f, tr(&lang, L_PROBE_NOTE), 11);
     va_start(ap, fmt);
     vfprintf(f, fmt, ap);
     va_end(ap);
@@ -262,7 +273,7 @@ static void json_tls(const struct session *s)
         printf(",\"tls\":\"%s\"", s->tls_verified ? "verified" : "unverified");
 }
 
-/* The smtp-parse object (DESIGN.md 5), with "command" being the line sent. */
+/* The smtp-parse object (docs/design.md section 7), with "command" being the line sent. */
 static void print_json(const struct session *s, const char *shown, const struct smtpreply_reply *r,
                        const struct smtpreply_verdict *v, const struct smtpreply_ehlo *caps)
 {
@@ -326,9 +337,20 @@ static void put_wrapped(const char *text)
 }
 
 /* Label column for the readable view. */
-static void label(const struct session *s, const char *name)
+/* A label of the readable view, in its 10-column field (by columns, not bytes). */
+static void label(const struct session *s, enum tool_label id)
 {
-    printf("   %s%-10s%s ", col(s, C_DIM), name, col(s, C_RESET));
+    printf("   %s", col(s, C_DIM));
+    i18n_pad(stdout, tr(&lang, id), 10);
+    printf("%s ", col(s, C_RESET));
+}
+
+/* A note from a label template: note() with no format of the translator's. */
+static void note_l(const struct session *s, enum tool_label id, const char *const *args, int n)
+{
+    char text[1024];
+
+    note(s, "%s", fill(text, sizeof text, id, args, n));
 }
 
 static void print_human(const struct session *s, const struct smtpreply_reply *r,
@@ -353,7 +375,7 @@ static void print_human(const struct session *s, const struct smtpreply_reply *r
     if (r->flags != 0 || v->flags != 0) {
         int none = 1;
 
-        label(s, "flags");
+        label(s, L_PROBE_FLAGS);
         put_flags(stdout, r->flags, smtpreply_flag_name, "", " ", &none);
         put_flags(stdout, v->flags, smtpreply_verdict_flag_name, "", " ", &none);
         fputc('\n', stdout);
@@ -362,32 +384,45 @@ static void print_human(const struct session *s, const struct smtpreply_reply *r
         struct smtpreply_code_info info;
         struct smtpreply_enhanced_info einfo;
 
-        label(s, "verdict");
+        label(s, L_PROBE_VERDICT);
         printf("%s%s%s, %s\n", col(s, code_col), smtpreply_severity_name(v->severity),
                col(s, C_RESET), smtpreply_category_name(v->category));
-        label(s, "reason");
-        printf("%s%s%s (bounce %s, retry %s, confidence %s; decided by %s: %s)\n", col(s, C_BOLD),
-               smtpreply_reason_name(v->reason), col(s, C_RESET), smtpreply_bounce_name(v->bounce),
-               smtpreply_retry_name(v->retry),
-               smtpreply_confidence_name(smtpreply_verdict_confidence(v)),
-               smtpreply_evidence_name(v->evidence), v->rule);
-        label(s, "why");
+        label(s, L_PROBE_REASON);
+        {
+            const char *args[5];
+            char detail[1024];
+
+            args[0] = smtpreply_bounce_name(v->bounce);
+            args[1] = smtpreply_retry_name(v->retry);
+            args[2] = smtpreply_confidence_name(smtpreply_verdict_confidence(v));
+            args[3] = smtpreply_evidence_name(v->evidence);
+            args[4] = v->rule;
+            printf("%s%s%s %s\n", col(s, C_BOLD), smtpreply_reason_name(v->reason),
+                   col(s, C_RESET),
+                   fill(detail, sizeof detail, L_PROBE_REASON_DETAIL, args, 5));
+        }
+        label(s, L_PROBE_WHY);
         put_wrapped(smtpreply_reason_describe(v->reason, s->opt->lang));
         if (smtpreply_explain_code(r->code, s->opt->lang, &info) == SMTPREPLY_OK) {
-            label(s, "meaning");
+            label(s, L_PROBE_MEANING);
             printf("%u %s", (unsigned)r->code, info.title);
             if (r->enhanced.klass != 0
                 && smtpreply_explain_enhanced(&r->enhanced, s->opt->lang, &einfo) == SMTPREPLY_OK)
                 printf("; %s %s", r->enhanced_text, einfo.title);
             fputc('\n', stdout);
-            label(s, "fix");
+            label(s, L_PROBE_FIX);
             put_wrapped(info.fix);
         }
     }
     if (v->flags & SMTPREPLY_VERDICT_UNEXPECTED) {
-        label(s, "unexpected");
-        printf("%u is not a documented reply to %s\n", (unsigned)r->code,
-               smtpreply_command_name(v->command));
+        char code[16], text[256];
+        const char *args[2];
+
+        label(s, L_PROBE_UNEXPECTED);
+        snprintf(code, sizeof code, "%u", (unsigned)r->code);
+        args[0] = code;
+        args[1] = smtpreply_command_name(v->command);
+        printf("%s\n", fill(text, sizeof text, L_PROBE_UNEXPECTED_REPLY, args, 2));
     }
     fflush(stdout);
 }
@@ -400,7 +435,7 @@ static void print_caps(const struct session *s, const struct smtpreply_reply *r,
     int any = 0;
     uint32_t bit;
 
-    label(s, "server");
+    label(s, L_PROBE_SERVER);
     term_text(stdout, e->server_name, e->server_name_len);
     if (e->greeting_len > 0) {
         fputs(" (", stdout);
@@ -408,7 +443,7 @@ static void print_caps(const struct session *s, const struct smtpreply_reply *r,
         fputc(')', stdout);
     }
     fputc('\n', stdout);
-    label(s, "extensions");
+    label(s, L_PROBE_EXTENSIONS);
     for (i = 0; i < 32; i++) {
         bit = (uint32_t)1u << i;
         if (!(e->extensions & bit) || bit == SMTPREPLY_EXT_AUTH_LEGACY)
@@ -420,9 +455,9 @@ static void print_caps(const struct session *s, const struct smtpreply_reply *r,
             printf("=%llus", (unsigned long long)e->deliverby_min);
         any = 1;
     }
-    printf("%s\n", any ? "" : "(none)");
+    printf("%s\n", any ? "" : tr(&lang, L_PROBE_NONE));
     if (e->extensions & SMTPREPLY_EXT_AUTH) {
-        label(s, "auth");
+        label(s, L_PROBE_AUTH);
         any = 0;
         for (i = 0; i < 32; i++) {
             bit = (uint32_t)1u << i;
@@ -431,21 +466,29 @@ static void print_caps(const struct session *s, const struct smtpreply_reply *r,
                 any = 1;
             }
         }
-        printf("%s%s\n", any ? "" : "(no mechanisms listed)",
-               (e->extensions & SMTPREPLY_EXT_AUTH_LEGACY) ? " (also the old AUTH= form)" : "");
+        printf("%s%s%s\n", any ? "" : tr(&lang, L_PROBE_NO_MECHANISMS),
+               (e->extensions & SMTPREPLY_EXT_AUTH_LEGACY) ? " " : "",
+               (e->extensions & SMTPREPLY_EXT_AUTH_LEGACY) ? tr(&lang, L_PROBE_AUTH_LEGACY) : "");
     }
     if (e->extensions & SMTPREPLY_EXT_LIMITS) {
-        label(s, "limits");
-        printf("RCPTMAX %lu, MAILMAX %lu, RCPTDOMAINMAX %lu (0: not given)\n",
-               (unsigned long)e->limits_rcptmax, (unsigned long)e->limits_mailmax,
-               (unsigned long)e->limits_rcptdomainmax);
+        char n1[24], n2[24], n3[24], text[256];
+        const char *args[3];
+
+        label(s, L_PROBE_LIMITS);
+        snprintf(n1, sizeof n1, "%lu", (unsigned long)e->limits_rcptmax);
+        snprintf(n2, sizeof n2, "%lu", (unsigned long)e->limits_mailmax);
+        snprintf(n3, sizeof n3, "%lu", (unsigned long)e->limits_rcptdomainmax);
+        args[0] = n1;
+        args[1] = n2;
+        args[2] = n3;
+        printf("%s\n", fill(text, sizeof text, L_PROBE_LIMITS_DETAIL, args, 3));
     }
     any = 0;
     while (smtpreply_ehlo_next(r, &pos, &kw)) {
         if (kw.extension != 0)
             continue;
         if (!any)
-            label(s, "other");
+            label(s, L_PROBE_OTHER);
         printf("%s", any ? " " : "");
         term_text(stdout, kw.keyword, kw.keyword_len);
         any = 1;
@@ -564,9 +607,18 @@ static int open_connection(struct session *s)
             }
         }
         if (err == 0) {
-            if (!s->opt->json)
-                printf("%s-- connected to %s port %s%s%s\n", col(s, C_DIM), addr, port,
-                       s->opt->implicit_tls ? " (implicit TLS)" : "", col(s, C_RESET));
+            if (!s->opt->json) {
+                char text[512];
+                const char *args[2];
+
+                args[0] = addr;
+                args[1] = port;
+                printf("%s-- %s%s%s%s\n", col(s, C_DIM),
+                       fill(text, sizeof text, L_PROBE_CONNECTED, args, 2),
+                       s->opt->implicit_tls ? " " : "",
+                       s->opt->implicit_tls ? tr(&lang, L_PROBE_IMPLICIT_TLS) : "",
+                       col(s, C_RESET));
+            }
             break;
         }
         if (err > 0)
@@ -807,7 +859,7 @@ static int read_reply(struct session *s, const char *shown, struct smtpreply_rep
                 s->closed = 1;
                 if (received > 0 || smtpreply_parser_finish(&c->parser, NULL) == SMTPREPLY_E_INCOMPLETE)
                     fail("the server closed the connection in the middle of a reply");
-                note(s, "the server closed the connection");
+                note_l(s, L_PROBE_NOTE_CLOSED, NULL, 0);
                 return 0;
             }
             s->broken = 1;
@@ -856,12 +908,11 @@ static void report(struct session *s, const char *shown, int command,
         s->tls_hint_shown = 1;
 #ifdef HAVE_OPENSSL
         if (s->opt->starttls < 0)
-            note(s, "the server requires TLS first; run again without --no-starttls");
+            note_l(s, L_PROBE_NOTE_TLS_FIRST_RETRY, NULL, 0);
         else
-            note(s, "the server requires TLS first, but it did not offer STARTTLS here");
+            note_l(s, L_PROBE_NOTE_TLS_FIRST_NOT_OFFERED, NULL, 0);
 #else
-        note(s, "the server requires TLS (STARTTLS) first; this smtp-probe was built "
-                "without OpenSSL and cannot start TLS");
+        note_l(s, L_PROBE_NOTE_TLS_FIRST_NO_OPENSSL, NULL, 0);
 #endif
     }
 }
@@ -916,8 +967,12 @@ static int start_tls(struct session *s)
     if (c->in_off < c->in_len) {
         /* RFC 3207 5: bytes the server sent after its 220 came before TLS and must be
          * thrown away, or a man in the middle could inject replies (CVE-2011-0411). */
-        note(s, "discarding %lu bytes received after the 220 to STARTTLS (possible injection)",
-             (unsigned long)(c->in_len - c->in_off));
+        char count[24];
+        const char *args[1];
+
+        snprintf(count, sizeof count, "%lu", (unsigned long)(c->in_len - c->in_off));
+        args[0] = count;
+        note_l(s, L_PROBE_NOTE_DISCARDING, args, 1);
         c->in_off = c->in_len = 0;
     }
     snprintf(host, sizeof host, "%s", o->host);
@@ -1003,23 +1058,30 @@ static int start_tls(struct session *s)
     s->tls = 1;
     verify = SSL_get_verify_result(c->ssl);
     s->tls_verified = !o->tls_insecure && verify == X509_V_OK;
-    if (o->json) {
-        if (s->tls_verified)
-            fprintf(stderr, "smtp-probe: TLS %s %s, certificate verified for %s\n",
-                    SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl), shown);
-        else
-            fprintf(stderr, "smtp-probe: TLS %s %s, certificate NOT VERIFIED (--tls-insecure; "
-                    "the check says: %s)\n", SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl),
-                    X509_verify_cert_error_string(verify));
-    } else {
-        label(s, "tls");
-        if (s->tls_verified)
-            printf("%s %s; certificate %sverified%s for %s\n", SSL_get_version(c->ssl),
-                   SSL_get_cipher_name(c->ssl), col(s, C_GREEN), col(s, C_RESET), shown);
-        else
-            printf("%s %s; certificate %sNOT VERIFIED (--tls-insecure)%s; the check says: %s\n",
-                   SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl), col(s, C_YELLOW),
-                   col(s, C_RESET), X509_verify_cert_error_string(verify));
+    {
+        char suite[160], word[160], text[1024];
+        const char *args[3];
+
+        snprintf(suite, sizeof suite, "%s %s", SSL_get_version(c->ssl),
+                 SSL_get_cipher_name(c->ssl));
+        args[0] = suite;
+        if (o->json) {
+            args[1] = s->tls_verified ? shown : X509_verify_cert_error_string(verify);
+            fprintf(stderr, "smtp-probe: %s\n",
+                    fill(text, sizeof text, s->tls_verified ? L_PROBE_TLS_JSON_VERIFIED
+                                                            : L_PROBE_TLS_JSON_NOT_VERIFIED,
+                         args, 2));
+        } else {
+            label(s, L_PROBE_TLS);
+            snprintf(word, sizeof word, "%s%s%s", col(s, s->tls_verified ? C_GREEN : C_YELLOW),
+                     tr(&lang, s->tls_verified ? L_PROBE_VERIFIED : L_PROBE_NOT_VERIFIED),
+                     col(s, C_RESET));
+            args[1] = word;
+            args[2] = s->tls_verified ? shown : X509_verify_cert_error_string(verify);
+            printf("%s\n", fill(text, sizeof text, s->tls_verified ? L_PROBE_TLS_VERIFIED
+                                                                   : L_PROBE_TLS_NOT_VERIFIED,
+                                 args, 3));
+        }
     }
     fflush(stdout);
     return 0;
@@ -1055,7 +1117,7 @@ static int greet(struct session *s)
     }
     if (r.code < 500 || r.code == 554)
         return 0;               /* 4xx or 554: not a missing EHLO, the server said no */
-    note(s, "EHLO refused; trying HELO");
+    note_l(s, L_PROBE_NOTE_HELO, NULL, 0);
     snprintf(shown, sizeof shown, "HELO %s", s->helo);
     code = exchange(s, shown, shown, SMTPREPLY_CMD_HELO, &r, 0);
     return code == 250;
@@ -1096,28 +1158,30 @@ static void base64(const unsigned char *in, size_t n, char *out)
 static int credentials_allowed(struct session *s)
 {
     const struct options *o = s->opt;
-    const char *why;
+    enum tool_label why;
+    const char *args[1];
 
     if (s->tls && s->tls_verified)
         return 1;
     if (s->tls)
-        why = "over TLS whose certificate was not verified (--tls-insecure)";
+        why = L_PROBE_HOW_TLS_UNVERIFIED;
     else if (o->starttls < 0)
-        why = "in clear text (--no-starttls)";
+        why = L_PROBE_HOW_CLEAR_NO_STARTTLS;
     else if (s->starttls_refused)
-        why = "in clear text: the server refused STARTTLS";
+        why = L_PROBE_HOW_CLEAR_REFUSED;
 #ifndef HAVE_OPENSSL
     else if (s->have_caps && (s->caps.extensions & SMTPREPLY_EXT_STARTTLS))
-        why = "in clear text: this smtp-probe was built without OpenSSL";
+        why = L_PROBE_HOW_CLEAR_NO_OPENSSL;
 #endif
     else
-        why = "in clear text: the server does not offer STARTTLS";
+        why = L_PROBE_HOW_CLEAR_NOT_OFFERED;
     if (o->allow_plaintext_auth) {
-        note(s, "sending credentials %s, as --allow-plaintext-auth allows", why);
+        args[0] = tr(&lang, why);
+        note_l(s, L_PROBE_NOTE_PLAINTEXT_AUTH, args, 1);
         return 1;
     }
     fail("not sending the password %s; ending the session before AUTH "
-         "(--allow-plaintext-auth sends it anyway, for test servers)", why);
+         "(--allow-plaintext-auth sends it anyway, for test servers)", tr_en(why));
     s->unsafe = 1;
     return 0;
 }
@@ -1132,7 +1196,7 @@ static unsigned auth_cancel(struct session *s, struct smtpreply_reply *r)
 {
     unsigned code;
 
-    note(s, "the server still asks for more (334); cancelling the authentication");
+    note_l(s, L_PROBE_NOTE_AUTH_CANCEL, NULL, 0);
     code = exchange(s, "*", "* (cancel)", SMTPREPLY_CMD_AUTH, r, 1);
     if (code == 334) {
         fail("authentication did not complete: the server keeps answering 334; "
@@ -1198,7 +1262,7 @@ static void authenticate(struct session *s)
     if (code / 100 != 2) {
         s->auth_failed = 1;
         if (code != 0)
-            note(s, "authentication did not complete");
+            note_l(s, L_PROBE_NOTE_AUTH_INCOMPLETE, NULL, 0);
     }
 }
 
@@ -1259,8 +1323,15 @@ static void transaction(struct session *s)
         for (i = 0; i < ncmd; i++)
             used += (size_t)snprintf(out + used, sizeof out - used, "%s\r\n", cmds[i]);
         if (!o->json)
-            printf("%s-- pipelining: MAIL and %lu RCPT in one write%s\n", col(s, C_DIM),
-                   (unsigned long)(ncmd - 1), col(s, C_RESET));
+        {
+            char count[24], text[256];
+            const char *args[1];
+
+            snprintf(count, sizeof count, "%lu", (unsigned long)(ncmd - 1));
+            args[0] = count;
+            printf("%s-- %s%s\n", col(s, C_DIM),
+                   fill(text, sizeof text, L_PROBE_PIPELINING, args, 1), col(s, C_RESET));
+        }
         if (conn_write(s, out, used, step_deadline(s)) < 0) {
             s->broken = 1;
             return;
@@ -1300,7 +1371,7 @@ static void transaction(struct session *s)
             show_command(s, shown);
             /* A server may answer (552) and stop reading before the end: read anyway. */
             if (send_message(s) < 0)
-                note(s, "the server stopped reading the message; reading its reply");
+                note_l(s, L_PROBE_NOTE_DATA_STOPPED, NULL, 0);
             if (read_reply(s, shown, &r) != 1)
                 return;
             report(s, shown, SMTPREPLY_CMD_DATA_END, &r, NULL, 0);
@@ -1308,7 +1379,7 @@ static void transaction(struct session *s)
                 return;
         }
     } else if (o->data) {
-        note(s, "no DATA: %s", mail_ok ? "no recipient was accepted" : "the sender was refused");
+        note_l(s, mail_ok ? L_PROBE_NOTE_NO_DATA_RCPT : L_PROBE_NOTE_NO_DATA_SENDER, NULL, 0);
     }
     exchange(s, "RSET", "RSET", SMTPREPLY_CMD_RSET, &r, 0);
 }
@@ -1374,8 +1445,8 @@ static int session(struct session *s)
                     goto quit;
                 }
                 if (!s->closed)
-                    note(s, "the server refused STARTTLS; going on in clear text%s",
-                         o->user != NULL ? " (the password will not be sent)" : "");
+                    note_l(s, o->user != NULL ? L_PROBE_NOTE_STARTTLS_REFUSED_AUTH
+                                              : L_PROBE_NOTE_STARTTLS_REFUSED, NULL, 0);
             } else {
                 if (start_tls(s) < 0) {
                     s->broken = 1;
@@ -1388,8 +1459,7 @@ static int session(struct session *s)
                     goto quit;
             }
 #else
-            note(s, "the server offers STARTTLS, but this smtp-probe was built without OpenSSL; "
-                    "going on in clear text");
+            note_l(s, L_PROBE_NOTE_STARTTLS_NO_OPENSSL, NULL, 0);
 #endif
         }
     }
@@ -1615,7 +1685,9 @@ static void usage(FILE *f)
           "  --tls-ca FILE         trust the CA certificates in FILE (PEM) instead of the\n"
           "                        system's\n"
           "  --tls-insecure        do not verify the certificate (said on every TLS line)\n"
-          "  --helo NAME, --lang en|vi, --record FILE, --version, --help\n"
+          "  --lang LANG           the language of what is shown (default: LC_ALL,\n"
+          "                        LC_MESSAGES or LANG)\n"
+          "  --helo NAME, --record FILE, --version, --help\n"
           "Exit status: 0 completed and everything accepted; 1 the server refused\n"
           "something, closed the connection, or AUTH did not complete; 2 usage or\n"
           "connection error, a deadline passed, or the server broke the protocol; 3 stopped\n"
@@ -1671,7 +1743,8 @@ static int parse_args(int argc, char **argv, struct options *o, char **auth_arg)
 
     o->timeout = 30;
     o->port = "25";
-    o->lang = "en";
+    (void)i18n_select(&lang, i18n_env());      /* an unknown LANG means English */
+    o->lang = i18n_name(&lang);
     for (i = 1; i < argc; i++) {
         char *a = argv[i];
         char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -1740,7 +1813,15 @@ static int parse_args(int argc, char **argv, struct options *o, char **auth_arg)
                     return 0;
                 o->helo = v;
             } else if (strcmp(a, "--lang") == 0) {
-                o->lang = v;
+                if (i18n_select(&lang, v) != 0) {
+                    char langs[128];
+
+                    i18n_list(langs, sizeof langs);
+                    fail("--lang %s: no such language (%s)", term_safe(shown, sizeof shown, v),
+                         langs);
+                    return 0;
+                }
+                o->lang = i18n_name(&lang);
             } else if (strcmp(a, "--record") == 0) {
                 o->record = v;
             } else if (strcmp(a, "--timeout") == 0) {
@@ -1877,14 +1958,15 @@ int main(int argc, char **argv)
         rc = rc == EXIT_DONE ? EXIT_USAGE : rc;
     }
     if (!opt.json) {
-        printf("%s-- %s%s%s\n", col(&s, C_DIM),
-               rc == EXIT_DONE      ? "session completed"
-               : rc == EXIT_UNSAFE  ? "session stopped for safety; nothing secret was sent"
-               : rc == EXIT_USAGE   ? "session failed"
-               : s.auth_failed      ? "session completed; authentication did not complete"
-                                    : "session completed; the server refused something",
-               s.tls && !s.tls_verified ? " (over TLS NOT VERIFIED: --tls-insecure)" : "",
-               col(&s, C_RESET));
+        enum tool_label end = rc == EXIT_DONE  ? L_PROBE_END_COMPLETED
+                              : rc == EXIT_UNSAFE ? L_PROBE_END_UNSAFE
+                              : rc == EXIT_USAGE  ? L_PROBE_END_FAILED
+                              : s.auth_failed     ? L_PROBE_END_AUTH_INCOMPLETE
+                                                  : L_PROBE_END_REFUSED;
+        int insecure = s.tls && !s.tls_verified;
+
+        printf("%s-- %s%s%s%s\n", col(&s, C_DIM), tr(&lang, end), insecure ? " " : "",
+               insecure ? tr(&lang, L_PROBE_END_TLS_NOT_VERIFIED) : "", col(&s, C_RESET));
     }
     return rc;
 }
