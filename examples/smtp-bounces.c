@@ -504,7 +504,13 @@ static void print_summary(void)
             qsort(top, r->ntop, sizeof top[0], slot_cmp);
             fprintf(f, "  %-25s", smtpreply_reason_name(order[i]));
             for (k = 0; k < r->ntop && k < TOP_PRINT; k++) {
-                term_text_buf(ex, sizeof ex, top[k].dom, strlen(top[k].dom), DOMAIN_CAP);
+                /* domain_of()'s stand-ins for a recipient without a domain, in words */
+                if (strcmp(top[k].dom, "(local)") == 0)
+                    snprintf(ex, sizeof ex, "%s", tr(&lang, L_BOUNCES_DOMAIN_LOCAL));
+                else if (strcmp(top[k].dom, "(none)") == 0)
+                    snprintf(ex, sizeof ex, "%s", tr(&lang, L_BOUNCES_DOMAIN_NONE));
+                else
+                    term_text_buf(ex, sizeof ex, top[k].dom, strlen(top[k].dom), DOMAIN_CAP);
                 fprintf(f, "%s %s %s%llu", k ? "," : "", ex, top[k].err ? "~" : "",
                         (unsigned long long)top[k].count);
             }
