@@ -275,49 +275,6 @@ int feed_chunked(const char *in, size_t len, const struct feed_opts *fo, size_t 
     return rc;
 }
 
-#ifndef __wasi__
-static size_t slurp(FILE *f, char *buf, size_t cap)
-{
-    size_t n = 0, got;
-    while (n < cap && (got = fread(buf + n, 1, cap - n, f)) > 0)
-        n += got;
-    return n;
-}
-
-int check_generated(const char *committed, const char *command)
-{
-    static char want[1 << 20], got[1 << 20];
-    FILE *f = fopen(committed, "rb");
-    size_t nwant, ngot;
-    int status;
-
-    ck_assert_msg(f != NULL, "cannot open %s", committed);
-    nwant = slurp(f, want, sizeof want);
-    fclose(f);
-    ck_assert_msg(nwant < sizeof want, "%s is larger than the test's buffer", committed);
-    f = popen(command, "r");
-    ck_assert_ptr_nonnull(f);
-    ngot = slurp(f, got, sizeof got);
-    status = pclose(f);
-    if (status != 0 && ngot == 0) {
-        fprintf(stderr, "skipped: could not run: %s\n", command);
-        return 0;
-    }
-    ck_assert_msg(status == 0, "generator failed: %s", command);
-    ck_assert_msg(ngot == nwant && memcmp(got, want, nwant) == 0,
-                  "%s is stale: re-run its generator (%s) and commit the result", committed, command);
-    return 1;
-}
-#else
-/* WASI starts no processes: the generator cannot run, which the contract
- * reports as skipped. */
-int check_generated(const char *committed, const char *command)
-{
-    fprintf(stderr, "skipped: WASI cannot run %s to check %s\n", command, committed);
-    return 0;
-}
-#endif
-
 /* documented in helpers.h */
 int run_per_parser_variant(Suite *(*make)(void))
 {

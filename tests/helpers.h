@@ -65,14 +65,6 @@ int feed_chunked(const char *in, size_t len, const struct feed_opts *fo, size_t 
 uint64_t test_rand(uint64_t *state);
 
 /*
- * A committed generated file must equal what its generator prints today:
- * runs `command` (a shell command that writes the file to standard output) and
- * compares with `committed`. Fails the test on a difference; prints "skipped"
- * and returns 0 when the generator could not run at all (no python3), else 1.
- */
-int check_generated(const char *committed, const char *command);
-
-/*
  * Run the suite make() builds once per fast-path variant of the parser this build
  * has and this CPU runs (lib/parser.c: "sse2" and "avx2" on x86-64, "neon", or
  * "scalar" with -Dsimd=false), so every table and split property holds for each.
