@@ -417,7 +417,7 @@ export class Verdict {
         this.severity = fields.severity;
         /** "syntax", "information", "connections", "unspecified", "mail-system". */
         this.category = fields.category;
-        /** "none", "recipient-unknown", "mailbox-full", ... (DESIGN section 4). */
+        /** "none", "recipient-unknown", "mailbox-full", ... (docs/design.md section 5). */
         this.reason = fields.reason;
         /** "none", "soft", "hard", "block". */
         this.bounce = fields.bounce;
