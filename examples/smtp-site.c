@@ -2,7 +2,7 @@
 /*
  * smtp-site: write the reference web site of every SMTP reply code.
  *
- *   smtp-site DIR
+ *   smtp-site [--js PACKAGE_DIR] DIR
  *
  * Writes, for each locale the tools have (po/LINGUAS and English), into
  * DIR/<locale>/: index.html (every basic code by class, every enhanced code by
@@ -11,7 +11,9 @@
  * JavaScript), one page per basic code (220.html), one per enhanced code of
  * the registry (x.7.26.html) and one per pair of basic codes
  * (220-vs-535.html); and DIR/index.html (the language choice), DIR/style.css
- * and DIR/site.js, shared by every page.
+ * and DIR/site.js, shared by every page. With --js, the npm package of a
+ * WebAssembly build is copied to DIR/js/ and each locale gets paste.html,
+ * where a pasted reply is parsed and classified in the browser.
  *
  * Everything said about a code comes from the library's catalog, command
  * table and classifier, through the public header only, as an outside program
@@ -71,6 +73,7 @@ struct site {
     struct enh_entry enh[MAX_ENHANCED];
     size_t nenh;
     struct item items[MAX_CODES];       /* the codes' items, for the pairs of a locale */
+    const char *js;                     /* the npm package's folder, or NULL: no paste page */
 };
 
 static void fail(struct site *S, const char *what, const char *detail)
@@ -1276,6 +1279,11 @@ static void index_page(struct site *S)
            "<ol id=\"results-list\" class=\"codes\"></ol>\n</section>\n");
 
     put(S, "<div id=\"browse\">\n");
+    if (S->js != NULL) {
+        section_start(S, "paste", T(S, L_SITE_PASTE));
+        html(S, "<p><a href=\"paste.html\">%h</a></p>\n</section>\n",
+             T(S, L_SITE_PASTE_INVITE));
+    }
     section_start(S, "compare", T(S, L_SITE_COMPARE_TWO));
     compare_form(S);
     put(S, "</section>\n");
@@ -1405,6 +1413,123 @@ static void asset(struct site *S, const char *name, const unsigned char *text)
 
 /* ------------------------------------------------------------------------ */
 
+/* Copy DIR_of_the_package/name to DIR/js/name, byte for byte. */
+static void copy_file(struct site *S, const char *name)
+{
+    char from[PATH_CAP];
+    unsigned char buf[1 << 15];
+    FILE *in;
+    size_t n;
+
+    snprintf(from, sizeof from, "%s/%s", S->js, name);
+    in = fopen(from, "rb");
+    if (in == NULL) {
+        fail(S, from, strerror(errno));
+        return;
+    }
+    if (file_open(S, "js", name) == 0) {
+        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+            fwrite(buf, 1, n, S->f);
+        if (ferror(in))
+            fail(S, from, "read error");
+        file_close(S);
+    }
+    fclose(in);
+}
+
+/* The words site.js shows around a parsed reply, in the page's language. */
+static void paste_words(struct site *S)
+{
+    static const int bounces[] = { SMTPREPLY_BOUNCE_NONE, SMTPREPLY_BOUNCE_SOFT,
+                                   SMTPREPLY_BOUNCE_HARD, SMTPREPLY_BOUNCE_BLOCK };
+    static const int retries[] = { SMTPREPLY_RETRY_NOT_NEEDED, SMTPREPLY_RETRY_RETRY,
+                                   SMTPREPLY_RETRY_AFTER_FIX, SMTPREPLY_RETRY_NEVER };
+    struct i18n *L = &S->L;
+    size_t i;
+
+    put(S, "<script type=\"application/json\" id=\"paste-words\">{\"lang\":");
+    json_text(S, S->lang);
+    put(S, ",\"bounce\":{");
+    for (i = 0; i < COUNT_OF(bounces); i++) {
+        put(S, i > 0 ? "," : "");
+        json_text(S, smtpreply_bounce_name(bounces[i]));
+        put(S, ":");
+        json_text(S, bounce_word(S, bounces[i]));
+    }
+    put(S, "},\"retry\":{");
+    for (i = 0; i < COUNT_OF(retries); i++) {
+        put(S, i > 0 ? "," : "");
+        json_text(S, smtpreply_retry_name(retries[i]));
+        put(S, ":");
+        json_text(S, retry_word(S, retries[i]));
+    }
+    put(S, "},\"labels\":{\"severity\":");
+    json_text(S, T(S, L_SITE_SEVERITY));
+    put(S, ",\"category\":");
+    json_text(S, tr(L, L_EXPLAIN_CATEGORY));
+    put(S, ",\"reason\":");
+    json_text(S, T(S, L_SITE_REASON));
+    put(S, ",\"bounce\":");
+    json_text(S, T(S, L_SITE_BOUNCE));
+    put(S, ",\"retry\":");
+    json_text(S, T(S, L_SITE_RETRY));
+    put(S, ",\"evidence\":");
+    json_text(S, T(S, L_SITE_EVIDENCE));
+    put(S, ",\"rule\":");
+    json_text(S, T(S, L_SITE_RULE));
+    put(S, ",\"flags\":");
+    json_text(S, T(S, L_SITE_FLAGS));
+    put(S, ",\"error\":");
+    json_text(S, T(S, L_SITE_LINE_ERROR));
+    put(S, ",\"nothing\":");
+    json_text(S, T(S, L_SITE_NO_REPLY));
+    put(S, "},\"basic\":[");
+    for (i = 0; i < S->ncodes; i++)
+        putf(S, "%s%u", i > 0 ? "," : "", S->codes[i]);
+    put(S, "],\"enhanced\":[");
+    for (i = 0; i < S->nenh; i++) {
+        put(S, i > 0 ? "," : "");
+        json_text(S, S->enh[i].text + 2);   /* "7.26" */
+    }
+    put(S, "]}</script>\n");
+}
+
+/* paste.html: a reply pasted in is parsed and classified in the browser, by
+ * the library compiled to WebAssembly (the npm package, copied to DIR/js/). */
+static void paste_page(struct site *S)
+{
+    struct i18n *L = &S->L;
+    struct page P;
+    int c;
+
+    P.name = "paste.html";
+    P.title = T(S, L_SITE_PASTE_TITLE);
+    P.description = T(S, L_SITE_PASTE_DESCRIPTION);
+    P.kind = "paste";
+    if (file_open(S, S->lang, P.name) != 0)
+        return;
+    page_start(S, &P);
+    crumbs(S, T(S, L_SITE_PASTE));
+    element(S, "h1", T(S, L_SITE_PASTE), NULL);
+    element(S, "p", T(S, L_SITE_PASTE_INTRO), NULL);
+    html(S, "<form id=\"paste-form\" class=\"paste\" action=\"paste.html\" method=\"get\">\n"
+            "<div><label for=\"reply\">%h</label>\n<textarea id=\"reply\" name=\"reply\" rows=\"5\" spellcheck=\"false\" "
+            "placeholder=\"550-5.1.1 The email account that you tried to reach does not exist.\">"
+            "</textarea></div>\n<div><label for=\"command\">%h</label>\n"
+            "<select id=\"command\" name=\"command\">\n<option value=\"\">%h</option>\n",
+         T(S, L_SITE_REPLY), tr(L, L_EXPLAIN_ANSWERS), T(S, L_SITE_COMMAND_NOT_KNOWN));
+    for (c = 1; c < SMTPREPLY_CMD_COUNT; c++)
+        html(S, "<option value=\"%s\">%s</option>\n", smtpreply_command_name(c),
+             smtpreply_command_name(c));
+    html(S, "</select></div>\n<div><button type=\"submit\">%h</button></div>\n</form>\n",
+         T(S, L_SITE_READ));
+    html(S, "<div id=\"paste-out\" aria-live=\"polite\"><p class=\"note\">%h</p></div>\n",
+         T(S, L_SITE_PASTE_NEEDS_SERVER));
+    paste_words(S);
+    page_end(S);
+    file_close(S);
+}
+
 static void write_locale(struct site *S, int locale)
 {
     char dir[PATH_CAP];
@@ -1416,6 +1541,8 @@ static void write_locale(struct site *S, int locale)
         return;
     index_page(S);
     compare_page(S);
+    if (S->js != NULL)
+        paste_page(S);
     for (i = 0; i < S->ncodes; i++)
         basic_page(S, i);
     for (i = 0; i < S->nenh; i++)
@@ -1430,30 +1557,45 @@ static void write_locale(struct site *S, int locale)
 
 static void usage(FILE *f)
 {
-    fputs("usage: smtp-site DIR\n"
+    fputs("usage: smtp-site [--js PACKAGE_DIR] DIR\n"
           "  Writes the reference site of every SMTP reply code into DIR, in each\n"
-          "  language (DIR/en/, DIR/vi/); open DIR/index.html in a browser.\n", f);
+          "  language (DIR/en/, DIR/vi/); open DIR/index.html in a browser.\n"
+          "  --js PACKAGE_DIR  the npm package (smtpreply.js, smtpreply.wasm): adds a\n"
+          "                    page that parses a pasted reply in the browser\n", f);
 }
 
 int main(int argc, char **argv)
 {
     static struct site S;   /* large; zeroed */
-    int i;
+    int i, a = 1;
 
     if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
         usage(stdout);
         return 0;
     }
-    if (argc != 2 || argv[1][0] == '\0' || argv[1][0] == '-') {
+    if (argc == 4 && strcmp(argv[1], "--js") == 0 && argv[2][0] != '\0') {
+        S.js = argv[2];
+        a = 3;
+    }
+    if (argc != a + 1 || argv[a][0] == '\0' || argv[a][0] == '-') {
         usage(stderr);
         return 2;
     }
-    S.dir = argv[1];
+    S.dir = argv[a];
     load_locales(&S);
     if (make_dir(&S, S.dir) != 0 || load_catalog(&S) != 0)
         return 1;
     asset(&S, "style.css", site_css);
     asset(&S, "site.js", site_js);
+    if (S.js != NULL) {
+        char dir[PATH_CAP];
+
+        snprintf(dir, sizeof dir, "%s/js", S.dir);
+        if (make_dir(&S, dir) == 0) {
+            copy_file(&S, "smtpreply.js");
+            copy_file(&S, "smtpreply.wasm");
+        }
+    }
     root_page(&S);
     for (i = 0; i < TOOL_LOCALE_COUNT; i++)
         write_locale(&S, i);

@@ -128,9 +128,112 @@
     show();
   }
 
+  function element(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) {
+      e.className = className;
+    }
+    if (text !== undefined) {
+      e.textContent = text;
+    }
+    return e;
+  }
+
+  // The paste page: the reply is parsed and classified by the library itself,
+  // compiled to WebAssembly (the npm package, in js/ beside this script).
+  // Browsers load WebAssembly only over HTTP(S); from the disk the page keeps
+  // its note and loads nothing.
+  function setUpPaste(form, out, words) {
+    if (window.location.protocol !== 'http:' && window.location.protocol !== 'https:') {
+      return;
+    }
+    var lib = null;
+    var url = new URL('../js/smtpreply.js', window.location.href).href;
+    var ready = import(url).then(function (m) {
+      return m.init().then(function () {
+        lib = m;
+        out.textContent = '';
+      });
+    });
+
+    function codeLink(parent, text, page) {
+      if (page) {
+        var a = element('a', null, text);
+        a.href = page;
+        parent.appendChild(a);
+      } else {
+        parent.appendChild(document.createTextNode(text));
+      }
+    }
+
+    function fact(dl, label, value) {
+      dl.appendChild(element('dt', null, label));
+      dl.appendChild(element('dd', null, value));
+    }
+
+    function showReply(r, command) {
+      var v = r.classify(command || undefined);
+      var art = element('article', 'reply');
+      var h = element('h2');
+      var dl = element('dl', 'facts');
+      var L = words.labels;
+      var flags = r.flags.concat(v.flags);
+      codeLink(h, String(r.code), words.basic.indexOf(r.code) >= 0 ? r.code + '.html' : null);
+      if (r.enhanced) {
+        var sd = r.enhanced.slice(2);
+        h.appendChild(document.createTextNode(' '));
+        codeLink(h, r.enhanced, words.enhanced.indexOf(sd) >= 0 ? 'x.' + sd + '.html' : null);
+      }
+      h.appendChild(document.createTextNode(' ' + lib.explain(r.code, words.lang).title));
+      art.appendChild(h);
+      art.appendChild(element('pre', 'lines', r.lines.join('\n')));
+      fact(dl, L.severity, v.severity);
+      fact(dl, L.category, v.category);
+      fact(dl, L.reason, v.reason + (v.reason === 'none' ? ''
+        : ': ' + lib.describeReason(v.reason, words.lang)));
+      fact(dl, L.bounce, words.bounce[v.bounce] || v.bounce);
+      fact(dl, L.retry, words.retry[v.retry] || v.retry);
+      fact(dl, L.evidence, v.evidence);
+      fact(dl, L.rule, v.rule);
+      if (flags.length) {
+        fact(dl, L.flags, flags.join(', '));
+      }
+      art.appendChild(dl);
+      out.appendChild(art);
+    }
+
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      ready.then(function () {
+        // Lines as the server sent them: CRLF, the last one ended too.
+        var text = form.elements.reply.value.replace(/\r?\n/g, '\r\n').replace(/(\r\n)?$/, '\r\n');
+        var items = lib.parse(text);
+        var replies = 0;
+        out.textContent = '';
+        items.forEach(function (item) {
+          if (item.kind === 'reply') {
+            replies++;
+            showReply(item, form.elements.command.value);
+          } else {
+            out.appendChild(element('p', 'error', words.labels.error
+              .replace('{1}', String(item.line)).replace('{2}', item.description)));
+          }
+        });
+        if (replies === 0) {
+          out.appendChild(element('p', 'note', words.labels.nothing));
+        }
+      });
+    });
+  }
+
   var form = document.getElementById('compare-form');
   if (form && form.tagName === 'FORM') {
     setUpCompare(form);
+  }
+  var paste = document.getElementById('paste-form');
+  var pasteWords = document.getElementById('paste-words');
+  if (paste && pasteWords) {
+    setUpPaste(paste, document.getElementById('paste-out'), JSON.parse(pasteWords.textContent));
   }
   var box = document.getElementById('q');
   var data = document.getElementById('search-data');

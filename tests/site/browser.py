@@ -3,7 +3,7 @@
 """The reference site in a real browser: headless Chromium, driven through the
 DevTools protocol over a pipe (no websocket library, nothing downloaded).
 
-usage: browser.py CHROMIUM SITE_DIR SHOTS_DIR
+usage: browser.py [--paste] CHROMIUM SITE_DIR SHOTS_DIR
 
 Loads a sample of pages in each locale at 1280 and 390 px wide, over HTTP
 (a server on 127.0.0.1) and once from the file system, saves a screenshot of
@@ -13,7 +13,11 @@ each, and checks:
   - dark colours when the reader prefers them;
   - the compare form goes to the right pair page, with and without JavaScript;
   - the search box finds 5.7.26 from "dmarc" and 535 from "auth";
-  - the language switch leads to the same code in the other locale.
+  - the language switch leads to the same code in the other locale;
+  - with --paste (a site written with smtp-site --js): the paste page parses
+    and classifies a pasted reply with the WebAssembly build, in each locale,
+    and shows a parse error as such; from the file system it only says why it
+    cannot load.
 Exit 0 when every check passes, 1 otherwise (Chromium not starting included).
 The README's picture, docs/site-220-vs-535.png, is en-220-vs-535-1280.png
 reduced with pngquant.
@@ -160,6 +164,15 @@ class Browser:
             raise Failure('%s: %s' % (url, r['errorText']))
         self.wait_event('Page.loadEventFired', since)
 
+    def wait_js(self, expression):
+        """Whether expression became true within TIMEOUT."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if self.js(expression):
+                return True
+            time.sleep(0.05)
+        return False
+
     def wait_location(self, want):
         """Path and query of the page once it is want, or what it is after TIMEOUT."""
         deadline = time.monotonic() + TIMEOUT
@@ -266,7 +279,55 @@ def location(b):
     return b.js('location.pathname + location.search')
 
 
-def run(chromium, site, shots):
+GMAIL = ('550-5.1.1 The email account that you tried to reach does not exist. Please try\n'
+         '550-5.1.1 double-checking the recipient\'s email address for typos or\n'
+         '550 5.1.1 https://support.google.com/mail/?p=NoSuchUser a640c23a62f3a - gsmtp')
+
+
+def check_paste(b, c, base, shots):
+    """The paste page, in each locale: a Gmail rejection, then a line that is no reply."""
+    for loc in LOCALES:
+        since = len(b.events)
+        b.goto(base + loc + '/paste.html')
+        loaded = b.wait_js('document.querySelector("#paste-out .note") === null')
+        c.expect(loaded, '%s/paste.html: the WebAssembly module did not load' % loc)
+        words = b.js('JSON.parse(document.getElementById("paste-words").textContent)')
+        b.type_text('#reply', GMAIL)
+        b.js('document.getElementById("command").value = "RCPT"')
+        b.click('#paste-form button')
+        shown = b.wait_js('document.querySelectorAll("#paste-out article").length === 1')
+        got = b.js('''(function () {
+            var a = document.querySelector('#paste-out article');
+            var dd = Array.prototype.map.call(a.querySelectorAll('dd'), function (d) {
+                return d.textContent; });
+            var links = Array.prototype.map.call(a.querySelectorAll('h2 a'), function (l) {
+                return l.getAttribute('href'); });
+            return {dd: dd, links: links, lines: a.querySelector('pre').textContent};
+        })()''') if shown else {'dd': [], 'links': [], 'lines': ''}
+        dd = got['dd']
+        c.expect(shown and got['links'] == ['550.html', 'x.1.1.html'],
+                 '%s/paste.html: links %r' % (loc, got['links']))
+        c.expect(any(d.startswith('recipient-unknown: ') and len(d) > 30 for d in dd),
+                 '%s/paste.html: reason not shown with its description: %r' % (loc, dd))
+        c.expect(words['bounce']['hard'] in dd and words['retry']['never'] in dd,
+                 '%s/paste.html: bounce and retry not %r, %r: %r'
+                 % (loc, words['bounce']['hard'], words['retry']['never'], dd))
+        c.expect('NoSuchUser' in got['lines'] and got['lines'].count('\n') == 2,
+                 '%s/paste.html: the three lines are not shown: %r' % (loc, got['lines']))
+        b.screenshot(os.path.join(shots, '%s-paste.png' % loc))
+        b.type_text('#reply', 'no code here\n250 2.0.0 Ok')
+        b.click('#paste-form button')
+        done = b.wait_js('document.querySelectorAll("#paste-out .error").length === 1 && '
+                         'document.querySelectorAll("#paste-out article").length === 1')
+        error = b.js('(document.querySelector("#paste-out .error") || {}).textContent || ""')
+        prefix = words['labels']['error'].split('{1}')[0]
+        c.expect(done and error.startswith(prefix + '1'),
+                 '%s/paste.html: the error line shows %r' % (loc, error))
+        for p in b.problems(since):
+            c.expect(False, '%s/paste.html: %s' % (loc, p))
+
+
+def run(chromium, site, shots, paste):
     c = Checks()
     server = serve(site)
     base = 'http://127.0.0.1:%d/' % server.server_address[1]
@@ -367,12 +428,19 @@ def run(chromium, site, shots):
         for p in b.problems(since):
             c.expect(False, 'no JavaScript: %s' % p)
 
+        if paste:
+            check_paste(b, c, base, shots)
+
         # Opened from the file system, as the README suggests: the search works too.
         since = len(b.events)
         b.goto('file://' + os.path.abspath(os.path.join(site, 'en', 'index.html')))
         b.type_text('#q', 'auth')
         hits = b.js('document.querySelectorAll("#results-list a[href=\'535.html\']").length')
         c.expect(hits == 1, 'file://: search "auth" found %s' % hits)
+        if paste:
+            b.goto('file://' + os.path.abspath(os.path.join(site, 'en', 'paste.html')))
+            note = b.js('document.querySelectorAll("#paste-out .note").length')
+            c.expect(note == 1, 'file://: the paste page lost its note')
         for p in b.problems(since):
             c.expect(False, 'file://: %s' % p)
     except Failure as e:
@@ -388,6 +456,9 @@ def run(chromium, site, shots):
 
 
 def main(argv):
+    paste = len(argv) > 1 and argv[1] == '--paste'
+    if paste:
+        argv = argv[:1] + argv[2:]
     if len(argv) != 4:
         sys.stderr.write(__doc__)
         return 2
@@ -399,7 +470,10 @@ def main(argv):
     for f in os.listdir(shots):
         if f.endswith('.png'):
             os.remove(os.path.join(shots, f))
-    return run(chromium, site, shots)
+    if paste and not os.path.isfile(os.path.join(site, 'en', 'paste.html')):
+        print('--paste: the site has no paste page (smtp-site --js PACKAGE_DIR)')
+        return 1
+    return run(chromium, site, shots, paste)
 
 
 if __name__ == '__main__':

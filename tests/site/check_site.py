@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: MIT
 """Check the reference site that smtp-site writes, without a browser.
 
-usage: check_site.py SITE_DIR SMTP_SITE SMTP_EXPLAIN LIST_CODES
+usage: check_site.py [--js PACKAGE_DIR] SITE_DIR SMTP_SITE SMTP_EXPLAIN LIST_CODES
+
+--js: the site was written with smtp-site --js PACKAGE_DIR (a paste page in
+each locale, the package in DIR/js/); without it, the site has neither.
 
   pages     exactly one page per catalog code and per pair of basic codes, in
             each locale, plus the index, compare.html and the shared files;
@@ -206,22 +209,29 @@ def self_test_links():
             fail('link checker self-test: found %d faults in the broken site, not 3' % n)
 
 
-def expected_names(list_codes):
+def expected_names(list_codes, paste):
     out = subprocess.run([list_codes], check=True, capture_output=True, text=True).stdout
     basic = [int(l.split()[1]) for l in out.splitlines() if l.startswith('basic ')]
     enhanced = [l.split()[1] for l in out.splitlines() if l.startswith('enhanced ')]
-    names = {'index.html', 'compare.html'}
+    names = {'index.html', 'compare.html'} | ({'paste.html'} if paste else set())
     names |= {'%d.html' % c for c in basic}
     names |= {'x.%s.html' % e for e in enhanced}
     pairs = {'%d-vs-%d.html' % (a, b) for a in basic for b in basic if a < b}
     return names | pairs, basic, enhanced, pairs
 
 
-def check_pages(root, list_codes):
-    names, basic, enhanced, pairs = expected_names(list_codes)
+def check_pages(root, list_codes, js):
+    names, basic, enhanced, pairs = expected_names(list_codes, js is not None)
     for name in ('index.html', 'style.css', 'site.js'):
         if not os.path.isfile(os.path.join(root, name)):
             fail('missing %s' % name)
+    for name in ('smtpreply.js', 'smtpreply.wasm'):
+        copy = os.path.join(root, 'js', name)
+        if js is None and os.path.exists(copy):
+            fail('js/%s without --js' % name)
+        elif js is not None and not (os.path.isfile(copy) and
+                                     filecmp.cmp(copy, os.path.join(js, name), shallow=False)):
+            fail('js/%s is not the package\'s' % name)
     for loc in LOCALES:
         have = set(os.listdir(os.path.join(root, loc)))
         for n in sorted(names - have)[:10]:
@@ -312,11 +322,11 @@ def check_search(root, pages, basic, enhanced):
             fail('%s: 535 is not found by "auth"' % path)
 
 
-def check_same(root, generator):
+def check_same(root, generator, js):
     with tempfile.TemporaryDirectory() as d:
         a, b = os.path.join(d, 'a'), os.path.join(d, 'b')
         for out in (a, b):
-            subprocess.run([generator, out], check=True)
+            subprocess.run([generator] + (['--js', js] if js else []) + [out], check=True)
         for x, y, label in ((a, b, 'two runs'), (a, root, 'a run and the built site')):
             cmp = filecmp.dircmp(x, y)
             stack, diffs = [cmp], []
@@ -340,6 +350,8 @@ def check_sizes(root):
             path = os.path.join(d, f)
             size = os.path.getsize(path)
             total += size
+            if os.path.basename(d) == 'js':
+                continue        # the npm package, checked by its own tests
             limit = PAGE_LIMIT if f.endswith('.html') else ASSET_LIMIT
             if size > limit:
                 fail('%s: %d bytes (limit %d)' % (path, size, limit))
@@ -350,6 +362,10 @@ def check_sizes(root):
 
 
 def main(argv):
+    js = None
+    if len(argv) > 2 and argv[1] == '--js':
+        js = os.path.abspath(argv[2])
+        argv = argv[:1] + argv[3:]
     if len(argv) != 5:
         sys.stderr.write(__doc__)
         return 2
@@ -358,7 +374,7 @@ def main(argv):
         print('no site in %s (meson compile -C BUILD site)' % root)
         return 1
     self_test_links()
-    basic, enhanced = check_pages(root, list_codes)
+    basic, enhanced = check_pages(root, list_codes, js)
     pages = {p: parse(p) for p in html_files(root)}
     broken = check_links(root, pages)
     print('%d pages, %d links and resources checked, %d broken'
@@ -366,7 +382,7 @@ def main(argv):
     check_markup(root, pages)
     check_seed(root, pages, explain)
     check_search(root, pages, basic, enhanced)
-    check_same(root, generator)
+    check_same(root, generator, js)
     check_sizes(root)
     for msg in failures[:50]:
         print('FAIL', msg)
