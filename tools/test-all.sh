@@ -21,6 +21,9 @@
 #               tables under Node's WASI, equal to the native build's; the npm
 #               package packed, installed into an empty folder and tested with
 #               node --test, and in headless Chromium
+#   site        the reference site from the gcc build's smtp-site, with the wasm
+#               step's npm package for its paste page: every page and link, tidy
+#               on every page, headless Chromium at 1280 and 390 px
 #   jsbench     what needs the npm registry (installed into a scratch folder, never
 #               a dependency of the package): smtpreply.d.ts type-checked with tsc
 #               --strict; ns/reply of the package and of smtp-channel and
@@ -64,7 +67,7 @@ PREFIX=$SCRATCH/prefix
 PACKAGES=(meson ninja-build check doxygen pkg-config gcc g++ clang libclang-rt-14-dev llvm
           valgrind cppcheck clang-tidy python3 cmake libssl-dev binutils man-db git
           python3-venv python3-mesonpy python3-pytest
-          lld wasi-libc libclang-rt-14-dev-wasm32 nodejs chromium
+          lld wasi-libc libclang-rt-14-dev-wasm32 nodejs chromium tidy
           openssl)  # openssl: throwaway certificates for tests/probe/test_hostile.py
 
 passed=0
@@ -215,13 +218,14 @@ build_and_test() {
 step_gcc() {
     need meson ninja-build gcc g++ check pkg-config python3 doxygen
     CC=gcc CXX=g++ build_and_test "$B_GCC" -Dwerror=true -Dtests=enabled -Ddocs=enabled \
-        --buildtype=debugoptimized --prefix="$PREFIX" --libdir=lib
+        -Dsite=disabled --buildtype=debugoptimized --prefix="$PREFIX" --libdir=lib
 }
 
 step_clang() {
     need meson ninja-build clang check pkg-config python3
+    # The site's tests run in the site step (and, without the browser, under ASan).
     CC=clang CXX=clang++ build_and_test "$B_CLANG" -Dwerror=true -Dtests=enabled \
-        -Ddocs=disabled --buildtype=debugoptimized -Dsimd=false
+        -Ddocs=disabled -Dsite=disabled --buildtype=debugoptimized -Dsimd=false
 }
 
 step_asan() {
@@ -400,6 +404,17 @@ step_wasm() {
     meson_test "$B_WASM" -v
 }
 
+# The site's paste page needs the wasm step's npm package, so the site's tests
+# run in a step of their own, on the gcc build, once the package is built.
+step_site() {
+    need meson ninja-build python3 tidy chromium
+    need_gcc_build
+    test -f "$B_WASM/js/smtpreply.wasm" || { say "run step wasm first"; return 1; }
+    setup "$B_GCC" -Dsite=enabled -Dsite_js="$B_WASM/js"
+    meson compile -C "$B_GCC" site
+    meson_test "$B_GCC" --suite site -v
+}
+
 step_jsbench() {
     need nodejs
     need_npm
@@ -434,7 +449,7 @@ step_dist() {
     if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ]; then
         say "note: uncommitted changes are not in the tarball (meson dist packs commits)"
     fi
-    CC=gcc CXX=g++ setup "$dir" -Ddocs=disabled --buildtype=debugoptimized
+    CC=gcc CXX=g++ setup "$dir" -Ddocs=disabled -Dsite=disabled --buildtype=debugoptimized
     rm -rf "$dir/meson-dist"
     meson dist -C "$dir" --formats xztar --allow-dirty
     ls -l "$dir"/meson-dist/*.tar.xz
@@ -490,7 +505,7 @@ step_with_gcc_build() {
     "$@"
 }
 
-ALL=(deps gcc clang asan abi docs install python wasm jsbench variants dist subproject
+ALL=(deps gcc clang asan abi docs install python wasm site jsbench variants dist subproject
      data-po integration fuzz valgrind static neon)
 if [ $# -gt 0 ]; then
     STEPS=("$@")
@@ -502,8 +517,8 @@ say "smtpreply test-all: $(git -C "$ROOT" describe --always --dirty 2>/dev/null 
 say "steps: ${STEPS[*]}"
 for s in "${STEPS[@]}"; do
     case $s in
-    deps | gcc | clang | asan | abi | docs | install | python | wasm | jsbench | variants | dist | \
-    subproject)
+    deps | gcc | clang | asan | abi | docs | install | python | wasm | site | jsbench | variants | \
+    dist | subproject)
         run_step "$s" "step_$s" ;;
     data-po) run_step "$s" step_data_po ;;
     integration) run_step integration step_with_gcc_build bash tests/integration/run-exim.sh "$B_GCC" ;;
