@@ -100,7 +100,7 @@ extern "C" {
  */
 
 /**
- * @brief The version of the library actually loaded, e.g. "0.2.0".
+ * @brief The version of the library actually loaded, e.g. "0.3.0".
  * @return Static storage; do not free. Bindings compare it with what they expect.
  * @since 0.1
  */

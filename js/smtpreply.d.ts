@@ -10,7 +10,7 @@ export type WasmSource = string | URL | Response | ArrayBuffer | Uint8Array | We
 /** Load the WebAssembly module once; the other functions need it. */
 export function init(source?: WasmSource): Promise<void>;
 
-/** The version of the loaded library, e.g. "0.2.0". */
+/** The version of the loaded library, e.g. "0.3.0". */
 export function version(): string;
 
 /** Any error raised by this package. */
@@ -42,7 +42,8 @@ export type Category = 'syntax' | 'information' | 'connections' | 'unspecified' 
     'unknown';
 export type Bounce = 'none' | 'soft' | 'hard' | 'block';
 export type Retry = 'not-needed' | 'retry' | 'retry-after-fix' | 'never';
-export type Evidence = 'none' | 'enhanced' | 'command' | 'text' | 'code' | 'class';
+export type Evidence = 'none' | 'enhanced' | 'command' | 'text' | 'code' | 'class' | 'provider';
+export type Confidence = 'high' | 'low';
 
 /** A command a reply answers: a name ("RCPT", "MAIL FROM", "DATA_END") or its number. */
 export type Command = string | number;
@@ -55,6 +56,9 @@ export class Verdict {
     readonly reason: string;
     readonly bounce: Bounce;
     readonly retry: Retry;
+    /** "low" when only fallback evidence decided or the evidence disagrees: act on
+     *  such a verdict as "probably". */
+    readonly confidence: Confidence;
     readonly evidence: Evidence;
     /** The command as given, "UNKNOWN" when none. */
     readonly command: string;

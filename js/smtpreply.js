@@ -211,6 +211,7 @@ class Lib {
                 table.push(this.cstr(fn(i)));
             this.names[kind] = table;
         }
+        this.confidenceNames = [0, 1].map((c) => this.cstr(x.smtpreply_confidence_name(c)));
         this.statusNames = new Map();
         for (let s = 0; s >= -64; s--)
             this.statusNames.set(s, this.cstr(x.smtpreply_status_name(s)));
@@ -313,6 +314,7 @@ class Lib {
             reason: n.reason[this.i32(p + V.reason)] ?? 'unknown',
             bounce: n.bounce[this.i32(p + V.bounce)] ?? 'unknown',
             retry: n.retry[this.i32(p + V.retry)] ?? 'unknown',
+            confidence: this.confidenceNames[this.x.smtpreply_verdict_confidence(p)] ?? 'unknown',
             evidence: n.evidence[this.i32(p + V.evidence)] ?? 'unknown',
             command: n.command[this.i32(p + V.command)] ?? 'UNKNOWN',
             flags: this.bits(this.u32(p + V.flags), this.verdictFlagNames),
@@ -423,7 +425,11 @@ export class Verdict {
         this.bounce = fields.bounce;
         /** "not-needed", "retry", "retry-after-fix", "never". */
         this.retry = fields.retry;
-        /** What decided: "enhanced", "text", "command", "code", "class", "none". */
+        /** "high", or "low" when only fallback evidence decided or the evidence
+         *  disagrees: a program acting on the verdict treats a low one as "probably". */
+        this.confidence = fields.confidence;
+        /** What decided: "provider", "enhanced", "text", "command", "code", "class",
+         *  "none". */
         this.evidence = fields.evidence;
         /** The command as given ("RCPT"), "UNKNOWN" when none. */
         this.command = fields.command;
@@ -974,7 +980,7 @@ export function ehlo(reply) {
     });
 }
 
-/** The version of the loaded library, e.g. "0.2.0". */
+/** The version of the loaded library, e.g. "0.3.0". */
 export function version() {
     return need().version;
 }

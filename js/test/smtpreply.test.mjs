@@ -244,9 +244,17 @@ describe('classify', () => {
                          ['permanent-negative', 'mail-system', 'recipient-unknown', 'hard', 'never',
                           'RCPT']);
         assert.ok(v.rule.length > 0);
+        assert.deepEqual([v.confidence, v.evidence], ['high', 'enhanced']);
         assert.deepEqual(classify(items[3], 'rcpt to'), v);
         assert.equal(items[3].classify(5).command, 'RCPT');
         assert.equal(items[3].classify().command, 'UNKNOWN');
+    });
+
+    it('confidence is low when only the command decided', () => {
+        const [bare] = parse('550 Rejected\r\n');
+        const v = bare.classify('DATA_END');
+        assert.deepEqual([v.confidence, v.evidence], ['low', 'command']);
+        assert.ok(v.flags.includes('low-confidence'));
     });
 
     it('a full mailbox and a greylisting', () => {

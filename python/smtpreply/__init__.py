@@ -386,7 +386,7 @@ def load(path: Optional[str] = None):
 
 
 def version() -> str:
-    """The version string of the loaded library, e.g. '0.2.0'."""
+    """The version string of the loaded library, e.g. '0.3.0'."""
     return load().smtpreply_version().decode("ascii")
 
 
