@@ -244,7 +244,7 @@ describe('classify', () => {
                          ['permanent-negative', 'mail-system', 'recipient-unknown', 'hard', 'never',
                           'RCPT']);
         assert.ok(v.rule.length > 0);
-        assert.deepEqual([v.confidence, v.evidence], ['high', 'enhanced']);
+        assert.deepEqual([v.confidence, v.evidence], ['high', 'provider']);   // Gmail's wording
         assert.deepEqual(classify(items[3], 'rcpt to'), v);
         assert.equal(items[3].classify(5).command, 'RCPT');
         assert.equal(items[3].classify().command, 'UNKNOWN');
