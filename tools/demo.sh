@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: MIT
 #
 # The README's demo: install what the build needs (Debian/Ubuntu, with apt, when
-# root or with sudo), build into build/, and run smtp-parse over the bundled
-# session transcript, one JSON object per reply.
+# root or with sudo), configure build/ with the default options, compile
+# smtp-parse and run it over the bundled session transcript. Standard output is
+# only the command and what smtp-parse prints (tests/readme/ compares it with the
+# README's sample); progress and errors go to standard error.
 #
 # Usage: tools/demo.sh [FILE]   (default: examples/session.txt)
 
@@ -27,7 +29,7 @@ if [ ! -e /usr/include/stdio.h ]; then
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
-    echo "demo: installing ${missing[*]}"
+    echo "demo: installing ${missing[*]}" >&2
     if [ "$(id -u)" -eq 0 ]; then
         sudo_cmd=()
     elif need_cmd sudo; then
@@ -37,13 +39,20 @@ if [ ${#missing[@]} -gt 0 ]; then
         exit 1
     fi
     export DEBIAN_FRONTEND=noninteractive
-    "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=600 update -q
-    "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"
+    # apt's progress goes to standard error: standard output is the demo's.
+    "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=600 update -q >&2
+    "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
+        "${missing[@]}" >&2
 fi
 
 if [ ! -f "$BUILD/meson-private/coredata.dat" ]; then
-    # Only the library and the tools: the test suite has its own command.
-    meson setup "$BUILD" "$ROOT" -Dtests=disabled -Ddocs=disabled --buildtype=release >/dev/null
+    # The default options, as the README's later `meson setup build` would
+    # choose them, so that its next commands (tests, docs, install) find the
+    # same folder ready; only smtp-parse is compiled now.
+    if ! log=$(meson setup "$BUILD" "$ROOT" 2>&1); then
+        printf '%s\n' "$log" >&2
+        exit 1
+    fi
 fi
 meson compile -C "$BUILD" smtp-parse >/dev/null
 
