@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 #
 # The README's demo: install what the build needs (Debian/Ubuntu, with apt, when
-# root or with sudo), configure build/ with the default options, compile
-# smtp-parse and run it over the bundled session transcript. Standard output is
+# root or with sudo), configure build/ with the default options, compile the
+# five tools and run smtp-parse over the bundled session transcript. Standard output is
 # only the command and what smtp-parse prints (tests/readme/ compares it with the
 # README's sample); progress and errors go to standard error.
 #
@@ -48,13 +48,14 @@ fi
 if [ ! -f "$BUILD/meson-private/coredata.dat" ]; then
     # The default options, as the README's later `meson setup build` would
     # choose them, so that its next commands (tests, docs, install) find the
-    # same folder ready; only smtp-parse is compiled now.
+    # same folder ready; only the tools are compiled now.
     if ! log=$(meson setup "$BUILD" "$ROOT" 2>&1); then
         printf '%s\n' "$log" >&2
         exit 1
     fi
 fi
-meson compile -C "$BUILD" smtp-parse >/dev/null
+# The README's next section calls every tool from build/examples/.
+meson compile -C "$BUILD" smtp-parse smtp-explain smtp-probe smtp-bounces smtp-site >/dev/null
 
 echo "\$ build/examples/smtp-parse $INPUT"
 "$BUILD/examples/smtp-parse" "$INPUT"
