@@ -33,6 +33,9 @@
 #   subproject  a small project that uses smtpreply as a meson subproject
 #   data-po     on a copy of the tree: a changed data row changes the library,
 #               and a new po/xx.po with three strings is shown by smtp-explain
+#   readme      README.md's commands in the order written, on a fresh git clone
+#               of this checkout (tests/readme/readme_test.py): each must work,
+#               and each sample output block must equal what its command prints
 #   integration smtp-probe and smtp-parse against a real Exim (root: installs it)
 #   fuzz        every libFuzzer target for a bounded time (clang)
 #   valgrind    every unit test and fuzz replay under memcheck
@@ -499,6 +502,19 @@ step_data_po() {
     say "po/xx.po with three strings: shown, English for the rest, and a note"
 }
 
+# The README as a new user follows it: its commands, in order, on a fresh clone
+# (which builds the tree again, in a temporary folder of its own).
+step_readme() {
+    need meson ninja-build gcc g++ check pkg-config python3 git doxygen clang lld wasi-libc \
+        libclang-rt-14-dev-wasm32 nodejs python3-venv python3-mesonpy
+    need_npm
+    if [ ! -d "$ROOT/.git" ] && [ ! -f "$ROOT/.git" ]; then
+        say "SKIP: $ROOT is not a git checkout; the README's commands run on a git clone"
+        exit 77
+    fi
+    python3 tests/readme/readme_test.py "$ROOT"
+}
+
 # step_with_gcc_build COMMAND...: a script that works on the gcc step's build.
 step_with_gcc_build() {
     need_gcc_build
@@ -506,7 +522,7 @@ step_with_gcc_build() {
 }
 
 ALL=(deps gcc clang asan abi docs install python wasm site jsbench variants dist subproject
-     data-po integration fuzz valgrind static neon)
+     data-po readme integration fuzz valgrind static neon)
 if [ $# -gt 0 ]; then
     STEPS=("$@")
 else
@@ -521,6 +537,7 @@ for s in "${STEPS[@]}"; do
     dist | subproject)
         run_step "$s" "step_$s" ;;
     data-po) run_step "$s" step_data_po ;;
+    readme) run_step readme step_readme ;;
     integration) run_step integration step_with_gcc_build bash tests/integration/run-exim.sh "$B_GCC" ;;
     fuzz) FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-$OUT/build-fuzz} run_step fuzz bash tests/fuzz/run.sh "$ROOT" 60 ;;
     valgrind) run_step valgrind step_with_gcc_build bash tests/valgrind/run.sh "$B_GCC" ;;
