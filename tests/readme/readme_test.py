@@ -40,6 +40,12 @@ Directives, one HTML comment per line, on the lines right above a block:
   <!-- readme-test: vary REGEX -->                    in its sample, text that
                                                       matches REGEX (Python re)
                                                       may differ (times, paths)
+  <!-- readme-test: run with COMMAND -->              a code block (```python,
+                                                      ```js, ...) is run: its
+                                                      text is COMMAND's standard
+                                                      input; a ```text block
+                                                      right after it is what it
+                                                      prints
 
 A REASON is required. The README's first block must hold the command that .ci/run
 runs ("runs every test", so never run here, which would recurse) marked as not
@@ -88,6 +94,7 @@ class Block:
         self.not_run_cmds = []      # [(prefix, reason)]
         self.exit = 0
         self.vary = []              # compiled regexes
+        self.run_with = None        # command that reads a code block on stdin
         self.sample_of = None       # for a text block: the sh block it shows
 
 
@@ -113,6 +120,10 @@ def parse_directive(block, text, line):
     m = re.match(r"exit\s+(\d+)$", text)
     if m:
         block.exit = int(m.group(1))
+        return
+    m = re.match(r"run with\s+(.+)$", text)
+    if m:
+        block.run_with = m.group(1)
         return
     m = re.match(r"vary\s+(.+)$", text)
     if m:
@@ -180,6 +191,8 @@ def plan(readme_text):
     blocks = parse_readme(readme_text.splitlines(True))
     commands, prev_sh, prev_end = [], None, None
     for b, start, end in blocks:
+        if b.run_with is not None and b.lang in ("sh", "console", "text", ""):
+            raise MarkupError("line %d: 'run with' is for code blocks" % start)
         if b.lang == "sh":
             for text, off in commands_of(b.body):
                 c = Command(text, start + 1 + off, b)
@@ -209,9 +222,17 @@ def plan(readme_text):
                     cur.sample.append(line)
             if b.not_run_cmds:
                 raise MarkupError("line %d: in a console block, mark the whole block" % start)
+        elif b.run_with is not None:
+            mark = "README_TEST_EOF"
+            c = Command("%s <<'%s'\n%s\n%s" % (b.run_with, mark, "\n".join(b.body), mark),
+                        start, b)
+            c.not_run = b.not_run
+            commands.append(c)
         elif b.lang == "text" and prev_sh is not None and prev_end is not None \
                 and readme_gap_is_blank(readme_text, prev_end, start):
             b.sample_of = prev_sh
+            if prev_sh.not_run:
+                raise MarkupError("line %d: a sample of a block that is not run" % start)
         elif b.lang in ("bash", "shell", "shell-session", "zsh"):
             raise MarkupError("line %d: use ```sh for commands, ```console for commands "
                               "with their output" % start)
@@ -220,10 +241,10 @@ def plan(readme_text):
                 if line.startswith("$ "):
                     raise MarkupError("line %d: a command in a ```%s block: use ```console "
                                       "(or mark it)" % (start + 1 + n, b.lang))
-        if b.not_run is None and not b.not_run_cmds and (b.exit or b.vary) \
+        if (b.exit or b.vary) and b.run_with is None \
                 and b.lang not in ("sh", "console", "text"):
             raise MarkupError("line %d: directive on a block that is not run" % start)
-        prev_sh = b if b.lang == "sh" else None
+        prev_sh = b if b.lang == "sh" or b.run_with is not None else None
         prev_end = end
     return [b for b, _, _ in blocks], commands
 
@@ -545,10 +566,8 @@ def run_all(repo, update, keep):
             else:
                 outputs.setdefault(c.block, []).extend(trim(out) if trim(out) else [])
         for b in blocks:
-            if b.sample_of is None or b.sample_of not in outputs and failed:
+            if b.sample_of is None or (b.sample_of not in outputs and failed):
                 continue
-            if b.sample_of.not_run and not b.sample_of.not_run_cmds:
-                raise MarkupError("line %d: sample of a block that is not run" % b.start)
             out = outputs.get(b.sample_of, [])
             compared += 1
             if update:
