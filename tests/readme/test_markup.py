@@ -149,6 +149,16 @@ def main():
         check("README.md markup", rt.check_only(root) == 0)
     except rt.MarkupError as e:
         check("README.md markup", False, str(e))
+    # CI runs the README's commands: tools/test-all.sh has the step, in its
+    # default list, and the step calls readme_test.py.
+    with open(os.path.join(root, "tools", "test-all.sh"), encoding="utf-8") as f:
+        script = f.read()
+    steps = rt.re.search(r"^ALL=\(([^)]*)\)", script, rt.re.M)
+    check("tools/test-all.sh runs the readme step by default",
+          steps is not None and "readme" in steps.group(1).split())
+    check("the readme step runs tests/readme/readme_test.py",
+          rt.re.search(r"step_readme\(\) \{[^}]*tests/readme/readme_test\.py", script)
+          is not None)
     print("%d failed" % len(FAILED))
     return 1 if FAILED else 0
 
