@@ -372,7 +372,12 @@ def updated(sample, out, vary):
             new += out[:len(seg)]
             pos = len(seg)
         elif last:
+            # The closing lines: from where its first line shows up again (it
+            # may have grown or shrunk), else as many lines as it had.
+            head = norm(seg[0], vary)
             start = len(out) - len(seg)
+            if head in o[pos + 1:]:
+                start = len(o) - 1 - o[::-1].index(head)
             if start <= pos:
                 return out
             new += out[start:]

@@ -89,6 +89,10 @@ UPDATES = [
     ("elisions kept", ["a", "...", "X"], ["a2", "b", "c", "X2"], ["a2", "...", "X2"]),
     ("middle anchor found again", ["...", "Key", "k1", "..."], ["t", "Key", "k2", "z"],
      ["...", "Key", "k2", "..."]),
+    ("closing lines follow their first line", ["a", "...", "Totals", "t1"],
+     ["a", "b", "Totals", "t1", "t2"], ["a", "...", "Totals", "t1", "t2"]),
+    ("closing lines without their first line", ["a", "...", "Totals", "t1"],
+     ["a", "b", "c", "d"], ["a", "...", "c", "d"]),
     ("anchor gone: the whole output", ["...", "Key", "..."], ["t", "u", "v"], ["t", "u", "v"]),
 ]
 
