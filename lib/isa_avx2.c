@@ -36,19 +36,36 @@ static int isa_usable(void)
 #define ISA_BLOCK 32
 #define ISA_BLOCK_SHIFT 0
 
-/* Bit i set when byte i of the 32 at p is special (see lib/isa_sse2.c). */
-static inline uint64_t mask32(const unsigned char *p)
+/* Bit i set when byte i of the 32 at p is special (see lib/isa_sse2.c): 14 > p[i]
+ * as signed bytes, with 14 in every byte of k. */
+static inline uint64_t mask32_with(const unsigned char *p, __m256i k)
 {
     __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
 
-    return (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8(14), v));
+    return (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(k, v));
 }
 
-#define isa_block mask32
+/* 14 in every byte. The empty asm hides the value from the compiler, which would
+ * otherwise test "p[i] <= 13" with two instructions a block, and build the
+ * constant again at every use instead of keeping it in a register. */
+static inline __m256i fourteens(void)
+{
+    __m256i k = _mm256_set1_epi8(14);
+
+    __asm__("" : "+x"(k));
+    return k;
+}
+
+static inline uint64_t isa_block(const unsigned char *p)
+{
+    return mask32_with(p, fourteens());
+}
 
 static inline uint64_t isa_window(const unsigned char *p)
 {
-    return mask32(p) | mask32(p + 32) << 32;
+    __m256i k = fourteens();
+
+    return mask32_with(p, k) | mask32_with(p + 32, k) << 32;
 }
 
 /* Two 32-byte moves (a memcpy of 64 would be four 16-byte ones under generic

@@ -18,6 +18,13 @@
  * serves several short lines (lp_window_after()). Text is copied 64 bytes at a
  * time into the caller's buffer; the reply is filled once at its end.
  *
+ * Three shapes of code, each for what it runs most: lp_one_line() takes the most
+ * common reply (one line in its window, a short enhanced code or none) with no
+ * loop and no call; lp_any_reply() takes any other, its first line judged in full
+ * and its further lines in lp_more_lines(), one loop for each enhanced-code case
+ * of the first line; lines of 64 octets or more (lp_long_line()) and enhanced
+ * codes that differ from the first line's (lp_enh_other()) are out of line.
+ *
  * This file is included by each lib/isa_<name>.c after it defines
  *   ISA_FN(name)   this set's name for a function (one copy per set)
  *   static inline uint64_t isa_window(const unsigned char *p)
@@ -88,6 +95,13 @@ static SMTPREPLY__INLINE int lp_last_start(uint32_t w)
     return !(((w - 0x20303032u) | (0x20393535u - w)) & 0x80808080u);
 }
 
+/* Whether the first four bytes w of a line can start a reply the line path takes:
+ * a code and SP or '-'. */
+static SMTPREPLY__INLINE int lp_reply_start(uint32_t w)
+{
+    return lp_last_start(w) || lp_last_start(LP_LAST_OF(w));
+}
+
 /*
  * The reply code from the first three bytes of a line (digits checked). One
  * multiply does the first two digits: with digits d0, d1 in bytes 0 and 1,
@@ -108,59 +122,57 @@ struct lp_at {
     uint64_t m;
 };
 
-/* What the lines of the reply so far say. */
+/* What a reply's first line says of the lines after it. */
 struct lp_reply {
-    uint64_t enh;               /* the first line's enhanced code (lib/enhanced.h) */
-    uint64_t want;              /* ... as its bytes, lowest first, when 8 or fewer */
-    uint64_t want_mask;         /* the bytes of want */
-    uint64_t etext;             /* ... as enhanced_text writes it, when want is that */
-    unsigned want_len;          /* bytes in want; 0 for none */
+    uint64_t enh;               /* its enhanced code (lib/enhanced.h), 0 for none */
+    uint64_t etext;             /* ... as enhanced_text writes it, when its bytes are */
+    uint64_t want;              /* ... and the SP after it, as bytes, lowest first */
+    uint64_t want_mask;         /* the bytes of want; 0 when the code is not so */
+    size_t want_len;
+};
+
+/* The lines of a reply so far: where the next one starts, how many there were,
+ * and their flags. */
+struct lp_lines {
+    struct lp_at a;
+    uint32_t count;
     uint32_t flags;
 };
 
 /* The first line's enhanced code at t (klass: the reply's first digit), judged by
  * lib/enhanced.h: returns where the text starts after it (a valid code leaves the
  * text with its SP; any other form stays text, flagged when it is an invalid
- * code), or NULL when short_only and the form needs the recogniser's loop. */
+ * code). The lines after it compare their first bytes with want. */
 static SMTPREPLY__INLINE const unsigned char *lp_enh_first(const unsigned char *t, unsigned klass,
-                                                           struct lp_reply *rep, int short_only)
+                                                           struct lp_reply *rep, uint32_t *flags)
 {
-    struct smtpreply__enh_found f;
+    struct smtpreply__enh_found f = smtpreply__enh_scan(t, klass);
+    uint64_t x = lp_load8(t);
 
-    if (!smtpreply__enh_scan_short(t, klass, &f)) {
-        if (short_only)
-            return NULL;
-        f = smtpreply__enh_scan_long(t, klass);
-    }
     if (f.len <= 0) {
         if (f.len == SMTPREPLY__ENH_INVALID)
-            rep->flags |= SMTPREPLY_FLAG_ENHANCED_INVALID;
+            *flags |= SMTPREPLY_FLAG_ENHANCED_INVALID;
         return t;
     }
     rep->enh = f.code;
-    if (f.len <= 8) {
-        rep->want_len = (unsigned)f.len;
-        rep->want_mask = ~0ULL >> (64 - 8 * f.len);
-        rep->want = lp_load8(t) & rep->want_mask;
-        rep->etext = f.as_written ? rep->want : 0;
+    rep->want = ~0ULL;          /* matches nothing under want_mask 0 */
+    if (f.as_written && f.len <= 8)
+        rep->etext = x & ~0ULL >> (64 - 8 * f.len);
+    if (f.len < 8 && t[f.len] == ' ') {
+        rep->want_len = (size_t)f.len + 1;
+        rep->want_mask = ~0ULL >> (64 - 8 * rep->want_len);
+        rep->want = x & rep->want_mask;
     }
     return t + f.len + (t[f.len] == ' ');
 }
 
-/* A further line's enhanced code at t: the first line's bytes again (rep's want,
- * in values so they stay in registers), ended, are the same code; anything else
- * is judged as for the first line, and flagged when it differs from the first
- * line's. */
+/* A further line's enhanced code at t, judged as for the first line, and flagged
+ * when it differs from the first line's code enh. Returns where its text starts. */
 static SMTPREPLY__INLINE const unsigned char *lp_enh_more(const unsigned char *t, unsigned klass,
-                                                          uint64_t want, uint64_t mask,
-                                                          unsigned k, uint64_t enh,
-                                                          uint32_t *flags)
+                                                          uint64_t enh, uint32_t *flags)
 {
-    struct smtpreply__enh_found f;
+    struct smtpreply__enh_found f = smtpreply__enh_scan(t, klass);
 
-    if (k && (lp_load8(t) & mask) == want && (t[k] == ' ' || t[k] == '\r'))
-        return t + k + (t[k] == ' ');
-    f = smtpreply__enh_scan(t, klass);
     if (f.len == SMTPREPLY__ENH_INVALID)
         *flags |= SMTPREPLY_FLAG_ENHANCED_INVALID;
     if (f.code != enh)
@@ -168,65 +180,82 @@ static SMTPREPLY__INLINE const unsigned char *lp_enh_more(const unsigned char *t
     return f.len > 0 ? t + f.len + (t[f.len] == ' ') : t;
 }
 
-/* How far lp_text() looks for a line's end: the window at the line; that and the
- * one after it (no loop either way); or as far as any line the path takes. */
-#define LP_WINDOW 64
-#define LP_COMMON 128
+/* The longest line the path takes, line end included. */
 #define LP_ANY SMTPREPLY__LP_LONGEST
 
 /*
- * A line of 64 octets or more at p (the window at p empty), text from t to dst:
- * the windows after it until one has a special byte, within longest (a constant)
- * and last (a window at p + k needs p + k <= last); the text copied 64 bytes at a
- * time. Returns the CR's index from p, with *m the window after the line, or 0 to
- * decline.
+ * The end of a line at p of 64 to 127 octets (the window at p empty): the index
+ * of its CR in the window after, with *m the window after the line, or 0 when the
+ * line is longer, or does not end in a CRLF, or p + 64 is past last.
  */
-static SMTPREPLY__INLINE unsigned lp_long_line(const unsigned char *p, const unsigned char *t,
-                                               char *dst, const unsigned char *last,
-                                               uint64_t *m, unsigned longest)
+static SMTPREPLY__INLINE size_t lp_far_end(const unsigned char *p, const unsigned char *last,
+                                           uint64_t *m)
 {
-    unsigned pos;
-    size_t k = 0, i;
+    uint64_t far;
+    size_t pos;
 
-    do {
-        k += 64;
-        if (k >= longest || (size_t)(last - p) < k)
-            return 0;
-        *m = isa_window(p + k);
-    } while (!*m);
-    pos = (unsigned)k + lp_lowest(*m);
-    if (pos + 2 > longest || !lp_crlf(p + pos))
+    if ((size_t)(last - p) < 64 || !(far = isa_window(p + 64)))
         return 0;
-    /* A line of 64 to 127 octets, the common long one, with no loop. */
-    isa_copy64(dst, t);
-    isa_copy64(dst + 64, t + 64);
-    for (i = 128; i <= k; i += 64)
-        isa_copy64(dst + i, t + i);
-    *m = lp_window_after(*m, pos - (unsigned)k);
+    pos = 64 + lp_lowest(far);
+    if (!lp_crlf(p + pos))
+        return 0;
+    *m = lp_window_after(far, (unsigned)pos - 64);
     return pos;
 }
 
 /*
- * The text of the line at a->p from t, to its CRLF within longest octets: found
- * in the window at a->p (a->m, or computed) or the windows after it. The text goes
- * to a->o, after an LF when join. Returns 1 with *a moved past the line, or 0 to
- * decline.
+ * A line of 64 octets or more at p (the window at p empty), text from t to dst:
+ * the windows after it until one has a special byte, within LP_ANY octets and
+ * last (a window at p + k needs p + k <= last); the text copied 64 bytes at a
+ * time. Returns the CR's index, with *m the window after the line, or 0 to
+ * decline. For lines of 128 octets or more: lp_far_end() takes shorter ones.
+ */
+static SMTPREPLY__NOINLINE_LP size_t ISA_FN(long_line)(const unsigned char *p,
+                                                       const unsigned char *t, char *dst,
+                                                       const unsigned char *last, uint64_t *m)
+{
+    uint64_t win;
+    size_t k = 0, pos, i;
+
+    do {
+        k += 64;
+        if (k >= LP_ANY || (size_t)(last - p) < k)
+            return 0;
+        win = isa_window(p + k);
+    } while (!win);
+    pos = k + lp_lowest(win);
+    if (pos + 2 > LP_ANY || !lp_crlf(p + pos))
+        return 0;
+    for (i = 0; i <= k; i += 64)
+        isa_copy64(dst + i, t + i);
+    *m = lp_window_after(win, (unsigned)(pos - k));
+    return pos;
+}
+
+/*
+ * The text of the line at a->p from t, to its CRLF: found in the window at a->p
+ * (a->m, or computed) or the one after it, or with any in the windows after
+ * those, within LP_ANY octets. The text goes to a->o, after an LF when join.
+ * Returns 1 with *a moved past the line, or 0 to decline.
  */
 static SMTPREPLY__INLINE int lp_text(struct lp_at *a, const unsigned char *t, int join,
-                                     const unsigned char *last, unsigned longest)
+                                     const unsigned char *last, int any)
 {
     const unsigned char *p = a->p;
     char *dst = a->o + join;
     uint64_t m = a->m ? a->m : isa_window(p);
-    unsigned pos;
+    size_t pos;
 
     if (m) {
         pos = lp_lowest(m);
         if (!lp_crlf(p + pos))
             return 0;
         isa_copy64(dst, t);
-        m = lp_window_after(m, pos);
-    } else if ((pos = lp_long_line(p, t, dst, last, &m, longest)) == 0) {
+        m = lp_window_after(m, (unsigned)pos);
+    } else if ((pos = lp_far_end(p, last, &m)) != 0) {
+        isa_copy64(dst, t);
+        isa_copy64(dst + 64, t + 64);
+    } else if (!any || (pos = ISA_FN(long_line)(p, t, dst, last, &m)) == 0) {
         return 0;
     }
     if (join)
@@ -237,181 +266,214 @@ static SMTPREPLY__INLINE int lp_text(struct lp_at *a, const unsigned char *t, in
     return 1;
 }
 
-/* A reply's first line at a->p, its first four bytes w checked by the caller.
- * longest below LP_ANY: only what needs no loop and no call (see lp_one_line()). */
-static SMTPREPLY__INLINE int lp_first_line(struct lp_at *a, uint32_t w, struct lp_reply *rep,
-                                           const unsigned char *last, unsigned longest)
-{
-    const unsigned char *t = a->p + 4;
-
-    if (smtpreply__enh_digit(*t)
-        && (t = lp_enh_first(t, w & 0xF, rep, longest < LP_ANY)) == NULL)
-        return 0;
-    return lp_text(a, t, 0, last, longest);
-}
-
-/* Where the lines after a reply's first leave it: the position after its last
- * line (p NULL to decline), its line count, and the flags of its lines. */
-struct lp_more {
-    struct lp_at a;
-    uint32_t count;
-    uint32_t flags;
-};
+/* What the lines after a reply's first met: a line the path cannot take, the
+ * reply's last line (taken), or a line the run leaves to lp_line(). */
+enum lp_met { LP_DECLINE, LP_LAST, LP_OTHER };
 
 /*
- * The lines after a reply's first, each starting with more (its code and '-')
- * or, the last, LP_LAST_OF(more). with_enh (a constant: one loop for each case,
- * each in a function of its own with only the loop's values live) says whether
- * the first line had an enhanced code, so a line starting with a digit needs a
- * look only where it can matter.
+ * Lines after a reply's first, from l->a, each starting with more (its code and
+ * '-') or, the last, LP_LAST_OF(more), as long as they have the common shape:
+ * with with_enh (a constant), the first line's code and SP (rep->want); without,
+ * text that does not start with a digit and '.' (lib/enhanced.h: no code can
+ * start otherwise); and the line's end in the window at its start or the one
+ * after. A loop with no call, in a function of its own for each case, so that its
+ * values stay in registers; a line of another shape goes back to the caller for
+ * line(). Moves *l past the lines taken.
  */
-static SMTPREPLY__INLINE struct lp_more lp_more_lines(struct lp_at a,
-                                                      const struct lp_reply *rep,
-                                                      uint32_t more,
-                                                      const unsigned char *last,
-                                                      int with_enh)
+static SMTPREPLY__INLINE enum lp_met lp_run(struct lp_lines *l, const struct lp_reply *rep,
+                                            uint32_t more, const unsigned char *last,
+                                            int with_enh)
 {
-    uint64_t want = rep->want, mask = rep->want_mask, enh = rep->enh;
-    unsigned want_len = rep->want_len;
-    uint32_t w, flags = rep->flags;
-    struct lp_more res;
+    const unsigned char *p = l->a.p;
+    char *o = l->a.o;
+    uint64_t m = l->a.m;
+    const uint64_t want = rep->want, mask = rep->want_mask;
+    const size_t skip = 4 + (with_enh ? rep->want_len : 0);
+    uint32_t w, count = l->count;
+    enum lp_met met = LP_DECLINE;
 
-    res.count = 1;
-    do {
-        const unsigned char *t = a.p + 4;
+    while (p <= last) {
+        size_t pos;
 
-        if (a.p > last)
-            goto decline;
-        w = lp_load4(a.p);
+        w = lp_load4(p);
         if (w != more && w != LP_LAST_OF(more))
-            goto decline;
-        if (smtpreply__enh_digit(*t))
-            t = lp_enh_more(t, more & 0xF, want, mask, want_len, enh, &flags);
-        else if (with_enh)
-            flags |= SMTPREPLY_FLAG_ENHANCED_MISMATCH;
-        if (!lp_text(&a, t, 1, last, LP_ANY))
-            goto decline;
-        res.count++;
-    } while (w == more);
-    res.a = a;
-    res.flags = flags;
-    return res;
-decline:
-    res.a.p = NULL;
-    return res;
+            break;
+        met = LP_OTHER;
+        if (with_enh ? (lp_load8(p + 4) & mask) != want
+                     : p[5] == '.' && smtpreply__enh_digit(p[4]))
+            break;
+        if (m || (m = isa_window(p))) {
+            pos = lp_lowest(m);
+            met = LP_DECLINE;
+            if (!lp_crlf(p + pos))
+                break;
+            isa_copy64(o + 1, p + skip);
+            m = lp_window_after(m, (unsigned)pos);
+        } else {
+            if ((pos = lp_far_end(p, last, &m)) == 0)
+                break;
+            isa_copy64(o + 1, p + skip);
+            isa_copy64(o + 65, p + skip + 64);
+        }
+        *o = '\n';
+        o += pos + 1 - skip;
+        p += pos + 2;
+        count++;
+        if (w != more) {
+            met = LP_LAST;
+            break;
+        }
+    }
+    l->a.p = p;
+    l->a.o = o;
+    l->a.m = m;
+    l->count = count;
+    return met;
 }
 
-static SMTPREPLY__NOINLINE_LP struct lp_more ISA_FN(more_lines)(struct lp_at a,
-                                                                const struct lp_reply *rep,
-                                                                uint32_t more,
-                                                                const unsigned char *last)
+static SMTPREPLY__NOINLINE_LP enum lp_met ISA_FN(run)(struct lp_lines *l,
+                                                      const struct lp_reply *rep, uint32_t more,
+                                                      const unsigned char *last)
 {
-    return lp_more_lines(a, rep, more, last, 0);
+    return lp_run(l, rep, more, last, 0);
 }
 
-static SMTPREPLY__NOINLINE_LP struct lp_more ISA_FN(more_lines_enh)(struct lp_at a,
-                                                                    const struct lp_reply *rep,
-                                                                    uint32_t more,
-                                                                    const unsigned char *last)
+static SMTPREPLY__NOINLINE_LP enum lp_met ISA_FN(run_enh)(struct lp_lines *l,
+                                                          const struct lp_reply *rep,
+                                                          uint32_t more,
+                                                          const unsigned char *last)
 {
-    return lp_more_lines(a, rep, more, last, 1);
+    return lp_run(l, rep, more, last, 1);
 }
 
-/* The reply read to a->o, a->p: its NUL and its fields. short_only: the reply
- * was read with longest below LP_ANY, so a code it has is in rep->etext already. */
-static SMTPREPLY__INLINE void lp_fill(struct lp_at *a, const unsigned char *start, char *text,
-                                      uint32_t w, const struct lp_reply *rep, uint32_t count,
+/* One line after a reply's first, at l->a, of any shape the path takes: the line
+ * lp_run() left. Out of line: most replies never come here. */
+static SMTPREPLY__NOINLINE_LP enum lp_met ISA_FN(line)(struct lp_lines *l,
+                                                       const struct lp_reply *rep, uint32_t more,
+                                                       const unsigned char *last)
+{
+    const unsigned char *t = l->a.p + 4;
+    uint32_t w;
+
+    if (l->a.p > last)
+        return LP_DECLINE;
+    w = lp_load4(l->a.p);
+    if (w != more && w != LP_LAST_OF(more))
+        return LP_DECLINE;
+    if (rep->enh && (lp_load8(t) & rep->want_mask) == rep->want)
+        t += rep->want_len;
+    else
+        t = lp_enh_more(t, more & 0xF, rep->enh, &l->flags);
+    if (!lp_text(&l->a, t, 1, last, 1))
+        return LP_DECLINE;
+    l->count++;
+    return w == more ? LP_OTHER : LP_LAST;
+}
+
+/* The lines after a reply's first (w, its first four bytes, says one follows):
+ * runs of common lines by lp_run(), each other line by line(). Returns 1 with *l
+ * past the reply's last line, or 0 to decline: a line the path cannot take, or
+ * more than max_lines lines (the byte machine reports that). */
+static SMTPREPLY__INLINE int lp_more_lines(struct lp_lines *l, const struct lp_reply *rep,
+                                           uint32_t w, const unsigned char *last,
+                                           uint32_t max_lines)
+{
+    enum lp_met met;
+
+    do {
+        met = rep->enh ? ISA_FN(run_enh)(l, rep, w, last) : ISA_FN(run)(l, rep, w, last);
+        if (met == LP_OTHER)
+            met = ISA_FN(line)(l, rep, w, last);
+    } while (met == LP_OTHER);
+    return met == LP_LAST && l->count <= max_lines;
+}
+
+/*
+ * A reply's first line at l->a, w its first four bytes (a code and SP or '-'):
+ * its enhanced code in *rep, its text from l->a.o on. The common shape -- a short
+ * enhanced code and SP (smtpreply__enh_short_sp()) or text that does not start
+ * with a digit, and the line's end in the window at it -- needs no loop and no
+ * call; any other shape the path takes needs any (other codes judged in full,
+ * lines up to LP_ANY octets). Returns 1 with *l past the line, or 0 to decline.
+ */
+static SMTPREPLY__INLINE int lp_first(struct lp_lines *l, uint32_t w, struct lp_reply *rep,
+                                      const unsigned char *last, int any)
+{
+    const unsigned char *t = l->a.p + 4;
+    uint64_t x = lp_load8(t);
+
+    if (smtpreply__enh_digit((unsigned char)x)) {
+        if (smtpreply__enh_short_sp(x, w & 0xF)) {
+            rep->enh = SMTPREPLY__ENH_SHORT_CODE(x);
+            rep->etext = SMTPREPLY__ENH_SHORT_TEXT(x);
+            rep->want_len = 6;
+            rep->want_mask = 0xFFFFFFFFFFFFULL;
+            rep->want = x & rep->want_mask;
+            t += 6;
+        } else if (!any) {
+            return 0;
+        } else {
+            t = lp_enh_first(t, w & 0xF, rep, &l->flags);
+        }
+    }
+    return lp_text(&l->a, t, 0, last, any);
+}
+
+/* Whether the first four bytes w of a line say that another line follows. */
+static SMTPREPLY__INLINE int lp_continues(uint32_t w)
+{
+    return (w >> 24) == '-';
+}
+
+/* The reply read to l->a: its NUL and its fields. short_only: its first line was
+ * read without any (lp_first()), so its code, if any, is in rep->etext. */
+static SMTPREPLY__INLINE void lp_fill(struct lp_lines *l, const unsigned char *start, char *text,
+                                      uint32_t w, const struct lp_reply *rep,
                                       struct smtpreply_reply *r, uint64_t offset,
                                       uint32_t line_no, int short_only)
 {
-    *a->o = '\0';
-    smtpreply__fill_reply(r, lp_code(w), rep->flags, rep->enh, rep->etext,
-                          short_only || rep->etext || !rep->enh, SMTPREPLY_TEXT_ASCII, count,
-                          count, line_no, text, (size_t)(a->o - text), offset,
-                          (uint64_t)(a->p - start));
-    a->o++;
+    *l->a.o = '\0';
+    smtpreply__fill_reply(r, lp_code(w), l->flags, rep->enh, rep->etext,
+                          short_only || rep->etext || !rep->enh, SMTPREPLY_TEXT_ASCII, l->count,
+                          l->count,
+                          line_no, text, (size_t)(l->a.o - text), offset,
+                          (uint64_t)(l->a.p - start));
+    l->a.o++;
 }
 
 /*
- * Any reply the line path takes, at a.p, its text from a.o on, then its NUL: a
- * first line with a code and SP or '-' (w, its first four bytes), further lines
- * with the same code, at most max_lines of them, lines up to
- * SMTPREPLY__LP_LONGEST octets. Fills *r and returns the position after it, with
- * p NULL to decline. max_lines, offset and line_no (where the reply starts) come
- * from s when it is not NULL, read late as in lp_one_line().
+ * The reply at l->a.p, w its first four bytes (a code and SP or '-'): its first
+ * line by lp_first() (any: of any shape), then its further lines, its text from
+ * l->a.o on and its NUL. Fills *r and returns 1 with *l past it, or 0 to decline.
+ * Where the reply is in the stream comes from offset and line_no, or from s when
+ * it is not NULL: read there only once the text is copied (after stores that may
+ * alias it), so they take no register before; max_lines likewise.
  */
-static SMTPREPLY__INLINE struct lp_at lp_any_reply(struct lp_at a, uint32_t w,
-                                                    const unsigned char *last,
-                                                    uint32_t max_lines,
-                                                    struct smtpreply_reply *r,
-                                                    const struct smtpreply__state *s,
-                                                    uint64_t offset, uint32_t line_no)
+static SMTPREPLY__INLINE int lp_reply(struct lp_lines *l, uint32_t w, const unsigned char *last,
+                                      struct smtpreply_reply *r, const struct smtpreply__state *s,
+                                      uint64_t offset, uint32_t line_no, uint32_t max_lines,
+                                      int any)
 {
-    const unsigned char *start = a.p;
-    char *text = a.o;
-    struct lp_reply rep = { 0, 0, 0, 0, 0, 0 };
-    uint32_t more = w | (uint32_t)'-' << 24, count = 1;
+    const unsigned char *start = l->a.p;
+    char *text = l->a.o;
+    struct lp_reply rep = { 0, 0, 0, 0, 0 };
 
-    if (!lp_first_line(&a, w, &rep, last, LP_ANY))
-        goto decline;
-    if (w == more) {
-        struct lp_more res = rep.enh ? ISA_FN(more_lines_enh)(a, &rep, more, last)
-                                     : ISA_FN(more_lines)(a, &rep, more, last);
+    l->count = 1;
+    l->flags = 0;
+    if (!lp_first(l, w, &rep, last, any))
+        return 0;
+    if (lp_continues(w)) {
         if (s)
             max_lines = s->max_lines;
-        /* More lines than allowed: the byte machine reports that. */
-        if (!res.a.p || res.count > max_lines)
-            goto decline;
-        a = res.a;
-        count = res.count;
-        rep.flags = res.flags;
+        if (!lp_more_lines(l, &rep, w, last, max_lines))
+            return 0;
     }
     if (s) {
         offset = s->offset;
         line_no = s->line_no;
     }
-    lp_fill(&a, start, text, w, &rep, count, r, offset, line_no, 0);
-    return a;
-decline:
-    a.p = NULL;
-    return a;
-}
-
-/*
- * The most common reply: one line of up to longest octets (LP_WINDOW or
- * LP_COMMON), a code with one digit in each field or none; taken with no loop and
- * no call, so the function it is inlined in keeps its values in registers.
- * Returns 1 with the reply in *r and *a moved past it, or 0 (*a unchanged) for
- * lp_any_reply() to try. Where the reply is in the stream comes from offset and
- * line_no, or from s when it is not NULL: read there only once the text is
- * copied (after stores that may alias it), so they take no register before.
- */
-static SMTPREPLY__INLINE int lp_one_line(struct lp_at *a, uint32_t w, const unsigned char *last,
-                                         unsigned longest, struct smtpreply_reply *r,
-                                         const struct smtpreply__state *s, uint64_t offset,
-                                         uint32_t line_no)
-{
-    const unsigned char *start = a->p;
-    char *text = a->o;
-    struct lp_reply rep = { 0, 0, 0, 0, 0, 0 };
-    struct lp_at b = *a;
-
-    if (!lp_last_start(w) || !lp_first_line(&b, w, &rep, last, longest))
-        return 0;
-    *a = b;
-    if (s) {
-        offset = s->offset;
-        line_no = s->line_no;
-    }
-    lp_fill(a, start, text, w, &rep, 1, r, offset, line_no, 1);
+    lp_fill(l, start, text, w, &rep, r, offset, line_no, !any);
     return 1;
-}
-
-/* Whether the first four bytes w of a line can start a reply the line path takes:
- * a code and SP or '-'. */
-static SMTPREPLY__INLINE int lp_reply_start(uint32_t w)
-{
-    return lp_last_start(w) || lp_last_start(LP_LAST_OF(w));
 }
 
 /* The bound for line starts: 80 bytes of input readable from each (a window and a
@@ -434,41 +496,54 @@ static SMTPREPLY__NOINLINE_LP int ISA_FN(feed_other)(struct smtpreply__state *s,
                                                      size_t *consumed,
                                                      struct smtpreply_reply *r)
 {
-    struct lp_at a;
     uint32_t w = lp_load4(d);
+    struct lp_lines l;
 
-    a.p = d;
-    a.o = s->text;
-    a.m = 0;
-    if (lp_reply_start(w)) {
-        a = lp_any_reply(a, w, lp_last(d, n, s->text, s->text + s->cap), 0, r, s, 0, 0);
-        if (a.p) {
-            *consumed = (size_t)(a.p - d);
-            s->offset += (size_t)(a.p - d);
-            s->line_no += r->line_count;
-            return SMTPREPLY_REPLY;
-        }
-    }
-    return smtpreply__machine_feed(s, d, n, consumed, r);
+    l.a.p = d;
+    l.a.o = s->text;
+    l.a.m = 0;
+    if (!lp_reply_start(w)
+        || !lp_reply(&l, w, lp_last(d, n, s->text, s->text + s->cap), r, s, 0, 0, 0, 1))
+        return smtpreply__machine_feed(s, d, n, consumed, r);
+    *consumed = (size_t)(l.a.p - d);
+    s->offset += (size_t)(l.a.p - d);
+    s->line_no += l.count;
+    return SMTPREPLY_REPLY;
 }
 
 /* documented in lib/isa.h (feed_one). n is at least SMTPREPLY__LP_MIN and the
  * text buffer more than 65 bytes (lp_ok), all that a reply of one line inside its
- * window needs; a longer line goes to feed_other(). */
+ * window needs; any other reply goes to feed_other(). */
 static int ISA_FN(feed_one)(struct smtpreply__state *s, const unsigned char *d, size_t n,
                             size_t *consumed, struct smtpreply_reply *r)
 {
-    struct lp_at a;
+    uint32_t w = lp_load4(d);
+    struct lp_reply rep = { 0, 0, 0, 0, 0 };
+    struct lp_lines l;
 
-    a.p = d;
-    a.o = s->text;
-    a.m = 0;
-    if (!lp_one_line(&a, lp_load4(d), NULL, LP_WINDOW, r, s, 0, 0))
+    l.a.p = d;
+    l.a.o = s->text;
+    l.a.m = 0;
+    l.count = 1;
+    l.flags = 0;
+    if (!lp_last_start(w)
+        || !lp_first(&l, w, &rep, lp_last(d, n, s->text, s->text + s->cap), 0))
         return ISA_FN(feed_other)(s, d, n, consumed, r);
-    *consumed = (size_t)(a.p - d);
-    s->offset += (size_t)(a.p - d);
+    lp_fill(&l, d, s->text, w, &rep, r, s->offset, s->line_no, 1);
+    *consumed = (size_t)(l.a.p - d);
+    s->offset += (size_t)(l.a.p - d);
     s->line_no++;
     return SMTPREPLY_REPLY;
+}
+
+/* lp_reply() with a first line of any shape, for feed_many(). */
+static SMTPREPLY__NOINLINE_LP int ISA_FN(many_other)(struct lp_lines *l, uint32_t w,
+                                                     const unsigned char *last,
+                                                     struct smtpreply_reply *r,
+                                                     uint64_t offset, uint32_t line_no,
+                                                     uint32_t max_lines)
+{
+    return lp_reply(l, w, last, r, NULL, offset, line_no, max_lines, 1);
 }
 
 /* documented in lib/isa.h (feed_many) */
@@ -476,36 +551,35 @@ static size_t ISA_FN(feed_many)(struct smtpreply__state *s, const unsigned char 
                                 size_t *consumed, struct smtpreply_reply *rs, size_t max,
                                 char *text)
 {
-    const unsigned char *last, *at = d;
+    const unsigned char *last;
     uint64_t offset = s->offset;
-    uint32_t line_no = s->line_no;
-    struct lp_at a;
+    uint32_t line_no = s->line_no, max_lines = s->max_lines;
+    struct lp_lines l;
     size_t k = 0;
 
     *consumed = 0;
     if (n < SMTPREPLY__LP_MIN || (size_t)(s->text + s->cap - text) < 64 + 2)
         return 0;
     last = lp_last(d, n, text, s->text + s->cap);
-    a.p = d;
-    a.o = text;
-    a.m = 0;
-    while (k < max && a.p <= last) {
-        uint32_t w = lp_load4(a.p);
+    l.a.p = d;
+    l.a.o = text;
+    l.a.m = 0;
+    while (k < max && l.a.p <= last) {
+        const struct lp_at at = l.a;
+        uint32_t w = lp_load4(at.p);
 
-        if (!lp_one_line(&a, w, last, LP_COMMON, &rs[k], NULL, offset, line_no)) {
-            if (!lp_reply_start(w))
-                break;
-            a = lp_any_reply(a, w, last, s->max_lines, &rs[k], NULL, offset, line_no);
-            if (!a.p)
+        if (!lp_last_start(w) || !lp_reply(&l, w, last, &rs[k], NULL, offset, line_no, 1, 0)) {
+            l.a = at;
+            if (!lp_reply_start(w)
+                || !ISA_FN(many_other)(&l, w, last, &rs[k], offset, line_no, max_lines))
                 break;
         }
-        offset += (uint64_t)(a.p - at);
-        line_no += rs[k].line_count;
-        at = a.p;
+        offset += (uint64_t)(l.a.p - at.p);
+        line_no += l.count;
         k++;
     }
+    *consumed = (size_t)(offset - s->offset);
     s->offset = offset;
     s->line_no = line_no;
-    *consumed = (size_t)(at - d);
     return k;
 }
