@@ -86,18 +86,19 @@ static inline int smtpreply__enh_short_form(uint64_t x)
 
 /*
  * The most common code of all, one digit in each field and then SP ("2.1.5 "),
- * for a reply whose first digit is klass (2-5), in the eight bytes x at the
- * text's start, in one pass over the word: XOR with the form's fixed bytes leaves
- * zero where they are and 0-9 in the digits' places, so a mask and an add do the
- * rest. Returns 1 when smtpreply__enh_scan() would find that code there (length
- * 5, as written); 0 leaves the verdict to smtpreply__enh_scan().
+ * for a reply whose first digit is the character first ('2' to '5'), in the
+ * eight bytes x at the text's start, in one pass over the word: XOR with the
+ * form's fixed bytes (the class digit among them) leaves zero where they are and
+ * 0-9 in the digits' places, so a mask and an add do the rest. Returns 1 when
+ * smtpreply__enh_scan() would find that code there (length 5, as written); 0
+ * leaves the verdict to smtpreply__enh_scan().
  */
-static inline int smtpreply__enh_short_sp(uint64_t x, unsigned klass)
+static inline int smtpreply__enh_short_sp(uint64_t x, unsigned first)
 {
-    uint64_t y = x ^ (0x20302E302E30ULL | klass);
+    uint64_t y = x ^ (0x20302E302E00ULL | first);
 
-    return (y & 0xFFF0FFF0FFFFULL) == 0 && ((y + 0x0600060000ULL) & 0x1000100000ULL) == 0
-           && klass != 3;
+    return ((y & 0xFFF0FFF0FFFFULL) | ((y + 0x0600060000ULL) & 0x1000100000ULL)) == 0
+           && first != '3';
 }
 
 /* The code smtpreply__enh_short_sp() accepted, and its text (5 bytes). */

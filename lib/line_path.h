@@ -99,7 +99,7 @@ static SMTPREPLY__INLINE int lp_last_start(uint32_t w)
  * a code and SP or '-'. */
 static SMTPREPLY__INLINE int lp_reply_start(uint32_t w)
 {
-    return lp_last_start(w) || lp_last_start(LP_LAST_OF(w));
+    return lp_last_start(LP_LAST_OF(w)) || lp_last_start(w);
 }
 
 /*
@@ -122,7 +122,8 @@ struct lp_at {
     uint64_t m;
 };
 
-/* What a reply's first line says of the lines after it. */
+/* What a reply's first line says of the lines after it. The want fields are set
+ * only with a code (enh not 0). */
 struct lp_reply {
     uint64_t enh;               /* its enhanced code (lib/enhanced.h), 0 for none */
     uint64_t etext;             /* ... as enhanced_text writes it, when its bytes are */
@@ -130,6 +131,13 @@ struct lp_reply {
     uint64_t want_mask;         /* the bytes of want; 0 when the code is not so */
     size_t want_len;
 };
+
+/* No enhanced code yet. */
+static SMTPREPLY__INLINE void lp_reply_none(struct lp_reply *rep)
+{
+    rep->enh = 0;
+    rep->etext = 0;
+}
 
 /* The lines of a reply so far: where the next one starts, how many there were,
  * and their flags. */
@@ -156,6 +164,8 @@ static SMTPREPLY__INLINE const unsigned char *lp_enh_first(const unsigned char *
     }
     rep->enh = f.code;
     rep->want = ~0ULL;          /* matches nothing under want_mask 0 */
+    rep->want_mask = 0;
+    rep->want_len = 0;
     if (f.as_written && f.len <= 8)
         rep->etext = x & ~0ULL >> (64 - 8 * f.len);
     if (f.len < 8 && t[f.len] == ' ') {
@@ -235,14 +245,15 @@ static SMTPREPLY__NOINLINE_LP size_t ISA_FN(long_line)(const unsigned char *p,
 /*
  * The text of the line at a->p from t, to its CRLF: found in the window at a->p
  * (a->m, or computed) or the one after it, or with any in the windows after
- * those, within LP_ANY octets. The text goes to a->o, after an LF when join.
- * Returns 1 with *a moved past the line, or 0 to decline.
+ * those, within LP_ANY octets. The text goes to a->o, and an LF after it (the
+ * reply's last is its NUL: lp_fill()). Returns 1 with *a moved past the line, or
+ * 0 to decline.
  */
-static SMTPREPLY__INLINE int lp_text(struct lp_at *a, const unsigned char *t, int join,
+static SMTPREPLY__INLINE int lp_text(struct lp_at *a, const unsigned char *t,
                                      const unsigned char *last, int any)
 {
     const unsigned char *p = a->p;
-    char *dst = a->o + join;
+    char *dst = a->o;
     uint64_t m = a->m ? a->m : isa_window(p);
     size_t pos;
 
@@ -258,9 +269,9 @@ static SMTPREPLY__INLINE int lp_text(struct lp_at *a, const unsigned char *t, in
     } else if (!any || (pos = ISA_FN(long_line)(p, t, dst, last, &m)) == 0) {
         return 0;
     }
-    if (join)
-        *a->o = '\n';
-    a->o = dst + (p + pos - t);
+    dst += p + pos - t;
+    *dst = '\n';
+    a->o = dst + 1;
     a->p = p + pos + 2;
     a->m = m;
     return 1;
@@ -290,39 +301,45 @@ static SMTPREPLY__INLINE enum lp_met lp_run(struct lp_lines *l, const struct lp_
     const uint64_t want = rep->want, mask = rep->want_mask;
     const size_t skip = 4 + (with_enh ? rep->want_len : 0);
     uint32_t w, count = l->count;
-    enum lp_met met = LP_DECLINE;
+    enum lp_met met;
 
-    while (p <= last) {
+    if (p > last)
+        return LP_DECLINE;
+    /* Every line start that a window at q finds is at most q + 65: a window is
+     * taken only at q + 65 <= last, so no line start needs checking. */
+    if ((size_t)(last - p) < 65)
+        m = 0;
+    for (;;) {
         size_t pos;
 
         w = lp_load4(p);
+        met = LP_DECLINE;
         if (w != more && w != LP_LAST_OF(more))
             break;
         met = LP_OTHER;
         if (with_enh ? (lp_load8(p + 4) & mask) != want
                      : p[5] == '.' && smtpreply__enh_digit(p[4]))
             break;
-        if (m || (m = isa_window(p))) {
+        if (!m && ((size_t)(last - p) < 65 || !(m = isa_window(p)))) {
+            if ((size_t)(last - p) < 65 || (pos = lp_far_end(p, last - 65, &m)) == 0)
+                break;
+            isa_copy64(o, p + skip);
+            isa_copy64(o + 64, p + skip + 64);
+        } else {
             pos = lp_lowest(m);
             met = LP_DECLINE;
             if (!lp_crlf(p + pos))
                 break;
-            isa_copy64(o + 1, p + skip);
+            isa_copy64(o, p + skip);
             m = lp_window_after(m, (unsigned)pos);
-        } else {
-            if ((pos = lp_far_end(p, last, &m)) == 0)
-                break;
-            isa_copy64(o + 1, p + skip);
-            isa_copy64(o + 65, p + skip + 64);
         }
-        *o = '\n';
-        o += pos + 1 - skip;
+        o += pos - skip;
+        *o++ = '\n';
         p += pos + 2;
         count++;
-        if (w != more) {
-            met = LP_LAST;
+        met = LP_LAST;
+        if (w != more)
             break;
-        }
     }
     l->a.p = p;
     l->a.o = o;
@@ -331,14 +348,14 @@ static SMTPREPLY__INLINE enum lp_met lp_run(struct lp_lines *l, const struct lp_
     return met;
 }
 
-static SMTPREPLY__NOINLINE_LP enum lp_met ISA_FN(run)(struct lp_lines *l,
+static SMTPREPLY__INLINE enum lp_met ISA_FN(run)(struct lp_lines *l,
                                                       const struct lp_reply *rep, uint32_t more,
                                                       const unsigned char *last)
 {
     return lp_run(l, rep, more, last, 0);
 }
 
-static SMTPREPLY__NOINLINE_LP enum lp_met ISA_FN(run_enh)(struct lp_lines *l,
+static SMTPREPLY__INLINE enum lp_met ISA_FN(run_enh)(struct lp_lines *l,
                                                           const struct lp_reply *rep,
                                                           uint32_t more,
                                                           const unsigned char *last)
@@ -364,7 +381,7 @@ static SMTPREPLY__NOINLINE_LP enum lp_met ISA_FN(line)(struct lp_lines *l,
         t += rep->want_len;
     else
         t = lp_enh_more(t, more & 0xF, rep->enh, &l->flags);
-    if (!lp_text(&l->a, t, 1, last, 1))
+    if (!lp_text(&l->a, t, last, 1))
         return LP_DECLINE;
     l->count++;
     return w == more ? LP_OTHER : LP_LAST;
@@ -403,7 +420,7 @@ static SMTPREPLY__INLINE int lp_first(struct lp_lines *l, uint32_t w, struct lp_
     uint64_t x = lp_load8(t);
 
     if (smtpreply__enh_digit((unsigned char)x)) {
-        if (smtpreply__enh_short_sp(x, w & 0xF)) {
+        if (smtpreply__enh_short_sp(x, w & 0xFF)) {
             rep->enh = SMTPREPLY__ENH_SHORT_CODE(x);
             rep->etext = SMTPREPLY__ENH_SHORT_TEXT(x);
             rep->want_len = 6;
@@ -416,7 +433,7 @@ static SMTPREPLY__INLINE int lp_first(struct lp_lines *l, uint32_t w, struct lp_
             t = lp_enh_first(t, w & 0xF, rep, &l->flags);
         }
     }
-    return lp_text(&l->a, t, 0, last, any);
+    return lp_text(&l->a, t, last, any);
 }
 
 /* Whether the first four bytes w of a line say that another line follows. */
@@ -425,20 +442,18 @@ static SMTPREPLY__INLINE int lp_continues(uint32_t w)
     return (w >> 24) == '-';
 }
 
-/* The reply read to l->a: its NUL and its fields. short_only: its first line was
+/* The reply read to l->a: its NUL, in place of its last line's LF, and its fields. short_only: its first line was
  * read without any (lp_first()), so its code, if any, is in rep->etext. */
 static SMTPREPLY__INLINE void lp_fill(struct lp_lines *l, const unsigned char *start, char *text,
                                       uint32_t w, const struct lp_reply *rep,
                                       struct smtpreply_reply *r, uint64_t offset,
                                       uint32_t line_no, int short_only)
 {
-    *l->a.o = '\0';
+    l->a.o[-1] = '\0';
     smtpreply__fill_reply(r, lp_code(w), l->flags, rep->enh, rep->etext,
                           short_only || rep->etext || !rep->enh, SMTPREPLY_TEXT_ASCII, l->count,
-                          l->count,
-                          line_no, text, (size_t)(l->a.o - text), offset,
+                          l->count, line_no, text, (size_t)(l->a.o - 1 - text), offset,
                           (uint64_t)(l->a.p - start));
-    l->a.o++;
 }
 
 /*
@@ -451,28 +466,59 @@ static SMTPREPLY__INLINE void lp_fill(struct lp_lines *l, const unsigned char *s
  */
 static SMTPREPLY__INLINE int lp_reply(struct lp_lines *l, uint32_t w, const unsigned char *last,
                                       struct smtpreply_reply *r, const struct smtpreply__state *s,
-                                      uint64_t offset, uint32_t line_no, uint32_t max_lines,
-                                      int any)
+                                      uint64_t offset, uint32_t line_no, uint32_t max_lines)
 {
     const unsigned char *start = l->a.p;
     char *text = l->a.o;
-    struct lp_reply rep = { 0, 0, 0, 0, 0 };
+    struct lp_reply rep;
 
-    l->count = 1;
+    const unsigned char *t = start + 4;
+
+    lp_reply_none(&rep);
+    l->count = 0;
     l->flags = 0;
-    if (!lp_first(l, w, &rep, last, any))
-        return 0;
-    if (lp_continues(w)) {
+    /* A first line whose text can start no enhanced code is a line like the
+     * others: all of them go to lp_more_lines(). */
+    if (t[1] == '.' && smtpreply__enh_digit(t[0])) {
+        if (!lp_first(l, w, &rep, last, 1))
+            return 0;
+        l->count = 1;
+    }
+    if (!l->count || lp_continues(w)) {
         if (s)
             max_lines = s->max_lines;
-        if (!lp_more_lines(l, &rep, w, last, max_lines))
+        if (!lp_more_lines(l, &rep, w | (uint32_t)'-' << 24, last, max_lines))
             return 0;
     }
     if (s) {
         offset = s->offset;
         line_no = s->line_no;
     }
-    lp_fill(l, start, text, w, &rep, r, offset, line_no, !any);
+    lp_fill(l, start, text, w, &rep, r, offset, line_no, 0);
+    return 1;
+}
+
+/* The most common reply at l->a.p, w its first four bytes: one line of the common
+ * shape (lp_first() without any) of up to 127 octets. lp_reply() without a loop
+ * or a call, so the function it is inlined in keeps its values in registers. */
+static SMTPREPLY__INLINE int lp_one(struct lp_lines *l, uint32_t w, const unsigned char *last,
+                                    struct smtpreply_reply *r, const struct smtpreply__state *s,
+                                    uint64_t offset, uint32_t line_no)
+{
+    const unsigned char *start = l->a.p;
+    char *text = l->a.o;
+    struct lp_reply rep;
+
+    lp_reply_none(&rep);
+    l->count = 1;
+    l->flags = 0;
+    if (!lp_last_start(w) || !lp_first(l, w, &rep, last, 0))
+        return 0;
+    if (s) {
+        offset = s->offset;
+        line_no = s->line_no;
+    }
+    lp_fill(l, start, text, w, &rep, r, offset, line_no, 1);
     return 1;
 }
 
@@ -503,7 +549,7 @@ static SMTPREPLY__NOINLINE_LP int ISA_FN(feed_other)(struct smtpreply__state *s,
     l.a.o = s->text;
     l.a.m = 0;
     if (!lp_reply_start(w)
-        || !lp_reply(&l, w, lp_last(d, n, s->text, s->text + s->cap), r, s, 0, 0, 0, 1))
+        || !lp_reply(&l, w, lp_last(d, n, s->text, s->text + s->cap), r, s, 0, 0, 0))
         return smtpreply__machine_feed(s, d, n, consumed, r);
     *consumed = (size_t)(l.a.p - d);
     s->offset += (size_t)(l.a.p - d);
@@ -517,19 +563,13 @@ static SMTPREPLY__NOINLINE_LP int ISA_FN(feed_other)(struct smtpreply__state *s,
 static int ISA_FN(feed_one)(struct smtpreply__state *s, const unsigned char *d, size_t n,
                             size_t *consumed, struct smtpreply_reply *r)
 {
-    uint32_t w = lp_load4(d);
-    struct lp_reply rep = { 0, 0, 0, 0, 0 };
     struct lp_lines l;
 
     l.a.p = d;
     l.a.o = s->text;
     l.a.m = 0;
-    l.count = 1;
-    l.flags = 0;
-    if (!lp_last_start(w)
-        || !lp_first(&l, w, &rep, lp_last(d, n, s->text, s->text + s->cap), 0))
+    if (!lp_one(&l, lp_load4(d), lp_last(d, n, s->text, s->text + s->cap), r, s, 0, 0))
         return ISA_FN(feed_other)(s, d, n, consumed, r);
-    lp_fill(&l, d, s->text, w, &rep, r, s->offset, s->line_no, 1);
     *consumed = (size_t)(l.a.p - d);
     s->offset += (size_t)(l.a.p - d);
     s->line_no++;
@@ -543,7 +583,7 @@ static SMTPREPLY__NOINLINE_LP int ISA_FN(many_other)(struct lp_lines *l, uint32_
                                                      uint64_t offset, uint32_t line_no,
                                                      uint32_t max_lines)
 {
-    return lp_reply(l, w, last, r, NULL, offset, line_no, max_lines, 1);
+    return lp_reply(l, w, last, r, NULL, offset, line_no, max_lines);
 }
 
 /* documented in lib/isa.h (feed_many) */
@@ -565,16 +605,21 @@ static size_t ISA_FN(feed_many)(struct smtpreply__state *s, const unsigned char 
     l.a.o = text;
     l.a.m = 0;
     while (k < max && l.a.p <= last) {
-        const struct lp_at at = l.a;
-        uint32_t w = lp_load4(at.p);
+        const unsigned char *at = l.a.p;
+        uint32_t w = lp_load4(at);
 
-        if (!lp_last_start(w) || !lp_reply(&l, w, last, &rs[k], NULL, offset, line_no, 1, 0)) {
-            l.a = at;
+        if (!lp_one(&l, w, last, &rs[k], NULL, offset, line_no)) {
+            struct lp_lines other;
+
+            other.a.p = at;
+            other.a.o = l.a.o;
+            other.a.m = l.a.m;
             if (!lp_reply_start(w)
-                || !ISA_FN(many_other)(&l, w, last, &rs[k], offset, line_no, max_lines))
+                || !ISA_FN(many_other)(&other, w, last, &rs[k], offset, line_no, max_lines))
                 break;
+            l = other;
         }
-        offset += (uint64_t)(l.a.p - at.p);
+        offset += (uint64_t)(l.a.p - at);
         line_no += l.count;
         k++;
     }

@@ -134,6 +134,17 @@ static SMTPREPLY__INLINE void smtpreply__enh_text(char out[12], uint64_t enh)
     memset(out + 8, 0, 4);
 }
 
+/* struct smtpreply_reply starts code, pad_, flags (2, 2 and 4 bytes), and has
+ * encoding, line_count and lines_stored, first_line in pairs of 4 bytes (public
+ * ABI, fixed): smtpreply__fill_reply() stores each group as one word. */
+typedef char smtpreply__reply_layout_[offsetof(struct smtpreply_reply, pad_) == 2
+                                      && offsetof(struct smtpreply_reply, flags) == 4
+                                      && offsetof(struct smtpreply_reply, line_count)
+                                         == offsetof(struct smtpreply_reply, encoding) + 4
+                                      && offsetof(struct smtpreply_reply, first_line)
+                                         == offsetof(struct smtpreply_reply, lines_stored) + 4
+                                      ? 1 : -1];
+
 /*
  * The one place a reply is filled, from the byte machine's state or the line
  * path's locals. etext, when known (a constant at most call sites), is
@@ -148,9 +159,7 @@ static SMTPREPLY__INLINE void smtpreply__fill_reply(struct smtpreply_reply *r, u
                                                    size_t text_len, uint64_t offset,
                                                    uint64_t length)
 {
-    r->code = (uint16_t)code;
-    r->pad_ = 0;
-    r->flags = flags;
+    smtpreply__store8(r, code | (uint64_t)flags << 32);     /* code, pad_, flags */
     smtpreply__store8(&r->enhanced, enh);
     if (known) {
         smtpreply__store8(r->enhanced_text, etext);
@@ -158,10 +167,8 @@ static SMTPREPLY__INLINE void smtpreply__fill_reply(struct smtpreply_reply *r, u
     } else {
         smtpreply__enh_text(r->enhanced_text, enh);
     }
-    r->encoding = encoding;
-    r->line_count = lines;
-    r->lines_stored = stored;
-    r->first_line = first_line;
+    smtpreply__store8(&r->encoding, encoding | (uint64_t)lines << 32);
+    smtpreply__store8(&r->lines_stored, stored | (uint64_t)first_line << 32);
     r->text = text;
     r->text_len = text_len;
     r->offset = offset;
