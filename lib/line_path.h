@@ -399,8 +399,14 @@ static SMTPREPLY__INLINE int lp_more_lines(struct lp_lines *l, const struct lp_r
 
     do {
         met = rep->enh ? ISA_FN(run_enh)(l, rep, w, last) : ISA_FN(run)(l, rep, w, last);
-        if (met == LP_OTHER)
-            met = ISA_FN(line)(l, rep, w, last);
+        if (met == LP_OTHER) {
+            /* Copies, so that only they live in memory for the call. */
+            struct lp_lines at = *l;
+            struct lp_reply first = *rep;
+
+            met = ISA_FN(line)(&at, &first, w, last);
+            *l = at;
+        }
     } while (met == LP_OTHER);
     return met == LP_LAST && l->count <= max_lines;
 }
@@ -449,9 +455,13 @@ static SMTPREPLY__INLINE void lp_fill(struct lp_lines *l, const unsigned char *s
                                       struct smtpreply_reply *r, uint64_t offset,
                                       uint32_t line_no, int short_only)
 {
+    /* A code of the short form is its text's low nibbles: one value less to
+     * keep until here. */
+    uint64_t enh = short_only ? SMTPREPLY__ENH_SHORT_CODE(rep->etext) : rep->enh;
+
     l->a.o[-1] = '\0';
-    smtpreply__fill_reply(r, lp_code(w), l->flags, rep->enh, rep->etext,
-                          short_only || rep->etext || !rep->enh, SMTPREPLY_TEXT_ASCII, l->count,
+    smtpreply__fill_reply(r, lp_code(w), l->flags, enh, rep->etext,
+                          short_only || rep->etext || !enh, SMTPREPLY_TEXT_ASCII, l->count,
                           l->count, line_no, text, (size_t)(l->a.o - 1 - text), offset,
                           (uint64_t)(l->a.p - start));
 }
@@ -512,7 +522,7 @@ static SMTPREPLY__INLINE int lp_one(struct lp_lines *l, uint32_t w, const unsign
     lp_reply_none(&rep);
     l->count = 1;
     l->flags = 0;
-    if (!lp_last_start(w) || !lp_first(l, w, &rep, last, 0))
+    if (!lp_first(l, w, &rep, last, 0))
         return 0;
     if (s) {
         offset = s->offset;
@@ -535,14 +545,13 @@ static SMTPREPLY__INLINE const unsigned char *lp_last(const unsigned char *d, si
     return d + (in < room ? in : room);
 }
 
-/* feed_one() for every reply but the most common: any reply the line path takes,
- * else the byte machine. */
+/* feed_one() for every reply but the most common, w its first four bytes: any
+ * reply the line path takes, else the byte machine. */
 static SMTPREPLY__NOINLINE_LP int ISA_FN(feed_other)(struct smtpreply__state *s,
                                                      const unsigned char *d, size_t n,
                                                      size_t *consumed,
-                                                     struct smtpreply_reply *r)
+                                                     struct smtpreply_reply *r, uint32_t w)
 {
-    uint32_t w = lp_load4(d);
     struct lp_lines l;
 
     l.a.p = d;
@@ -557,23 +566,38 @@ static SMTPREPLY__NOINLINE_LP int ISA_FN(feed_other)(struct smtpreply__state *s,
     return SMTPREPLY_REPLY;
 }
 
-/* documented in lib/isa.h (feed_one). n is at least SMTPREPLY__LP_MIN and the
- * text buffer more than 65 bytes (lp_ok), all that a reply of one line inside its
- * window needs; any other reply goes to feed_other(). */
-static int ISA_FN(feed_one)(struct smtpreply__state *s, const unsigned char *d, size_t n,
-                            size_t *consumed, struct smtpreply_reply *r)
+/* feed_one() for a reply whose first line, w its first four bytes, is its last:
+ * the most common reply by lp_one(), any other by feed_other(). n is at least
+ * SMTPREPLY__LP_MIN and the text buffer SMTPREPLY__LP_TEXT_MIN bytes or more
+ * (lp_ok): the only bound lp_one() needs is on the input, for a window at d + 64. */
+static SMTPREPLY__NOINLINE_LP int ISA_FN(feed_one_line)(struct smtpreply__state *s,
+                                                        const unsigned char *d, size_t n,
+                                                        size_t *consumed,
+                                                        struct smtpreply_reply *r, uint32_t w)
 {
     struct lp_lines l;
 
     l.a.p = d;
     l.a.o = s->text;
     l.a.m = 0;
-    if (!lp_one(&l, lp_load4(d), lp_last(d, n, s->text, s->text + s->cap), r, s, 0, 0))
-        return ISA_FN(feed_other)(s, d, n, consumed, r);
+    if (!lp_one(&l, w, d + (n - SMTPREPLY__LP_MIN), r, s, 0, 0))
+        return ISA_FN(feed_other)(s, d, n, consumed, r, w);
     *consumed = (size_t)(l.a.p - d);
     s->offset += (size_t)(l.a.p - d);
     s->line_no++;
     return SMTPREPLY_REPLY;
+}
+
+/* documented in lib/isa.h (feed_one): a test or two, then a tail call, so that a
+ * reply of several lines pays nothing for the registers of the one-line path. */
+static int ISA_FN(feed_one)(struct smtpreply__state *s, const unsigned char *d, size_t n,
+                            size_t *consumed, struct smtpreply_reply *r)
+{
+    uint32_t w = lp_load4(d);
+
+    if (lp_last_start(w))
+        return ISA_FN(feed_one_line)(s, d, n, consumed, r, w);
+    return ISA_FN(feed_other)(s, d, n, consumed, r, w);
 }
 
 /* lp_reply() with a first line of any shape, for feed_many(). */
@@ -608,7 +632,7 @@ static size_t ISA_FN(feed_many)(struct smtpreply__state *s, const unsigned char 
         const unsigned char *at = l.a.p;
         uint32_t w = lp_load4(at);
 
-        if (!lp_one(&l, w, last, &rs[k], NULL, offset, line_no)) {
+        if (!lp_last_start(w) || !lp_one(&l, w, last, &rs[k], NULL, offset, line_no)) {
             struct lp_lines other;
 
             other.a.p = at;

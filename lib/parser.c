@@ -62,7 +62,7 @@ int smtpreply_parser_init_ex(struct smtpreply_parser *p, char *text, size_t cap,
     s->max_lines = opt->max_lines ? opt->max_lines : SMTPREPLY_DEFAULT_MAX_LINES;
     /* The line path takes lines up to SMTPREPLY__LP_LONGEST octets, all within a
      * lower limit than this, and copies text 64 bytes at a time. */
-    s->lp_ok = s->max_line >= SMTPREPLY__LP_LONGEST && cap > 64 + 1;
+    s->lp_ok = s->max_line >= SMTPREPLY__LP_LONGEST && cap >= SMTPREPLY__LP_TEXT_MIN;
     smtpreply__machine_reset(s);
     return SMTPREPLY_OK;
 }

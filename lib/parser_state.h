@@ -34,6 +34,9 @@ enum smtpreply__line_state {
 /* The longest line the line path takes, line end included; longer ones, and any
  * line when the line limit is lower, are the byte machine's. */
 #define SMTPREPLY__LP_LONGEST 256
+/* The smallest text buffer the line path writes to: the text of a one-line reply
+ * of up to 127 octets, copied 64 bytes at a time, needs no other bound. */
+#define SMTPREPLY__LP_TEXT_MIN 130
 
 /* The private layout. Never points into itself, so the parser may be moved. */
 struct smtpreply__state {
