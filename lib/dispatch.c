@@ -51,10 +51,16 @@ static size_t first_scan(const unsigned char *p, size_t n)
     return choose()->scan(p, n);
 }
 
-static int first_feed_one(struct smtpreply__state *s, const unsigned char *d, size_t n,
-                          size_t *consumed, struct smtpreply_reply *r)
+static int first_feed_line(struct smtpreply__state *s, const unsigned char *d, size_t n,
+                           size_t *consumed, struct smtpreply_reply *r, uint32_t w)
 {
-    return choose()->feed_one(s, d, n, consumed, r);
+    return choose()->feed_line(s, d, n, consumed, r, w);
+}
+
+static int first_feed_other(struct smtpreply__state *s, const unsigned char *d, size_t n,
+                            size_t *consumed, struct smtpreply_reply *r, uint32_t w)
+{
+    return choose()->feed_other(s, d, n, consumed, r, w);
 }
 
 static size_t first_feed_many(struct smtpreply__state *s, const unsigned char *d, size_t n,
@@ -70,7 +76,8 @@ static int first_usable(void)
 }
 
 static const struct smtpreply__isa first_use = {
-    "first-use", first_usable, first_window, first_scan, first_feed_one, first_feed_many
+    "first-use", first_usable, first_window, first_scan, first_feed_line, first_feed_other,
+    first_feed_many
 };
 
 const struct smtpreply__isa *smtpreply__isa_current = &first_use;

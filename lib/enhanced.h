@@ -89,7 +89,9 @@ static inline int smtpreply__enh_short_form(uint64_t x)
  * for a reply whose first digit is the character first ('2' to '5'), in the
  * eight bytes x at the text's start, in one pass over the word: XOR with the
  * form's fixed bytes (the class digit among them) leaves zero where they are and
- * 0-9 in the digits' places, so a mask and an add do the rest. Returns 1 when
+ * 0-9 in the digits' places; adding 6 there makes 10-15 reach the high nibble, so
+ * one mask over both tests every byte (a carry out of a digit's place lands in a
+ * byte that must be zero). Returns 1 when
  * smtpreply__enh_scan() would find that code there (length 5, as written); 0
  * leaves the verdict to smtpreply__enh_scan().
  */
@@ -97,8 +99,7 @@ static inline int smtpreply__enh_short_sp(uint64_t x, unsigned first)
 {
     uint64_t y = x ^ (0x20302E302E00ULL | first);
 
-    return ((y & 0xFFF0FFF0FFFFULL) | ((y + 0x0600060000ULL) & 0x1000100000ULL)) == 0
-           && first != '3';
+    return ((y | (y + 0x0600060000ULL)) & 0xFFF0FFF0FFFFULL) == 0 && first != '3';
 }
 
 /* The code smtpreply__enh_short_sp() accepted, and its text (5 bytes). */

@@ -47,9 +47,13 @@ struct smtpreply__isa {
     uint64_t (*window)(const unsigned char *p);
     size_t (*scan)(const unsigned char *p, size_t n);
     /* smtpreply_parser_feed() at a reply boundary with at least SMTPREPLY__LP_MIN
-     * bytes: one reply by the line path, or the byte machine when it declines. */
-    int (*feed_one)(struct smtpreply__state *s, const unsigned char *d, size_t n,
-                    size_t *consumed, struct smtpreply_reply *r);
+     * bytes, w the first four: one reply by the line path, or the byte machine
+     * when it declines. feed_line() for a first line that is the reply's last
+     * (smtpreply__last_start(w)), feed_other() for any other. */
+    int (*feed_line)(struct smtpreply__state *s, const unsigned char *d, size_t n,
+                     size_t *consumed, struct smtpreply_reply *r, uint32_t w);
+    int (*feed_other)(struct smtpreply__state *s, const unsigned char *d, size_t n,
+                      size_t *consumed, struct smtpreply_reply *r, uint32_t w);
     /* Whole replies by the line path from a reply boundary, up to max, the first
      * one's text at text; returns how many (0: it declined the first). */
     size_t (*feed_many)(struct smtpreply__state *s, const unsigned char *d, size_t n,

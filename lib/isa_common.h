@@ -37,5 +37,6 @@ static size_t ISA_FN(scan)(const unsigned char *p, size_t n)
 }
 
 const struct smtpreply__isa ISA_TABLE = {
-    ISA_NAME, isa_usable, ISA_FN(window), ISA_FN(scan), ISA_FN(feed_one), ISA_FN(feed_many)
+    ISA_NAME, isa_usable, ISA_FN(window), ISA_FN(scan), ISA_FN(feed_line), ISA_FN(feed_other),
+    ISA_FN(feed_many)
 };

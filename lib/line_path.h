@@ -80,26 +80,11 @@ static SMTPREPLY__INLINE uint64_t lp_window_after(uint64_t m, unsigned pos)
     return (m >> pos) >> 2;
 }
 
-/* The first four bytes of a last line from those of a line that continues. */
-#define LP_LAST_OF(w) ((w) ^ (uint32_t)('-' ^ ' ') << 24)
-
-/*
- * Whether the first four bytes w of a line (byte 0 lowest) are a code of 2xx-5xx
- * with a second digit of 0-5, then SP: each byte is in range when neither byte -
- * low nor high - byte borrows, which would set its top bit (a borrow into the next
- * byte comes only from a byte already out of range; a byte from 0x80 up sets the
- * top bit of byte - low). A line that continues ("250-") passes as LP_LAST_OF(w).
- */
-static SMTPREPLY__INLINE int lp_last_start(uint32_t w)
-{
-    return !(((w - 0x20303032u) | (0x20393535u - w)) & 0x80808080u);
-}
-
 /* Whether the first four bytes w of a line can start a reply the line path takes:
  * a code and SP or '-'. */
 static SMTPREPLY__INLINE int lp_reply_start(uint32_t w)
 {
-    return lp_last_start(LP_LAST_OF(w)) || lp_last_start(w);
+    return smtpreply__last_start(SMTPREPLY__LAST_OF(w)) || smtpreply__last_start(w);
 }
 
 /*
@@ -246,8 +231,8 @@ static SMTPREPLY__NOINLINE_LP size_t ISA_FN(long_line)(const unsigned char *p,
  * The text of the line at a->p from t, to its CRLF: found in the window at a->p
  * (a->m, or computed) or the one after it, or with any in the windows after
  * those, within LP_ANY octets. The text goes to a->o, and an LF after it (the
- * reply's last is its NUL: lp_fill()). Returns 1 with *a moved past the line, or
- * 0 to decline.
+ * reply's last is its NUL: lp_fill()); without any, the line is the reply's only
+ * one, and a NUL. Returns 1 with *a moved past the line, or 0 to decline.
  */
 static SMTPREPLY__INLINE int lp_text(struct lp_at *a, const unsigned char *t,
                                      const unsigned char *last, int any)
@@ -270,7 +255,7 @@ static SMTPREPLY__INLINE int lp_text(struct lp_at *a, const unsigned char *t,
         return 0;
     }
     dst += p + pos - t;
-    *dst = '\n';
+    *dst = any ? '\n' : '\0';
     a->o = dst + 1;
     a->p = p + pos + 2;
     a->m = m;
@@ -283,7 +268,7 @@ enum lp_met { LP_DECLINE, LP_LAST, LP_OTHER };
 
 /*
  * Lines after a reply's first, from l->a, each starting with more (its code and
- * '-') or, the last, LP_LAST_OF(more), as long as they have the common shape:
+ * '-') or, the last, SMTPREPLY__LAST_OF(more), as long as they have the common shape:
  * with with_enh (a constant), the first line's code and SP (rep->want); without,
  * text that does not start with a digit and '.' (lib/enhanced.h: no code can
  * start otherwise); and the line's end in the window at its start or the one
@@ -314,7 +299,7 @@ static SMTPREPLY__INLINE enum lp_met lp_run(struct lp_lines *l, const struct lp_
 
         w = lp_load4(p);
         met = LP_DECLINE;
-        if (w != more && w != LP_LAST_OF(more))
+        if (w != more && w != SMTPREPLY__LAST_OF(more))
             break;
         met = LP_OTHER;
         if (with_enh ? (lp_load8(p + 4) & mask) != want
@@ -375,7 +360,7 @@ static SMTPREPLY__NOINLINE_LP enum lp_met ISA_FN(line)(struct lp_lines *l,
     if (l->a.p > last)
         return LP_DECLINE;
     w = lp_load4(l->a.p);
-    if (w != more && w != LP_LAST_OF(more))
+    if (w != more && w != SMTPREPLY__LAST_OF(more))
         return LP_DECLINE;
     if (rep->enh && (lp_load8(t) & rep->want_mask) == rep->want)
         t += rep->want_len;
@@ -448,7 +433,8 @@ static SMTPREPLY__INLINE int lp_continues(uint32_t w)
     return (w >> 24) == '-';
 }
 
-/* The reply read to l->a: its NUL, in place of its last line's LF, and its fields. short_only: its first line was
+/* The reply read to l->a: its NUL, in place of its last line's LF (lp_first()
+ * without any wrote it), and its fields. short_only: its first line was
  * read without any (lp_first()), so its code, if any, is in rep->etext. */
 static SMTPREPLY__INLINE void lp_fill(struct lp_lines *l, const unsigned char *start, char *text,
                                       uint32_t w, const struct lp_reply *rep,
@@ -459,7 +445,8 @@ static SMTPREPLY__INLINE void lp_fill(struct lp_lines *l, const unsigned char *s
      * keep until here. */
     uint64_t enh = short_only ? SMTPREPLY__ENH_SHORT_CODE(rep->etext) : rep->enh;
 
-    l->a.o[-1] = '\0';
+    if (!short_only)
+        l->a.o[-1] = '\0';
     smtpreply__fill_reply(r, lp_code(w), l->flags, enh, rep->etext,
                           short_only || rep->etext || !enh, SMTPREPLY_TEXT_ASCII, l->count,
                           l->count, line_no, text, (size_t)(l->a.o - 1 - text), offset,
@@ -545,12 +532,10 @@ static SMTPREPLY__INLINE const unsigned char *lp_last(const unsigned char *d, si
     return d + (in < room ? in : room);
 }
 
-/* feed_one() for every reply but the most common, w its first four bytes: any
- * reply the line path takes, else the byte machine. */
-static SMTPREPLY__NOINLINE_LP int ISA_FN(feed_other)(struct smtpreply__state *s,
-                                                     const unsigned char *d, size_t n,
-                                                     size_t *consumed,
-                                                     struct smtpreply_reply *r, uint32_t w)
+/* documented in lib/isa.h (feed_other): any reply the line path takes, else the
+ * byte machine. */
+static int ISA_FN(feed_other)(struct smtpreply__state *s, const unsigned char *d, size_t n,
+                              size_t *consumed, struct smtpreply_reply *r, uint32_t w)
 {
     struct lp_lines l;
 
@@ -566,14 +551,12 @@ static SMTPREPLY__NOINLINE_LP int ISA_FN(feed_other)(struct smtpreply__state *s,
     return SMTPREPLY_REPLY;
 }
 
-/* feed_one() for a reply whose first line, w its first four bytes, is its last:
- * the most common reply by lp_one(), any other by feed_other(). n is at least
- * SMTPREPLY__LP_MIN and the text buffer SMTPREPLY__LP_TEXT_MIN bytes or more
- * (lp_ok): the only bound lp_one() needs is on the input, for a window at d + 64. */
-static SMTPREPLY__NOINLINE_LP int ISA_FN(feed_one_line)(struct smtpreply__state *s,
-                                                        const unsigned char *d, size_t n,
-                                                        size_t *consumed,
-                                                        struct smtpreply_reply *r, uint32_t w)
+/* documented in lib/isa.h (feed_line): the most common reply by lp_one(), any
+ * other by feed_other(). n is at least SMTPREPLY__LP_MIN and the text buffer
+ * SMTPREPLY__LP_TEXT_MIN bytes or more (lp_ok): the only bound lp_one() needs is
+ * on the input, for a window at d + 64. */
+static int ISA_FN(feed_line)(struct smtpreply__state *s, const unsigned char *d, size_t n,
+                             size_t *consumed, struct smtpreply_reply *r, uint32_t w)
 {
     struct lp_lines l;
 
@@ -586,18 +569,6 @@ static SMTPREPLY__NOINLINE_LP int ISA_FN(feed_one_line)(struct smtpreply__state 
     s->offset += (size_t)(l.a.p - d);
     s->line_no++;
     return SMTPREPLY_REPLY;
-}
-
-/* documented in lib/isa.h (feed_one): a test or two, then a tail call, so that a
- * reply of several lines pays nothing for the registers of the one-line path. */
-static int ISA_FN(feed_one)(struct smtpreply__state *s, const unsigned char *d, size_t n,
-                            size_t *consumed, struct smtpreply_reply *r)
-{
-    uint32_t w = lp_load4(d);
-
-    if (lp_last_start(w))
-        return ISA_FN(feed_one_line)(s, d, n, consumed, r, w);
-    return ISA_FN(feed_other)(s, d, n, consumed, r, w);
 }
 
 /* lp_reply() with a first line of any shape, for feed_many(). */
@@ -632,7 +603,7 @@ static size_t ISA_FN(feed_many)(struct smtpreply__state *s, const unsigned char 
         const unsigned char *at = l.a.p;
         uint32_t w = lp_load4(at);
 
-        if (!lp_last_start(w) || !lp_one(&l, w, last, &rs[k], NULL, offset, line_no)) {
+        if (!smtpreply__last_start(w) || !lp_one(&l, w, last, &rs[k], NULL, offset, line_no)) {
             struct lp_lines other;
 
             other.a.p = at;

@@ -105,7 +105,7 @@ void smtpreply__machine_reset(struct smtpreply__state *s)
     s->reply_first_line = 1;
     s->lf_checked = 0;
     s->state = LINE_START;
-    s->ready = s->lp_ok;
+    s->ready = s->lp_ok ? SMTPREPLY__LP_MIN : SIZE_MAX;
 }
 
 static int fail(struct smtpreply__state *s, int status, uint64_t position)
@@ -761,8 +761,8 @@ static size_t run(struct smtpreply__state *s, const unsigned char *p, size_t n, 
 /* Whether the line path may start at offset (see lib/parser.c). */
 static void set_ready(struct smtpreply__state *s)
 {
-    s->ready = (uint8_t)(s->lp_ok && s->state == LINE_START && !s->lf_checked
-                         && s->line_count == 0);
+    s->ready = s->lp_ok && s->state == LINE_START && !s->lf_checked && s->line_count == 0
+               ? SMTPREPLY__LP_MIN : SIZE_MAX;
 }
 
 /* documented in lib/parser_state.h */

@@ -124,12 +124,17 @@ static int feed_checked(struct smtpreply_parser *p, const char *data, size_t len
 int smtpreply_parser_feed(struct smtpreply_parser *p, const char *data, size_t len,
                           size_t *consumed, struct smtpreply_reply *reply)
 {
-    /* The common call first, with its checks folded into one test: data is not
-     * NULL when len is, so the line path's minimum covers that check too. */
-    if (p && consumed && reply) {
-        if (data && len >= SMTPREPLY__LP_MIN && smtpreply__st(p)->ready)
-            return smtpreply__isa()->feed_one(smtpreply__st(p), (const unsigned char *)data,
-                                              len, consumed, reply);
+    /* The common call first: ready is the line path's minimum of input, or more
+     * than any len where it may not start. The first line's code chooses the
+     * line path's entry: a reply of one line is the common case. */
+    if (p && consumed && reply && data && len >= smtpreply__st(p)->ready) {
+        const unsigned char *d = (const unsigned char *)data;
+        const struct smtpreply__isa *isa = smtpreply__isa();
+        uint32_t w = smtpreply__load4(d);
+
+        if (smtpreply__last_start(w))
+            return isa->feed_line(smtpreply__st(p), d, len, consumed, reply, w);
+        return isa->feed_other(smtpreply__st(p), d, len, consumed, reply, w);
     }
     return feed_checked(p, data, len, consumed, reply);
 }
@@ -154,7 +159,7 @@ int smtpreply_parser_feed_many(struct smtpreply_parser *p, const char *data, siz
         return SMTPREPLY_E_INVALID_ARG;
     }
     s = smtpreply__st(p);
-    if (s->ready && len >= SMTPREPLY__LP_MIN) {
+    if (len >= s->ready) {
         *count = smtpreply__isa()->feed_many(s, d, len, consumed, replies, max, s->text);
         if (*count > 0)
             return SMTPREPLY_REPLY;
@@ -167,7 +172,7 @@ int smtpreply_parser_feed_many(struct smtpreply_parser *p, const char *data, siz
         return rc;
     *count = 1;
     text_used = replies[0].text_len + 1;
-    if (max > 1 && s->ready && len - used >= SMTPREPLY__LP_MIN && s->cap > text_used) {
+    if (max > 1 && len - used >= s->ready && s->cap > text_used) {
         *count += smtpreply__isa()->feed_many(s, d + used, len - used, &more, replies + 1,
                                               max - 1, s->text + text_used);
         *consumed += more;

@@ -46,7 +46,9 @@ struct smtpreply__state {
     uint64_t offset;          /* stream offset of the next byte */
     uint32_t line_no;         /* 1-based number of the line at offset */
     uint32_t max_lines;
-    uint8_t ready;            /* the line path may start at offset (see parser.c) */
+    size_t ready;             /* the least input the line path starts with at offset:
+                                 SMTPREPLY__LP_MIN, or SIZE_MAX when it may not start
+                                 there (see parser.c) */
     uint8_t lp_ok;            /* limits and buffer allow the line path at all */
     uint8_t state;            /* enum smtpreply__line_state */
     uint8_t lf_checked;       /* an error was already reported for the LF at offset */
@@ -176,6 +178,22 @@ static SMTPREPLY__INLINE void smtpreply__fill_reply(struct smtpreply_reply *r, u
     r->text_len = text_len;
     r->offset = offset;
     r->length = length;
+}
+
+/* The first four bytes of a last line from those of a line that continues. */
+#define SMTPREPLY__LAST_OF(w) ((w) ^ (uint32_t)('-' ^ ' ') << 24)
+
+/*
+ * Whether the first four bytes w of a line (byte 0 lowest) are a code of 2xx-5xx
+ * with a second digit of 0-5, then SP: each byte is in range when neither byte -
+ * low nor high - byte borrows, which would set its top bit (a borrow into the next
+ * byte comes only from a byte already out of range; a byte from 0x80 up sets the
+ * top bit of byte - low). A line that continues ("250-") passes as
+ * SMTPREPLY__LAST_OF(w). The line path's one test of a line's code.
+ */
+static SMTPREPLY__INLINE int smtpreply__last_start(uint32_t w)
+{
+    return !(((w - 0x20303032u) | (0x20393535u - w)) & 0x80808080u);
 }
 
 /* lib/machine.c: the byte machine from the state as it is (the reference form):
