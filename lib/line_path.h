@@ -77,7 +77,7 @@ static SMTPREPLY__INLINE unsigned lp_lowest(uint64_t m)
  * result means "not known: look". */
 static SMTPREPLY__INLINE uint64_t lp_window_after(uint64_t m, unsigned pos)
 {
-    return (m >> pos) >> 2;
+    return (m >> 2) >> pos;
 }
 
 /* Whether the first four bytes w of a line can start a reply the line path takes:
@@ -267,68 +267,78 @@ static SMTPREPLY__INLINE int lp_text(struct lp_at *a, const unsigned char *t,
 enum lp_met { LP_DECLINE, LP_LAST, LP_OTHER };
 
 /*
+ * One line for lp_run() at a->p, its first four bytes a code and '-' or SP: taken
+ * when it has the common shape (see lp_run()), with *a moved past it and
+ * LP_LAST returned; otherwise LP_OTHER or LP_DECLINE. skip: bytes from the line's
+ * start to its text.
+ */
+static SMTPREPLY__INLINE enum lp_met lp_run_line(struct lp_at *a, const unsigned char *last,
+                                                 size_t skip, uint64_t want, uint64_t mask,
+                                                 int with_enh)
+{
+    const unsigned char *p = a->p;
+    size_t pos;
+
+    if (with_enh ? (lp_load8(p + 4) & mask) != want : p[5] == '.' && smtpreply__enh_digit(p[4]))
+        return LP_OTHER;
+    /* Every line start that a window at q finds is at most q + 65: a window is
+     * taken only at q + 65 <= last, so no line start needs checking. */
+    if (!a->m && ((size_t)(last - p) < 65 || !(a->m = isa_window(p)))) {
+        if ((size_t)(last - p) < 65 || (pos = lp_far_end(p, last - 65, &a->m)) == 0)
+            return LP_OTHER;
+        isa_copy64(a->o, p + skip);
+        isa_copy64(a->o + 64, p + skip + 64);
+    } else {
+        pos = lp_lowest(a->m);
+        if (!lp_crlf(p + pos))
+            return LP_DECLINE;
+        isa_copy64(a->o, p + skip);
+        a->m = lp_window_after(a->m, (unsigned)pos);
+    }
+    a->o[pos - skip] = '\n';
+    a->o += pos - skip + 1;
+    a->p = p + pos + 2;
+    return LP_LAST;
+}
+
+/*
  * Lines after a reply's first, from l->a, each starting with more (its code and
- * '-') or, the last, SMTPREPLY__LAST_OF(more), as long as they have the common shape:
- * with with_enh (a constant), the first line's code and SP (rep->want); without,
- * text that does not start with a digit and '.' (lib/enhanced.h: no code can
- * start otherwise); and the line's end in the window at its start or the one
- * after. A loop with no call, in a function of its own for each case, so that its
- * values stay in registers; a line of another shape goes back to the caller for
- * line(). Moves *l past the lines taken.
+ * '-') or, the last, SMTPREPLY__LAST_OF(more), as long as they have the common
+ * shape: with with_enh (a constant), the first line's code and SP (rep->want);
+ * without, text that does not start with a digit and '.' (lib/enhanced.h: no
+ * code can start otherwise); and the line's end in the window at its start or the
+ * one after. A loop with no call, inlined where it runs, so that its values stay
+ * in registers; a line of another shape goes back to the caller for line().
+ * Moves *l past the lines taken.
  */
 static SMTPREPLY__INLINE enum lp_met lp_run(struct lp_lines *l, const struct lp_reply *rep,
                                             uint32_t more, const unsigned char *last,
                                             int with_enh)
 {
-    const unsigned char *p = l->a.p;
-    char *o = l->a.o;
-    uint64_t m = l->a.m;
     const uint64_t want = rep->want, mask = rep->want_mask;
     const size_t skip = 4 + (with_enh ? rep->want_len : 0);
+    struct lp_at a = l->a;
     uint32_t w, count = l->count;
-    enum lp_met met;
+    enum lp_met met = LP_DECLINE;
 
-    if (p > last)
+    if (a.p > last)
         return LP_DECLINE;
-    /* Every line start that a window at q finds is at most q + 65: a window is
-     * taken only at q + 65 <= last, so no line start needs checking. */
-    if ((size_t)(last - p) < 65)
-        m = 0;
+    if ((size_t)(last - a.p) < 65)
+        a.m = 0;        /* see lp_run_line() */
     for (;;) {
-        size_t pos;
-
-        w = lp_load4(p);
-        met = LP_DECLINE;
-        if (w != more && w != SMTPREPLY__LAST_OF(more))
-            break;
-        met = LP_OTHER;
-        if (with_enh ? (lp_load8(p + 4) & mask) != want
-                     : p[5] == '.' && smtpreply__enh_digit(p[4]))
-            break;
-        if (!m && ((size_t)(last - p) < 65 || !(m = isa_window(p)))) {
-            if ((size_t)(last - p) < 65 || (pos = lp_far_end(p, last - 65, &m)) == 0)
+        w = lp_load4(a.p);
+        if (w == more) {
+            if ((met = lp_run_line(&a, last, skip, want, mask, with_enh)) != LP_LAST)
                 break;
-            isa_copy64(o, p + skip);
-            isa_copy64(o + 64, p + skip + 64);
-        } else {
-            pos = lp_lowest(m);
-            met = LP_DECLINE;
-            if (!lp_crlf(p + pos))
-                break;
-            isa_copy64(o, p + skip);
-            m = lp_window_after(m, (unsigned)pos);
+            count++;
+            continue;
         }
-        o += pos - skip;
-        *o++ = '\n';
-        p += pos + 2;
-        count++;
-        met = LP_LAST;
-        if (w != more)
-            break;
+        if (w == SMTPREPLY__LAST_OF(more)
+            && (met = lp_run_line(&a, last, skip, want, mask, with_enh)) == LP_LAST)
+            count++;
+        break;
     }
-    l->a.p = p;
-    l->a.o = o;
-    l->a.m = m;
+    l->a = a;
     l->count = count;
     return met;
 }
