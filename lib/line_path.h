@@ -319,7 +319,7 @@ static SMTPREPLY__INLINE enum lp_met lp_run(struct lp_lines *l, const struct lp_
     const size_t skip = 4 + (with_enh ? rep->want_len : 0);
     struct lp_at a = l->a;
     uint32_t w, count = l->count;
-    enum lp_met met = LP_DECLINE;
+    enum lp_met met;
 
     if (a.p > last)
         return LP_DECLINE;
@@ -333,6 +333,7 @@ static SMTPREPLY__INLINE enum lp_met lp_run(struct lp_lines *l, const struct lp_
             count++;
             continue;
         }
+        met = LP_DECLINE;
         if (w == SMTPREPLY__LAST_OF(more)
             && (met = lp_run_line(&a, last, skip, want, mask, with_enh)) == LP_LAST)
             count++;
