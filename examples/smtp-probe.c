@@ -75,9 +75,53 @@
 
 enum exit_code { EXIT_DONE = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNSAFE = 3 };
 
+/* The stages --quit-after names, in session order; QUIT follows the one asked for. */
+enum stage { STAGE_NONE, STAGE_CONNECT, STAGE_EHLO, STAGE_TLS, STAGE_AUTH, STAGE_MAIL,
+             STAGE_RCPT, STAGE_DATA };
+
+static const char *const stage_names[] = { "", "connect", "ehlo", "tls", "auth", "mail", "rcpt",
+                                           "data" };
+
+/*
+ * Every way a session ends: the name in the JSON closing object, the words of
+ * the readable view's last line, and the exit status. When two happen, the one
+ * with the higher exit status stays (a refusal then a deadline is a deadline),
+ * so the exit status is always the ending's.
+ */
+enum ending { END_NONE, END_COMPLETED, END_REFUSED, END_AUTH_FAILED, END_CLOSED, END_DEADLINE,
+              END_RESOLVE_FAILED, END_CONNECT_FAILED, END_CONNECTION_LOST, END_TLS_FAILED,
+              END_PROTOCOL_ERROR, END_LOCAL_ERROR, END_CERTIFICATE, END_STARTTLS_NOT_OFFERED,
+              END_STARTTLS_REFUSED, END_AUTH_WITHOUT_TLS };
+
+static const struct {
+    const char *name;
+    enum tool_label words;
+    int exit;
+} endings[] = {
+    [END_NONE] = { "", L_PROBE_END_COMPLETED, EXIT_DONE },
+    [END_COMPLETED] = { "completed", L_PROBE_END_COMPLETED, EXIT_DONE },
+    [END_REFUSED] = { "refused", L_PROBE_END_REFUSED, EXIT_REFUSED },
+    [END_AUTH_FAILED] = { "auth-failed", L_PROBE_END_AUTH_INCOMPLETE, EXIT_REFUSED },
+    [END_CLOSED] = { "closed", L_PROBE_END_CLOSED, EXIT_REFUSED },
+    [END_DEADLINE] = { "deadline", L_PROBE_END_DEADLINE, EXIT_USAGE },
+    [END_RESOLVE_FAILED] = { "resolve-failed", L_PROBE_END_RESOLVE_FAILED, EXIT_USAGE },
+    [END_CONNECT_FAILED] = { "connect-failed", L_PROBE_END_CONNECT_FAILED, EXIT_USAGE },
+    [END_CONNECTION_LOST] = { "connection-lost", L_PROBE_END_CONNECTION_LOST, EXIT_USAGE },
+    [END_TLS_FAILED] = { "tls-failed", L_PROBE_END_TLS_FAILED, EXIT_USAGE },
+    [END_PROTOCOL_ERROR] = { "protocol-error", L_PROBE_END_PROTOCOL_ERROR, EXIT_USAGE },
+    [END_LOCAL_ERROR] = { "local-error", L_PROBE_END_LOCAL_ERROR, EXIT_USAGE },
+    [END_CERTIFICATE] = { "certificate-not-verified", L_PROBE_END_CERTIFICATE, EXIT_UNSAFE },
+    [END_STARTTLS_NOT_OFFERED] = { "starttls-not-offered", L_PROBE_END_STARTTLS_NOT_OFFERED,
+                                   EXIT_UNSAFE },
+    [END_STARTTLS_REFUSED] = { "starttls-refused", L_PROBE_END_STARTTLS_REFUSED, EXIT_UNSAFE },
+    [END_AUTH_WITHOUT_TLS] = { "auth-without-tls", L_PROBE_END_AUTH_WITHOUT_TLS, EXIT_UNSAFE },
+};
+
 struct options {
     int json;
     int data;
+    int lmtp;                /* LMTP (RFC 2033): LHLO, one reply per recipient after the data */
+    enum stage quit_after;   /* QUIT right after this stage; STAGE_NONE: the whole session */
     int starttls;            /* 1 required, 0 when offered, -1 never */
     int implicit_tls;        /* --tls, or port 465 */
     int tls_insecure;        /* do not verify the certificate */
@@ -95,8 +139,11 @@ struct options {
     const char *helo;
     const char *lang;
     const char *record;
-    const char *host;
-    const char *port;
+    const char *host;        /* the name or address, without brackets or port */
+    const char *port;        /* decimal, 1 to 65535 */
+    int port_given;
+    char host_buf[256];
+    char port_buf[8];
 };
 
 /* The password, wherever it came from; wiped before exit. */
@@ -112,6 +159,7 @@ struct conn {
     FILE *record;
     char in[16384];
     size_t in_len, in_off;
+    int64_t in_at;           /* CLOCK_MONOTONIC ms when in[] was received */
     struct smtpreply_parser parser;
     char text[65536];
 };
@@ -131,11 +179,37 @@ struct session {
     int tls_verified;      /* ... and its certificate and name were verified */
     int starttls_refused;  /* the server answered STARTTLS with a refusal */
     int no_quit;           /* an AUTH exchange the server would not end: no QUIT */
+    enum ending end;       /* how the session ended, once something ended it */
+    const char *recipient; /* LMTP: the recipient the reply being shown is for */
+    int64_t sent_at;       /* CLOCK_MONOTONIC ms: the command was sent (or the connection made) */
+    int64_t reply_ms;      /* the last reply's time since sent_at */
+    unsigned long replies; /* replies shown */
     int tls_hint_shown;
     int colour;
     int64_t session_end;   /* CLOCK_MONOTONIC ms of --max-time; 0: none */
     char helo[256];
 };
+
+/* Record how the session ended; of two endings the one with the higher exit status stays. */
+static void set_end(struct session *s, enum ending e)
+{
+    if (s->end == END_NONE || endings[e].exit > endings[s->end].exit)
+        s->end = e;
+}
+
+/* A connection error, a deadline or a protocol breach: the session cannot go on. */
+static void stop_broken(struct session *s, enum ending e)
+{
+    s->broken = 1;
+    set_end(s, e);
+}
+
+/* Stopped before sending a secret, or without the TLS that was required. */
+static void stop_unsafe(struct session *s, enum ending e)
+{
+    s->unsafe = 1;
+    set_end(s, e);
+}
 
 /* ---- output helpers -------------------------------------------------- */
 
@@ -298,10 +372,14 @@ static void print_json(const struct session *s, const char *shown, const struct 
     json_cstring(stdout, v->rule);
     fputs(",\"command\":", stdout);
     json_cstring(stdout, shown);
+    if (s->recipient != NULL) {
+        fputs(",\"recipient\":", stdout);
+        json_cstring(stdout, s->recipient);
+    }
     printf(",\"encoding\":\"%s\",\"flags\":[", encodings[r->encoding <= 2 ? r->encoding : 2]);
     put_flags(stdout, r->flags, smtpreply_flag_name, "\"", ",", &first);
     put_flags(stdout, v->flags, smtpreply_verdict_flag_name, "\"", ",", &first);
-    fputc(']', stdout);
+    printf("],\"ms\":%lld", (long long)s->reply_ms);
     json_tls(s);
     if (caps != NULL)
         json_capabilities(r, caps);
@@ -369,6 +447,8 @@ static void print_human(const struct session *s, const struct smtpreply_reply *r
         else
             printf("%14s", "");
         term_text(stdout, t, n);
+        if (first)     /* from the command (or the connect) to the reply's last line */
+            printf("  %s(%lld ms)%s", col(s, C_DIM), (long long)s->reply_ms, col(s, C_RESET));
         fputc('\n', stdout);
         first = 0;
     }
@@ -565,7 +645,7 @@ static int open_connection(struct session *s)
 {
     struct addrinfo hints, *res = NULL, *ai;
     char host[300], port[64];
-    int rc, fd = -1;
+    int rc, fd = -1, timed_out = 0;
 
     term_safe(host, sizeof host, s->opt->host);
     term_safe(port, sizeof port, s->opt->port);
@@ -576,6 +656,7 @@ static int open_connection(struct session *s)
     rc = getaddrinfo(s->opt->host, s->opt->port, &hints, &res);
     if (rc != 0) {
         fail("cannot resolve %s port %s: %s", host, port, gai_strerror(rc));
+        set_end(s, END_RESOLVE_FAILED);
         return -1;
     }
     for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -600,6 +681,7 @@ static int open_connection(struct session *s)
                      max_time_reached(s) ? "--max-time reached" : "timed out", addr, port,
                      s->opt->timeout);
                 err = -1;
+                timed_out = 1;
             } else if (rc < 0) {
                 err = errno;
             } else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
@@ -607,6 +689,7 @@ static int open_connection(struct session *s)
             }
         }
         if (err == 0) {
+            s->sent_at = now_ms();      /* the greeting is timed from here */
             if (!s->opt->json) {
                 char text[512];
                 const char *args[2];
@@ -621,8 +704,10 @@ static int open_connection(struct session *s)
             }
             break;
         }
-        if (err > 0)
+        if (err > 0) {
             fail("connect to %s port %s: %s", addr, port, strerror(err));
+            timed_out = 0;
+        }
         close(fd);
         fd = -1;
         s->c.fd = -1;
@@ -631,6 +716,8 @@ static int open_connection(struct session *s)
     }
     freeaddrinfo(res);
     s->c.fd = fd;
+    if (fd < 0)
+        set_end(s, timed_out ? END_DEADLINE : END_CONNECT_FAILED);
     return fd < 0 ? -1 : 0;
 }
 
@@ -680,6 +767,7 @@ static long conn_read(struct session *s, char *buf, size_t cap, int64_t until)
                 /* fall through */
             default:
                 fail("TLS read failed: %s", tls_error("connection lost"));
+                set_end(s, END_CONNECTION_LOST);
                 return -1;
             }
         } else
@@ -693,6 +781,7 @@ static long conn_read(struct session *s, char *buf, size_t cap, int64_t until)
                 continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK) {
                 fail("recv: %s", strerror(errno));
+                set_end(s, END_CONNECTION_LOST);
                 return -1;
             }
         }
@@ -701,6 +790,7 @@ static long conn_read(struct session *s, char *buf, size_t cap, int64_t until)
             return -2;
         if (rc < 0) {
             fail("poll: %s", strerror(errno));
+            set_end(s, END_LOCAL_ERROR);
             return -1;
         }
     }
@@ -731,6 +821,7 @@ static int conn_write(struct session *s, const char *p, size_t n, int64_t until)
                     want = POLLIN;
                 } else if (e != SSL_ERROR_WANT_WRITE) {
                     fail("TLS write failed: %s", tls_error("connection lost"));
+                    set_end(s, END_CONNECTION_LOST);
                     return -1;
                 }
             }
@@ -745,6 +836,7 @@ static int conn_write(struct session *s, const char *p, size_t n, int64_t until)
                 continue;
             } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
                 fail("send: %s", strerror(errno));
+                set_end(s, END_CONNECTION_LOST);
                 return -1;
             }
         }
@@ -760,6 +852,7 @@ static int conn_write(struct session *s, const char *p, size_t n, int64_t until)
                      max_time_reached(s) ? "--max-time reached" : "timed out", s->opt->timeout);
             else
                 fail("poll: %s", strerror(errno));
+            set_end(s, rc == 0 ? END_DEADLINE : END_LOCAL_ERROR);
             return -1;
         }
     }
@@ -805,8 +898,11 @@ static int read_reply(struct session *s, const char *shown, struct smtpreply_rep
             if (c->record != NULL && used > 0)
                 fwrite(c->in + c->in_off, 1, used, c->record);
             c->in_off += used;
-            if (rc == SMTPREPLY_REPLY)
+            if (rc == SMTPREPLY_REPLY) {
+                /* Its last line came with the bytes received at in_at. */
+                s->reply_ms = c->in_at > s->sent_at ? c->in_at - s->sent_at : 0;
                 return 1;
+            }
             if (rc < 0) {
                 struct smtpreply_error e;
 
@@ -830,13 +926,13 @@ static int read_reply(struct session *s, const char *shown, struct smtpreply_rep
                     fail("gave up: the %s went past the parser's limit (%s: %s)", what, e.name,
                          rc == SMTPREPLY_E_TOO_MANY_LINES ? "too many lines in one reply"
                                                           : "a line longer than the limit");
-                    s->broken = 1;
+                    stop_broken(s, END_PROTOCOL_ERROR);
                     return -1;
                 }
                 if (++bad > MAX_BAD_LINES) {
                     fail("gave up: more than %d malformed lines while waiting for the %s",
                          MAX_BAD_LINES, what);
-                    s->broken = 1;
+                    stop_broken(s, END_PROTOCOL_ERROR);
                     return -1;
                 }
             }
@@ -851,22 +947,24 @@ static int read_reply(struct session *s, const char *shown, struct smtpreply_rep
             else
                 fail("gave up (timed out): no complete %s within %ld s (%lu bytes of it "
                      "received)", what, s->opt->timeout, received);
-            s->broken = 1;
+            stop_broken(s, END_DEADLINE);
             return -1;
         }
         if (n <= 0) {
             if (n == 0) {
                 s->closed = 1;
+                set_end(s, END_CLOSED);
                 if (received > 0 || smtpreply_parser_finish(&c->parser, NULL) == SMTPREPLY_E_INCOMPLETE)
                     fail("the server closed the connection in the middle of a reply");
                 note_l(s, L_PROBE_NOTE_CLOSED, NULL, 0);
                 return 0;
             }
-            s->broken = 1;
+            stop_broken(s, END_CONNECTION_LOST);    /* conn_read() said why */
             return -1;
         }
         received += (unsigned long)n;
         c->in_len = (size_t)n;
+        c->in_at = now_ms();
     }
 }
 
@@ -895,14 +993,17 @@ static void report(struct session *s, const char *shown, int command,
     struct smtpreply_verdict v;
 
     smtpreply_classify(r, command, &v);
+    s->replies++;
     if (s->opt->json)
         print_json(s, shown, r, &v, caps);
     else
         print_human(s, r, &v);
     if (r->code >= 400 && !tolerated)
         s->refused = 1;
-    if (r->code == 421)
+    if (r->code == 421) {
         s->closed = 1;          /* RFC 5321 3.8: the server closes the channel now */
+        set_end(s, END_CLOSED);
+    }
     if (command != SMTPREPLY_CMD_STARTTLS && says_tls_required(r, &v) && !s->tls
         && !s->tls_hint_shown) {
         s->tls_hint_shown = 1;
@@ -928,9 +1029,16 @@ static unsigned exchange(struct session *s, const char *line, const char *shown,
     int n = snprintf(buf, sizeof buf, "%s\r\n", line);
 
     show_command(s, shown);
-    if (n < 0 || (size_t)n >= sizeof buf || conn_write(s, buf, (size_t)n, step_deadline(s)) < 0) {
+    s->sent_at = now_ms();
+    if (n < 0 || (size_t)n >= sizeof buf) {
+        fail("%s: the command line is too long", shown);
         memset(buf, 0, sizeof buf);
-        s->broken = 1;
+        stop_broken(s, END_LOCAL_ERROR);
+        return 0;
+    }
+    if (conn_write(s, buf, (size_t)n, step_deadline(s)) < 0) {
+        memset(buf, 0, sizeof buf);
+        stop_broken(s, END_CONNECTION_LOST);    /* conn_write() said why */
         return 0;
     }
     memset(buf, 0, sizeof buf);     /* it may have held a secret */
@@ -985,6 +1093,7 @@ static int start_tls(struct session *s)
     c->ctx = SSL_CTX_new(TLS_client_method());
     if (c->ctx == NULL) {
         fail("TLS: %s", tls_error("cannot create a context"));
+        set_end(s, END_LOCAL_ERROR);
         return -1;
     }
 #ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
@@ -997,10 +1106,12 @@ static int start_tls(struct session *s)
 
             fail("--tls-ca %s: cannot load CA certificates: %s",
                  term_safe(ca, sizeof ca, o->tls_ca), tls_error("no PEM certificate found"));
+            set_end(s, END_LOCAL_ERROR);
             return -1;
         }
     } else if (SSL_CTX_set_default_verify_paths(c->ctx) != 1) {
         fail("TLS: cannot load the system's CA certificates: %s", tls_error("unknown error"));
+        set_end(s, END_LOCAL_ERROR);
         return -1;
     }
     /* With --tls-insecure the chain and name are still checked, only not enforced,
@@ -1009,18 +1120,21 @@ static int start_tls(struct session *s)
     c->ssl = SSL_new(c->ctx);
     if (c->ssl == NULL) {
         fail("TLS: %s", tls_error("cannot create a session"));
+        set_end(s, END_LOCAL_ERROR);
         return -1;
     }
     if (is_ip) {
         /* RFC 6066 3: no SNI for an address; the certificate must list the address. */
         if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), host) != 1) {
             fail("TLS: cannot check the certificate against %s", shown);
+            set_end(s, END_LOCAL_ERROR);
             return -1;
         }
     } else {
         SSL_set_hostflags(c->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
         if (SSL_set_tlsext_host_name(c->ssl, host) != 1 || SSL_set1_host(c->ssl, host) != 1) {
             fail("TLS: cannot check the certificate against %s", shown);
+            set_end(s, END_LOCAL_ERROR);
             return -1;
         }
     }
@@ -1042,6 +1156,7 @@ static int start_tls(struct session *s)
                      max_time_reached(s) ? "--max-time reached" : "timed out", o->timeout);
             else
                 fail("poll: %s", strerror(errno));
+            set_end(s, rc == 0 ? END_DEADLINE : END_LOCAL_ERROR);
             return -1;
         }
         verify = SSL_get_verify_result(c->ssl);
@@ -1049,9 +1164,10 @@ static int start_tls(struct session *s)
             fail("the server's certificate did not verify for %s: %s; not going on. "
                  "--tls-ca FILE trusts another CA, --tls-insecure skips the check",
                  shown, X509_verify_cert_error_string(verify));
-            s->unsafe = 1;
+            stop_unsafe(s, END_CERTIFICATE);
         } else {
             fail("TLS handshake failed: %s", tls_error("the server closed the connection"));
+            set_end(s, END_TLS_FAILED);
         }
         return -1;
     }
@@ -1097,25 +1213,27 @@ static int greet(struct session *s)
     char line[300], wire[304], shown[300];
     unsigned code;
 
-    snprintf(line, sizeof line, "EHLO %s", s->helo);
+    snprintf(line, sizeof line, "%s %s", s->opt->lmtp ? "LHLO" : "EHLO", s->helo);
     snprintf(wire, sizeof wire, "%s\r\n", line);
     show_command(s, line);
+    s->sent_at = now_ms();
     if (conn_write(s, wire, strlen(wire), step_deadline(s)) < 0) {
-        s->broken = 1;
+        stop_broken(s, END_CONNECTION_LOST);    /* conn_write() said why */
         return 0;
     }
     if (read_reply(s, line, &r) != 1)
         return 0;
     s->have_caps = smtpreply_ehlo_parse(&r, &s->caps) == SMTPREPLY_OK;
-    /* An EHLO refusal that HELO then fixes is not a refusal of the session. */
-    report(s, line, SMTPREPLY_CMD_EHLO, &r, s->have_caps ? &s->caps : NULL,
-           r.code >= 500 && r.code != 554);
+    /* An EHLO refusal that HELO then fixes is not a refusal of the session;
+     * LMTP has no HELO to fall back to (RFC 2033 4.1). */
+    report(s, line, s->opt->lmtp ? SMTPREPLY_CMD_HELO : SMTPREPLY_CMD_EHLO, &r,
+           s->have_caps ? &s->caps : NULL, !s->opt->lmtp && r.code >= 500 && r.code != 554);
     if (s->have_caps) {
         if (!s->opt->json)
             print_caps(s, &r, &s->caps);
         return 1;
     }
-    if (r.code < 500 || r.code == 554)
+    if (r.code < 500 || r.code == 554 || s->opt->lmtp)
         return 0;               /* 4xx or 554: not a missing EHLO, the server said no */
     note_l(s, L_PROBE_NOTE_HELO, NULL, 0);
     snprintf(shown, sizeof shown, "HELO %s", s->helo);
@@ -1182,7 +1300,7 @@ static int credentials_allowed(struct session *s)
     }
     fail("not sending the password %s; ending the session before AUTH "
          "(--allow-plaintext-auth sends it anyway, for test servers)", tr_en(why));
-    s->unsafe = 1;
+    stop_unsafe(s, END_AUTH_WITHOUT_TLS);
     return 0;
 }
 
@@ -1296,18 +1414,42 @@ static int send_message(struct session *s)
             return -1;
         body += chunk;
     }
+    s->sent_at = now_ms();   /* the replies to the data are timed from its end */
     return conn_write(s, ".\r\n", 3, until);
 }
 
-/* MAIL, RCPT for each --to (pipelined when offered), DATA with --data, RSET. */
+/* One reply after the message data: for the message (SMTP) or for one recipient (LMTP). */
+static int data_end_reply(struct session *s, const char *rcpt)
+{
+    struct smtpreply_reply r;
+
+    if (read_reply(s, "DATA_END", &r) != 1)
+        return 0;
+    if (rcpt != NULL && !s->opt->json) {
+        label(s, L_PROBE_RECIPIENT);
+        term_text(stdout, rcpt, strlen(rcpt));
+        fputc('\n', stdout);
+    }
+    s->recipient = rcpt;
+    report(s, "DATA_END", SMTPREPLY_CMD_DATA_END, &r, NULL, 0);
+    s->recipient = NULL;
+    return r.code != 421;
+}
+
+/*
+ * MAIL, RCPT for each --to (pipelined when offered), DATA with --data, RSET;
+ * --quit-after mail, rcpt or data ends it early, without RSET. In LMTP the
+ * message gets one reply per accepted recipient, in RCPT order (RFC 2033 4.2).
+ */
 static void transaction(struct session *s)
 {
     const struct options *o = s->opt;
     static char cmds[MAX_RCPTS + 1][MAX_ARG];
     static char out[(MAX_RCPTS + 1) * (MAX_ARG + 2)];
-    size_t ncmd = 0, used = 0, i;
+    static const char *accepted[MAX_RCPTS];
+    size_t ncmd = 0, used = 0, i, naccepted = 0;
     int pipelined = s->have_caps && (s->caps.extensions & SMTPREPLY_EXT_PIPELINING);
-    int mail_ok = 0, rcpt_ok = 0;
+    int mail_ok = 0;
     struct smtpreply_reply r;
 
     if (o->mail_size > 0)
@@ -1315,8 +1457,10 @@ static void transaction(struct session *s)
                  o->mail_size);
     else
         snprintf(cmds[ncmd++], MAX_ARG, "MAIL FROM:<%s>", o->from ? o->from : "");
-    for (i = 0; i < o->nto; i++)
-        snprintf(cmds[ncmd++], MAX_ARG, "RCPT TO:<%s>", o->to[i]);
+    if (o->quit_after != STAGE_MAIL) {
+        for (i = 0; i < o->nto; i++)
+            snprintf(cmds[ncmd++], MAX_ARG, "RCPT TO:<%s>", o->to[i]);
+    }
 
     if (pipelined && ncmd > 1) {
         /* RFC 2920: the whole group in one write, replies read back in order. */
@@ -1332,8 +1476,9 @@ static void transaction(struct session *s)
             printf("%s-- %s%s\n", col(s, C_DIM),
                    fill(text, sizeof text, L_PROBE_PIPELINING, args, 1), col(s, C_RESET));
         }
+        s->sent_at = now_ms();      /* every reply of the group is timed from this write */
         if (conn_write(s, out, used, step_deadline(s)) < 0) {
-            s->broken = 1;
+            stop_broken(s, END_CONNECTION_LOST);    /* conn_write() said why */
             return;
         }
         for (i = 0; i < ncmd; i++) {
@@ -1341,8 +1486,10 @@ static void transaction(struct session *s)
             if (read_reply(s, cmds[i], &r) != 1)
                 return;
             report(s, cmds[i], i == 0 ? SMTPREPLY_CMD_MAIL : SMTPREPLY_CMD_RCPT, &r, NULL, 0);
-            if (r.code / 100 == 2)
-                *(i == 0 ? &mail_ok : &rcpt_ok) += 1;
+            if (r.code / 100 == 2 && i == 0)
+                mail_ok = 1;
+            else if (r.code / 100 == 2)
+                accepted[naccepted++] = o->to[i - 1];
             if (r.code == 421)
                 return;
         }
@@ -1353,50 +1500,66 @@ static void transaction(struct session *s)
 
             if (code == 0 || code == 421)
                 return;
-            if (code / 100 == 2)
-                *(i == 0 ? &mail_ok : &rcpt_ok) += 1;
+            if (code / 100 == 2 && i == 0)
+                mail_ok = 1;
+            else if (code / 100 == 2)
+                accepted[naccepted++] = o->to[i - 1];
             if (i == 0 && !mail_ok)
                 break;          /* no RCPT without a sender */
         }
     }
-    if (o->data && mail_ok && rcpt_ok) {
+    if (o->quit_after == STAGE_MAIL || o->quit_after == STAGE_RCPT)
+        return;
+    if (o->data && mail_ok && naccepted > 0) {
         unsigned code = exchange(s, "DATA", "DATA", SMTPREPLY_CMD_DATA, &r, 0);
 
         if (code == 0 || code == 421)
             return;
         if (code == 354) {
-            char shown[64];
-
-            snprintf(shown, sizeof shown, "DATA_END");
-            show_command(s, shown);
+            show_command(s, "DATA_END");
             /* A server may answer (552) and stop reading before the end: read anyway. */
             if (send_message(s) < 0)
                 note_l(s, L_PROBE_NOTE_DATA_STOPPED, NULL, 0);
-            if (read_reply(s, shown, &r) != 1)
-                return;
-            report(s, shown, SMTPREPLY_CMD_DATA_END, &r, NULL, 0);
-            if (r.code == 421)
-                return;
+            if (!o->lmtp) {
+                if (!data_end_reply(s, NULL))
+                    return;
+            } else {
+                for (i = 0; i < naccepted; i++) {
+                    if (!data_end_reply(s, accepted[i]))
+                        return;
+                }
+            }
         }
     } else if (o->data) {
         note_l(s, mail_ok ? L_PROBE_NOTE_NO_DATA_RCPT : L_PROBE_NOTE_NO_DATA_SENDER, NULL, 0);
     }
+    if (o->quit_after == STAGE_DATA)
+        return;
     exchange(s, "RSET", "RSET", SMTPREPLY_CMD_RSET, &r, 0);
 }
 
-/* The exit status the session earned; the worst outcome decides. */
-static int outcome(const struct session *s)
+/*
+ * How the session ended: what stopped it (set_end() keeps the one with the
+ * highest exit status), else what the server said along the way. Its exit
+ * status is the session's.
+ */
+static enum ending final_ending(const struct session *s)
 {
-    if (s->unsafe)
-        return EXIT_UNSAFE;
+    if (s->end != END_NONE)
+        return s->end;
     if (s->broken)
-        return EXIT_USAGE;
-    if (s->refused || s->closed || s->auth_failed)
-        return EXIT_REFUSED;
-    return EXIT_DONE;
+        return END_LOCAL_ERROR;     /* every breaking path names its ending; never 0 here */
+    if (s->auth_failed)
+        return END_AUTH_FAILED;
+    if (s->refused)
+        return END_REFUSED;
+    if (s->closed)
+        return END_CLOSED;
+    return END_COMPLETED;
 }
 
-static int session(struct session *s)
+/* The whole session; closing() then says how it ended. */
+static void session(struct session *s)
 {
     const struct options *o = s->opt;
     struct smtpreply_reply r;
@@ -1404,11 +1567,11 @@ static int session(struct session *s)
     if (o->max_time > 0)
         s->session_end = now_ms() + (int64_t)o->max_time * 1000;
     if (open_connection(s) < 0)
-        return EXIT_USAGE;
+        return;
     smtpreply_parser_init(&s->c.parser, s->c.text, sizeof s->c.text);
 #ifdef HAVE_OPENSSL
     if (o->implicit_tls && start_tls(s) < 0) {
-        s->broken = 1;
+        s->broken = 1;          /* start_tls() said why and set the ending */
         goto done;
     }
 #endif
@@ -1419,15 +1582,21 @@ static int session(struct session *s)
         /* RFC 5321 3.1: after a 554 greeting the client should still QUIT. */
         goto quit;
     }
+    if (o->quit_after == STAGE_CONNECT)
+        goto quit;
     if (!greet(s))
+        goto quit;
+    /* With implicit TLS the tls stage is over once EHLO has been answered over it. */
+    if (o->quit_after == STAGE_EHLO || (o->quit_after == STAGE_TLS && o->implicit_tls))
         goto quit;
 
     if (!o->implicit_tls) {
         int offered = s->have_caps && (s->caps.extensions & SMTPREPLY_EXT_STARTTLS);
 
         if (o->starttls > 0 && !offered) {
-            fail("--starttls: the server does not offer STARTTLS; ending the session before AUTH");
-            s->unsafe = 1;
+            fail("%s: the server does not offer STARTTLS; ending the session before AUTH",
+                 o->quit_after == STAGE_TLS ? "--quit-after tls" : "--starttls");
+            stop_unsafe(s, END_STARTTLS_NOT_OFFERED);
             goto quit;
         }
         if (offered && o->starttls >= 0) {
@@ -1439,9 +1608,9 @@ static int session(struct session *s)
             if (code != 220) {
                 s->starttls_refused = 1;
                 if (o->starttls > 0) {
-                    fail("--starttls: the server refused STARTTLS (%u); ending the session "
-                         "before AUTH", code);
-                    s->unsafe = 1;
+                    fail("%s: the server refused STARTTLS (%u); ending the session before AUTH",
+                         o->quit_after == STAGE_TLS ? "--quit-after tls" : "--starttls", code);
+                    stop_unsafe(s, END_STARTTLS_REFUSED);
                     goto quit;
                 }
                 if (!s->closed)
@@ -1449,13 +1618,13 @@ static int session(struct session *s)
                                               : L_PROBE_NOTE_STARTTLS_REFUSED, NULL, 0);
             } else {
                 if (start_tls(s) < 0) {
-                    s->broken = 1;
+                    s->broken = 1;      /* start_tls() said why and set the ending */
                     goto done;
                 }
                 /* RFC 3207 4.2: forget what was learned before TLS and ask again. */
                 memset(&s->caps, 0, sizeof s->caps);
                 s->have_caps = 0;
-                if (!greet(s))
+                if (!greet(s) || o->quit_after == STAGE_TLS)
                     goto quit;
             }
 #else
@@ -1472,13 +1641,15 @@ static int session(struct session *s)
     }
     if (s->closed || s->broken || s->no_quit)
         goto done;
+    if (o->quit_after == STAGE_AUTH)
+        goto quit;
     if (o->from != NULL || o->nto > 0)
         transaction(s);
 quit:
     if (!s->closed && !s->broken && !s->no_quit)
         exchange(s, "QUIT", "QUIT", SMTPREPLY_CMD_QUIT, &r, 0);
 done:
-    return outcome(s);
+    return;
 }
 
 /* ---- the password ---------------------------------------------------- */
@@ -1667,8 +1838,12 @@ static int get_password(struct options *o, char *auth_arg)
 static void usage(FILE *f)
 {
     fputs("usage: smtp-probe [options] HOST [PORT]\n"
-          "Talk to an SMTP server and show every reply parsed and classified.\n"
-          "  --json                one JSON object per reply (notes go to standard error)\n"
+          "       smtp-probe [options] HOST:PORT | [ADDRESS]:PORT\n"
+          "Talk to an SMTP (or LMTP) server and show every reply parsed, classified and\n"
+          "timed. HOST is a name or an address; an IPv6 address with a port is written\n"
+          "[ADDRESS]:PORT. PORT is 1 to 65535 (default 25; 465 means implicit TLS).\n"
+          "  --json                one JSON object per reply, and one closing object saying\n"
+          "                        how the session ended (notes go to standard error)\n"
           "  --auth USER[:PASS]    authenticate (PLAIN, or LOGIN); the password comes from\n"
           "                        --password-file, SMTP_PROBE_PASSWORD or a prompt; :PASS on\n"
           "                        the command line works but other users can read it\n"
@@ -1685,14 +1860,22 @@ static void usage(FILE *f)
           "  --tls-ca FILE         trust the CA certificates in FILE (PEM) instead of the\n"
           "                        system's\n"
           "  --tls-insecure        do not verify the certificate (said on every TLS line)\n"
+          "  --lmtp                speak LMTP (RFC 2033): LHLO, and one reply per accepted\n"
+          "                        recipient after the message; needs a PORT\n"
+          "  --quit-after STAGE    send QUIT after STAGE: connect, ehlo (lhlo), tls, auth,\n"
+          "                        mail, rcpt or data\n"
           "  --lang LANG           the language of what is shown (default: LC_ALL,\n"
           "                        LC_MESSAGES or LANG)\n"
-          "  --helo NAME, --record FILE, --version, --help\n"
-          "Exit status: 0 completed and everything accepted; 1 the server refused\n"
-          "something, closed the connection, or AUTH did not complete; 2 usage or\n"
-          "connection error, a deadline passed, or the server broke the protocol; 3 stopped\n"
-          "for safety before anything secret was sent (TLS required but missing, refused\n"
-          "or not verified).\n",
+          "  --helo NAME           the name sent with EHLO, HELO or LHLO\n"
+          "  --record FILE         save every byte the server sent to FILE\n"
+          "  --version             the versions of smtp-probe, the library and TLS\n"
+          "  --help                this text\n"
+          "The last line (or JSON object) names how the session ended, with its exit\n"
+          "status: 0 completed (everything accepted); 1 refused, auth-failed, closed;\n"
+          "2 deadline, resolve-failed, connect-failed, connection-lost, tls-failed,\n"
+          "protocol-error, local-error, and usage errors; 3 stopped for safety before\n"
+          "anything secret was sent: certificate-not-verified, starttls-not-offered,\n"
+          "starttls-refused, auth-without-tls.\n",
           f);
 }
 
@@ -1735,14 +1918,196 @@ static int parse_ulong(const char *what, const char *v, unsigned long *out)
     return 1;
 }
 
+/* --quit-after STAGE; "lhlo" is "ehlo" by its LMTP name. */
+static int parse_stage(const char *v, enum stage *out)
+{
+    size_t i;
+    char shown[64];
+
+    if (strcmp(v, "lhlo") == 0)
+        v = "ehlo";
+    for (i = 1; i < sizeof stage_names / sizeof stage_names[0]; i++) {
+        if (strcmp(v, stage_names[i]) == 0) {
+            *out = (enum stage)i;
+            return 1;
+        }
+    }
+    fail("--quit-after %s: no such stage (connect, ehlo, lhlo, tls, auth, mail, rcpt, data)",
+         term_safe(shown, sizeof shown, v));
+    return 0;
+}
+
+/*
+ * A stage the session would never reach with the options given is a usage
+ * error, not a silent full session. tls requires TLS as --starttls does.
+ */
+static int check_stage(struct options *o, int auth)
+{
+    switch (o->quit_after) {
+    case STAGE_TLS:
+        if (o->starttls < 0) {
+            fail("--quit-after tls needs TLS, and --no-starttls refuses it");
+            return 0;
+        }
+        if (!o->implicit_tls)
+            o->starttls = 1;
+        return 1;
+    case STAGE_AUTH:
+        if (!auth) {
+            fail("--quit-after auth needs --auth USER");
+            return 0;
+        }
+        return 1;
+    case STAGE_MAIL:
+        if (o->from == NULL && o->nto == 0) {
+            fail("--quit-after mail needs --from or --to");
+            return 0;
+        }
+        return 1;
+    case STAGE_RCPT:
+        if (o->nto == 0) {
+            fail("--quit-after rcpt needs --to");
+            return 0;
+        }
+        return 1;
+    case STAGE_DATA:
+        if (!o->data || o->nto == 0) {
+            fail("--quit-after data needs --data (or --data-size) and --to");
+            return 0;
+        }
+        return 1;
+    default:
+        return 1;
+    }
+}
+
+/* PORT: digits only, 1 to 65535, kept without leading zeros. */
+static int parse_port(struct options *o, const char *v)
+{
+    unsigned long n = 0;
+    size_t i;
+    char shown[64];
+
+    term_safe(shown, sizeof shown, v);
+    if (v[0] == '\0') {
+        fail("PORT is empty (digits only, 1 to 65535)");
+        return 0;
+    }
+    for (i = 0; v[i] != '\0'; i++) {
+        if (v[i] < '0' || v[i] > '9') {
+            fail("PORT %s: not a number (digits only, 1 to 65535)", shown);
+            return 0;
+        }
+        if (n <= 65535)                 /* stops growing once out of range: no overflow */
+            n = n * 10 + (unsigned long)(v[i] - '0');
+    }
+    if (n < 1 || n > 65535) {
+        fail("PORT %s: out of range (1 to 65535)", shown);
+        return 0;
+    }
+    snprintf(o->port_buf, sizeof o->port_buf, "%lu", n);
+    o->port = o->port_buf;
+    return 1;
+}
+
+/* Is h (n bytes) an IPv6 address, with or without a zone ("fe80::1%eth0")? */
+static int is_ipv6(const char *h, size_t n)
+{
+    char addr[64];
+    unsigned char bin[16];
+    size_t zone = strcspn(h, "%");
+
+    if (zone > n)
+        zone = n;
+    if (zone >= sizeof addr)
+        return 0;
+    memcpy(addr, h, zone);
+    addr[zone] = '\0';
+    return inet_pton(AF_INET6, addr, bin) == 1;
+}
+
+/*
+ * The target: HOST, HOST:PORT, [ADDRESS], [ADDRESS]:PORT, or a bare IPv6
+ * address (its colons are the address's, so it carries no port); PORT may
+ * come as an argument of its own instead. The brackets are those of SMTP's
+ * address literals (RFC 5321 4.1.3) and of URLs (RFC 3986 3.2.2).
+ */
+static int parse_target(struct options *o, const char *target, const char *port_arg)
+{
+    const char *host = target, *port = NULL, *colon;
+    size_t hl = strlen(target);
+    char shown[300];
+
+    term_safe(shown, sizeof shown, target);
+    if (target[0] == '[') {
+        const char *close = strchr(target, ']');
+        unsigned char bin[16];
+        char v4[64];
+
+        if (close == NULL) {
+            fail("HOST %s: no closing ] (write [ADDRESS] or [ADDRESS]:PORT)", shown);
+            return 0;
+        }
+        host = target + 1;
+        hl = (size_t)(close - host);
+        if (close[1] == ':') {
+            port = close + 2;
+        } else if (close[1] != '\0') {
+            fail("HOST %s: after ] only :PORT may follow", shown);
+            return 0;
+        }
+        if (hl == 0) {
+            fail("HOST is empty in %s", shown);
+            return 0;
+        }
+        snprintf(v4, sizeof v4, "%.*s", (int)(hl < sizeof v4 ? hl : sizeof v4 - 1), host);
+        if (!is_ipv6(host, hl) && (hl >= sizeof v4 || inet_pton(AF_INET, v4, bin) != 1)) {
+            fail("HOST %s: not an IP address inside [ ] (a name is written without brackets: "
+                 "NAME:PORT)", shown);
+            return 0;
+        }
+    } else if ((colon = strchr(target, ':')) != NULL && strchr(colon + 1, ':') != NULL) {
+        if (!is_ipv6(target, hl)) {
+            fail("HOST %s: not an IPv6 address (an IPv6 address with a port is written "
+                 "[ADDRESS]:PORT)", shown);
+            return 0;
+        }
+    } else if (colon != NULL) {
+        hl = (size_t)(colon - target);
+        port = colon + 1;
+    }
+    if (hl == 0) {
+        fail("HOST is empty in %s", shown);
+        return 0;
+    }
+    if (hl >= sizeof o->host_buf) {
+        fail("HOST: at most %lu bytes", (unsigned long)sizeof o->host_buf - 1);
+        return 0;
+    }
+    memcpy(o->host_buf, host, hl);
+    o->host_buf[hl] = '\0';
+    o->host = o->host_buf;
+    if (port != NULL && port_arg != NULL) {
+        char p2[64];
+
+        fail("HOST %s and PORT %s: the port is given twice", shown,
+             term_safe(p2, sizeof p2, port_arg));
+        return 0;
+    }
+    if (port == NULL)
+        port = port_arg;
+    o->port_given = port != NULL;
+    return parse_port(o, port != NULL ? port : "25");
+}
+
 static int parse_args(int argc, char **argv, struct options *o, char **auth_arg)
 {
     int i, npos = 0;
     unsigned long ul;
     char shown[300];
+    const char *target = NULL, *port_arg = NULL;
 
     o->timeout = 30;
-    o->port = "25";
     (void)i18n_select(&lang, i18n_env());      /* an unknown LANG means English */
     o->lang = i18n_name(&lang);
     for (i = 1; i < argc; i++) {
@@ -1770,6 +2135,9 @@ static int parse_args(int argc, char **argv, struct options *o, char **auth_arg)
             takes = 0;
         } else if (strcmp(a, "--allow-plaintext-auth") == 0) {
             o->allow_plaintext_auth = 1;
+            takes = 0;
+        } else if (strcmp(a, "--lmtp") == 0) {
+            o->lmtp = 1;
             takes = 0;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
@@ -1824,6 +2192,9 @@ static int parse_args(int argc, char **argv, struct options *o, char **auth_arg)
                 o->lang = i18n_name(&lang);
             } else if (strcmp(a, "--record") == 0) {
                 o->record = v;
+            } else if (strcmp(a, "--quit-after") == 0) {
+                if (!parse_stage(v, &o->quit_after))
+                    return 0;
             } else if (strcmp(a, "--timeout") == 0) {
                 if (!parse_ulong(a, v, &ul) || ul == 0 || ul > 3600) {
                     fail("--timeout: 1 to 3600 seconds");
@@ -1852,9 +2223,9 @@ static int parse_args(int argc, char **argv, struct options *o, char **auth_arg)
         } else {
             takes = 0;
             if (npos == 0) {
-                o->host = a;
+                target = a;
             } else if (npos == 1) {
-                o->port = a;
+                port_arg = a;
             } else {
                 fail("unexpected argument %s", term_safe(shown, sizeof shown, a));
                 return 0;
@@ -1863,16 +2234,22 @@ static int parse_args(int argc, char **argv, struct options *o, char **auth_arg)
         }
         i += takes;
     }
-    if (o->host == NULL) {
+    if (target == NULL) {
         fail("no HOST given");
         return 0;
     }
-    if (!clean_arg("HOST", o->host, 255) || !clean_arg("PORT", o->port, 32))
+    if (!clean_arg("HOST", target, 262) || !parse_target(o, target, port_arg))
         return 0;
+    if (o->lmtp && !o->port_given) {
+        fail("--lmtp needs a PORT: LMTP has no standard TCP port (RFC 2033 keeps it off port "
+             "25; 24 is a common choice), so give it as HOST:PORT or HOST PORT");
+        return 0;
+    }
     /* RFC 8314 3.3: submission over implicit TLS listens on port 465. */
-    if (strcmp(o->port, "465") == 0 || strcmp(o->port, "smtps") == 0
-        || strcmp(o->port, "submissions") == 0)
+    if (strcmp(o->port, "465") == 0)
         o->implicit_tls = 1;
+    if (!check_stage(o, *auth_arg != NULL))
+        return 0;
     if (o->implicit_tls && o->starttls > 0) {
         fail("--starttls: TLS is implicit here (--tls or port 465); STARTTLS does not apply");
         return 0;
@@ -1889,7 +2266,8 @@ static int parse_args(int argc, char **argv, struct options *o, char **auth_arg)
     /* Anything that needs TLS is refused up front, never quietly done without it. */
     if (o->implicit_tls || o->starttls > 0 || o->tls_ca != NULL || o->tls_insecure) {
         fail("%s needs TLS, and this smtp-probe was built without OpenSSL",
-             o->starttls > 0 ? "--starttls" : o->tls_ca != NULL ? "--tls-ca"
+             o->quit_after == STAGE_TLS ? "--quit-after tls"
+             : o->starttls > 0 ? "--starttls" : o->tls_ca != NULL ? "--tls-ca"
              : o->tls_insecure ? "--tls-insecure" : "implicit TLS (--tls or port 465)");
         return 0;
     }
@@ -1903,12 +2281,48 @@ static int parse_args(int argc, char **argv, struct options *o, char **auth_arg)
     return 1;
 }
 
+/*
+ * The session's last word: in the readable view a line with the ending's
+ * words, its name and the exit status; with --json one closing object
+ * {"end","exit","message","replies"[,"quit_after"][,"tls"]}. Returns the
+ * exit status.
+ */
+static int closing(struct session *s)
+{
+    const struct options *o = s->opt;
+    enum ending e = final_ending(s);
+    enum tool_label words = endings[e].words;
+    const char *args[1];
+    char text[512];
+    int insecure = s->tls && !s->tls_verified;
+
+    args[0] = stage_names[o->quit_after];
+    if (e == END_COMPLETED && o->quit_after != STAGE_NONE)
+        words = L_PROBE_END_QUIT_AFTER;
+    if (o->json) {
+        i18n_compose(text, sizeof text, tr_en(words), args, 1);
+        printf("{\"end\":\"%s\",\"exit\":%d,\"message\":", endings[e].name, endings[e].exit);
+        json_cstring(stdout, text);
+        printf(",\"replies\":%lu", s->replies);
+        if (o->quit_after != STAGE_NONE)
+            printf(",\"quit_after\":\"%s\"", stage_names[o->quit_after]);
+        json_tls(s);
+        fputs("}\n", stdout);
+    } else {
+        fill(text, sizeof text, words, args, 1);
+        printf("%s-- %s%s%s [%s, exit %d]%s\n", col(s, C_DIM), text, insecure ? " " : "",
+               insecure ? tr(&lang, L_PROBE_END_TLS_NOT_VERIFIED) : "", endings[e].name,
+               endings[e].exit, col(s, C_RESET));
+    }
+    fflush(stdout);
+    return endings[e].exit;
+}
+
 int main(int argc, char **argv)
 {
     static struct options opt;
     static struct session s;
     char *auth_arg = NULL;
-    int rc;
 
     if (!parse_args(argc, argv, &opt, &auth_arg)) {
         usage(stderr);
@@ -1938,7 +2352,7 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    rc = session(&s);
+    session(&s);
     memset(secret, 0, sizeof secret);
 #ifdef HAVE_OPENSSL
     if (s.c.ssl != NULL) {
@@ -1955,18 +2369,7 @@ int main(int argc, char **argv)
         char shown[300];
 
         fail("%s: %s", term_safe(shown, sizeof shown, opt.record), strerror(errno));
-        rc = rc == EXIT_DONE ? EXIT_USAGE : rc;
+        set_end(&s, END_LOCAL_ERROR);
     }
-    if (!opt.json) {
-        enum tool_label end = rc == EXIT_DONE  ? L_PROBE_END_COMPLETED
-                              : rc == EXIT_UNSAFE ? L_PROBE_END_UNSAFE
-                              : rc == EXIT_USAGE  ? L_PROBE_END_FAILED
-                              : s.auth_failed     ? L_PROBE_END_AUTH_INCOMPLETE
-                                                  : L_PROBE_END_REFUSED;
-        int insecure = s.tls && !s.tls_verified;
-
-        printf("%s-- %s%s%s%s\n", col(&s, C_DIM), tr(&lang, end), insecure ? " " : "",
-               insecure ? tr(&lang, L_PROBE_END_TLS_NOT_VERIFIED) : "", col(&s, C_RESET));
-    }
-    return rc;
+    return closing(&s);
 }

@@ -249,12 +249,13 @@ def startup_cpu(args, handler=closes_at_once):
 
 
 def json_lines(out):
-    """The JSON objects printed, or [] when the output is not JSON lines (a
-    check that wants an object then fails instead of the script)."""
+    """The reply and error objects printed, or [] when the output is not JSON
+    lines (a check that wants an object then fails instead of the script)."""
     try:
-        return [json.loads(line) for line in out.splitlines() if line.strip()]
+        objs = [json.loads(line) for line in out.splitlines() if line.strip()]
     except ValueError:
         return []
+    return [o for o in objs if "end" not in o]     # the closing object is not a reply
 
 
 def detail(rc, out, err, elapsed, srv=None):
@@ -337,17 +338,21 @@ def closes_after_greeting(conn, srv):
 
 def part_deadlines():
     cases = [
-        ("greeting trickled 1 byte / 0.5 s", trickle_greeting, "no complete greeting within 2 s"),
-        ("EHLO reply trickled 1 byte / 0.5 s", trickle_ehlo, "no complete reply to EHLO"),
-        ("endless 220- reply, fast", endless_fast, "too-many-lines"),
-        ("endless 220- reply, one line / 50 ms", endless_slow, "no complete greeting within 2 s"),
-        ("bytes without a line end, fast", no_line_end_fast, "line-too-long"),
-        ("bytes without a line end, 100 / s", no_line_end_slow, "no complete greeting within 2 s"),
+        ("greeting trickled 1 byte / 0.5 s", trickle_greeting, "no complete greeting within 2 s",
+         "deadline"),
+        ("EHLO reply trickled 1 byte / 0.5 s", trickle_ehlo, "no complete reply to EHLO",
+         "deadline"),
+        ("endless 220- reply, fast", endless_fast, "too-many-lines", "protocol-error"),
+        ("endless 220- reply, one line / 50 ms", endless_slow, "no complete greeting within 2 s",
+         "deadline"),
+        ("bytes without a line end, fast", no_line_end_fast, "line-too-long", "protocol-error"),
+        ("bytes without a line end, 100 / s", no_line_end_slow, "no complete greeting within 2 s",
+         "deadline"),
         ("part of a greeting, then silence", partial_then_silence,
-         "no complete greeting within 2 s (15 bytes of it received)"),
+         "no complete greeting within 2 s (15 bytes of it received)", "deadline"),
     ]
     base = startup_cpu(["--json"])
-    for name, handler, says in cases:
+    for name, handler, says, end in cases:
         srv = Server(handler)
         rc, out, err, elapsed, cpu = run_probe_cpu(srv, ["--json"])
         d = detail(rc, out, err, elapsed)
@@ -357,8 +362,12 @@ def part_deadlines():
         check(name + ": does not blame the server for closing", "closed the connection" not in err, d)
         check(name + ": no busy loop (%.2f CPU s, %.2f to start and end)" % (cpu, base),
               cpu < base + BUSY_MARGIN, d)
-        check(name + ": output is JSON lines",
-              all(json_lines(l) for l in out.splitlines() if l.strip()), d)
+        try:
+            objs = [json.loads(l) for l in out.splitlines() if l.strip()]
+        except ValueError:
+            objs = []
+        check(name + ": output is JSON lines, the last one the ending %s" % end,
+              objs and objs[-1].get("end") == end and objs[-1].get("exit") == 2, d)
 
     srv = Server(slow_steps)
     rc, out, err, elapsed, cpu = run_probe_cpu(srv, ["--max-time", "3", "--from", "a@x.test"])

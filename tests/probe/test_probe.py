@@ -27,8 +27,9 @@ class FakeServer:
 
     expect is a command prefix (or a list of them, read before replying: a
     pipelined group); reply is bytes, or a list of byte chunks sent one by one
-    with a pause between them. A step with expect None is sent at once (the
-    greeting). reply None closes the connection.
+    with a pause between them (a number in the list is a pause of that many
+    seconds). A step with expect None is sent at once (the greeting). reply
+    None closes the connection.
     """
 
     def __init__(self, script, accept=True, family=socket.AF_INET):
@@ -86,6 +87,9 @@ class FakeServer:
                 if reply is None:
                     break
                 for i, chunk in enumerate(reply if isinstance(reply, list) else [reply]):
+                    if isinstance(chunk, (int, float)):
+                        time.sleep(chunk)
+                        continue
                     if i:
                         time.sleep(0.002)
                     conn.sendall(chunk)
@@ -110,7 +114,18 @@ def run_probe(server_port, *args, timeout=30, host="127.0.0.1"):
 
 
 def json_lines(out):
+    """The reply and error objects; the session's closing object is end_object()'s."""
+    return [o for o in all_json(out) if "end" not in o]
+
+
+def all_json(out):
     return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def end_object(out):
+    """The last line of --json output: how the session ended."""
+    objs = all_json(out)
+    return objs[-1] if objs and "end" in objs[-1] else {}
 
 
 def check(name, ok, detail=""):
