@@ -251,8 +251,9 @@ probe() {
 status_is() { [ "$(cat "$WORK/$1.rc")" = "$2" ]; }
 
 # jcheck NAME EXPR: evaluate a Python expression over the JSON lines of NAME.out.
-# In EXPR: objs (all objects), r(prefix) (the first reply whose command starts
-# with prefix), rs(prefix) (all of them).
+# In EXPR: objs (the reply and error objects), end (the closing object: how the
+# session ended), r(prefix) (the first reply whose command starts with prefix),
+# rs(prefix) (all of them).
 jcheck() {
     python3 - "$WORK/$1.out" "$2" <<'PY'
 import json, sys
@@ -262,7 +263,9 @@ def r(prefix):
     found = rs(prefix)
     return found[0] if found else {}
 try:
-    objs = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+    lines = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+    end = lines[-1] if lines and "end" in lines[-1] else {}
+    objs = [o for o in lines if "end" not in o]
     ok = eval(sys.argv[2])
 except Exception as e:  # a missing reply or field is a failed check, not a crash
     objs = objs if "objs" in globals() else []
@@ -307,6 +310,8 @@ check "AUTH shown as AUTH PLAIN ****" jcheck wrong 'r("AUTH")["command"] == "AUT
 check "AUTH secret never printed" no_secret wrong "$WRONG_PASS"
 check "QUIT: 221" jcheck wrong 'r("QUIT")["code"] == 221'
 check "refused AUTH: exit status 1" status_is wrong 1
+check "refused AUTH: the closing object says auth-failed" jcheck wrong \
+    'end["end"] == "auth-failed" and end["exit"] == 1'
 
 # --- 2: right password (PLAIN), and LOGIN on the port that offers only LOGIN -
 probe right --json --no-starttls --allow-plaintext-auth --auth "$USER_NAME:$USER_PASS" "${A[@]}"
@@ -340,6 +345,14 @@ check "RSET: 250" jcheck rcpt 'r("RSET")["code"] == 250'
 check "replies in stream order" jcheck rcpt \
     'all(a["offset"] < b["offset"] for a, b in zip(objs, objs[1:]))'
 check "refused RCPT: exit status 1" status_is rcpt 1
+
+# --- 3b: stop after the recipients, the target as HOST:PORT ---------------
+probe quitrcpt --json --no-starttls --quit-after rcpt --from sender@example.org \
+    --to "$USER_NAME@example.test" "127.0.0.1:$PORT_A"
+check "--quit-after rcpt, HOST:PORT: RCPT accepted, QUIT, no RSET" jcheck quitrcpt \
+    'r("RCPT")["code"] == 250 and objs[-1]["command"] == "QUIT" and not rs("RSET")'
+check "--quit-after rcpt: completed, exit 0" jcheck quitrcpt \
+    'end["end"] == "completed" and end["quit_after"] == "rcpt" and all("ms" in o for o in objs)'
 
 probe rcpt-human --no-starttls --from sender@example.org --to nobody@example.test \
     --to "$USER_NAME@example.test" "${A[@]}"
@@ -402,7 +415,7 @@ fi
 "$PARSE" --chunk-size 1 <"$WORK/rcpt.raw" >"$WORK/parse-stdin.out" 2>&1
 check "recorded session is not empty" test -s "$WORK/rcpt.raw"
 check "smtp-parse: one object per reply" jcheck parse-whole \
-    "len(objs) == $(wc -l <"$WORK/rcpt.out") and all('code' in o for o in objs)"
+    "len(objs) == $(grep -vc '^{"end":' "$WORK/rcpt.out") and all('code' in o for o in objs)"
 check "smtp-parse --chunk-size 1: identical" cmp -s "$WORK/parse-whole.out" "$WORK/parse-1.out"
 check "smtp-parse --chunk-size 7: identical" cmp -s "$WORK/parse-whole.out" "$WORK/parse-7.out"
 check "smtp-parse from stdin: identical" cmp -s "$WORK/parse-whole.out" "$WORK/parse-stdin.out"
@@ -415,7 +428,7 @@ def key(o):
     return [o.get(k) for k in ("offset", "code", "enhanced", "lines", "encoding")] + \
         [sorted(set(o.get("flags", [])) - verdict_flags)]
 a = [key(json.loads(l)) for l in open(sys.argv[1]) if l.strip()]
-b = [key(json.loads(l)) for l in open(sys.argv[2]) if l.strip()]
+b = [key(o) for o in (json.loads(l) for l in open(sys.argv[2]) if l.strip()) if "end" not in o]
 sys.exit(0 if a == b and a else 1)
 PY
 
