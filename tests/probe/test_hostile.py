@@ -731,6 +731,26 @@ def part_tls():
               "did not verify" in err and "self-signed" in err, d)
         check("self-signed certificate: no AUTH reaches the server", no_auth(srv), d)
         check("self-signed certificate: ends on time", on_time(elapsed), d)
+        check("self-signed certificate: the closing object says certificate-not-verified",
+              out.strip() and json.loads(out.strip().splitlines()[-1]).get("end")
+              == "certificate-not-verified", d)
+
+        # --quit-after tls: TLS up, EHLO over it, then QUIT and nothing else.
+        srv = Server(starttls_session(good_ctx, auth=False))
+        rc, out, err, elapsed, _ = run_probe(srv, ["--json", "--tls-ca", good, "--quit-after", "tls",
+                                                   "--from", "a@x.test", "--to", "b@x.test"])
+        d = detail(rc, out, err, elapsed, srv)
+        cmds = [l.split()[0] if not l.startswith("<") else l for l in srv.log]
+        check("--quit-after tls: EHLO, STARTTLS, handshake, EHLO, QUIT; exit 0",
+              rc == 0 and cmds == ["EHLO", "STARTTLS", "<tls>", "EHLO", "QUIT"], d)
+
+        srv = Server(implicit_session(good_ctx))
+        rc, out, err, elapsed, _ = run_probe(srv, ["--json", "--tls", "--tls-ca", good,
+                                                   "--quit-after", "tls", "--from", "a@x.test"])
+        d = detail(rc, out, err, elapsed, srv)
+        cmds = [l.split()[0] if not l.startswith("<") else l for l in srv.log]
+        check("--quit-after tls, implicit TLS: handshake, EHLO, QUIT; exit 0",
+              rc == 0 and cmds == ["<tls>", "EHLO", "QUIT"], d)
 
         srv = Server(starttls_session(good_ctx, auth=False))
         rc, out, err, elapsed, _ = run_probe(srv, ["--json", "--tls-insecure"])
