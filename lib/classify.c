@@ -41,6 +41,11 @@
  * by a fallback alone is soft/retry. A 552 that means "too many recipients" is
  * temporary (RFC 5321 s.4.5.3.1.10). Without a reply code (log lines) the enhanced
  * class stands in for the digit; with neither, "unclassified" is soft/retry.
+ * Rule C6: a permanent reply whose own words (steps 1-2) say the mailbox is
+ * disabled, inactive or suspended is hard/never, as the MTA that bounced it
+ * acted; an enhanced x.2.1 or x.7.13 alone, which RFC 3463 allows for a
+ * temporary state, and words that call the state temporary ("temporarily
+ * suspended", "try again later") stay soft/retry.
  *
  * The phrase matcher is allocation-free; tools/gen_phrases.py describes it and
  * writes its tables (and the hash they are built with) at build time.
@@ -617,9 +622,30 @@ static int class_only_verdict(unsigned code, const struct smtpreply_enhanced *en
     return 1;
 }
 
-/* Bounce class and retry advice from the reason and how it was decided. */
-static void advise(unsigned code, unsigned digit, const struct finding *f,
-                   struct smtpreply_verdict *v)
+/* Does the text call the failure temporary? ASCII case is ignored. */
+static int says_temporary(const char *text, size_t len)
+{
+    static const char *const words[] = { "temporar", "try again" };
+    size_t w, i, k;
+
+    for (w = 0; w < sizeof words / sizeof words[0]; w++) {
+        size_t m = strlen(words[w]);
+        for (i = 0; text != NULL && i + m <= len; i++) {
+            for (k = 0; k < m; k++) {
+                unsigned char c = (unsigned char)text[i + k];
+                if ((c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != (unsigned char)words[w][k])
+                    break;
+            }
+            if (k == m)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Bounce class and retry advice from the reason, how it was decided and the text. */
+static void advise(unsigned code, unsigned digit, const struct finding *f, const char *text,
+                   size_t len, struct smtpreply_verdict *v)
 {
     if (code == 552 && f->reason == SMTPREPLY_REASON_TOO_MANY_RECIPIENTS)
         v->flags |= SMTPREPLY_VERDICT_TREAT_AS_TEMPORARY;
@@ -633,6 +659,12 @@ static void advise(unsigned code, unsigned digit, const struct finding *f,
     v->retry = reason_defaults[f->reason].retry;
     /* Rule C2: a hard bounce needs evidence about the address. */
     if (v->bounce == SMTPREPLY_BOUNCE_HARD && !f->about_address) {
+        v->bounce = SMTPREPLY_BOUNCE_SOFT;
+        v->retry = SMTPREPLY_RETRY_RETRY;
+    }
+    /* Rule C6: a disabled mailbox is hard only on words that do not call it temporary. */
+    if (v->bounce == SMTPREPLY_BOUNCE_HARD && f->reason == SMTPREPLY_REASON_MAILBOX_DISABLED &&
+        (f->evidence == SMTPREPLY_EVIDENCE_ENHANCED || says_temporary(text, len))) {
         v->bounce = SMTPREPLY_BOUNCE_SOFT;
         v->retry = SMTPREPLY_RETRY_RETRY;
     }
@@ -685,7 +717,7 @@ static int classify_general(unsigned code, const struct smtpreply_enhanced *enha
     v->rule = f.rule;
     if (f.low)
         v->flags |= SMTPREPLY_VERDICT_LOW_CONFIDENCE;
-    advise(code, ctx.digit, &f, v);
+    advise(code, ctx.digit, &f, text, len, v);
     return SMTPREPLY_OK;
 }
 
