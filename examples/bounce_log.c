@@ -236,6 +236,272 @@ static int name_is(const char *name, size_t n, const char *want)
     return n == strlen(want) && memcmp(name, want, n) == 0;
 }
 
+/* ------------------------------------------------------------------------ */
+/* The time a line starts with.                                              */
+
+/* n digits at s as a number, or -1. */
+static int digits(const char *s, size_t n)
+{
+    int v = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!is_digit((unsigned char)s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+static int days_in_month(int year, int mon)
+{
+    static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int leap = year == 0 || (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0));
+
+    return mon == 2 && leap ? 29 : days[mon - 1];
+}
+
+/* "HH:MM:SS" at s (8 bytes): 1 and the fields set when valid. */
+static int clock_parse(const char *s, size_t n, struct bounce_time *t)
+{
+    if (n < 8 || s[2] != ':' || s[5] != ':')
+        return 0;
+    t->hour = digits(s, 2);
+    t->min = digits(s + 3, 2);
+    t->sec = digits(s + 6, 2);
+    return t->hour >= 0 && t->hour < 24 && t->min >= 0 && t->min < 60 && t->sec >= 0 &&
+           t->sec <= 60;
+}
+
+/* "Z", "+01:00" or "+0100" at s: the bytes taken, 0 when none. */
+static size_t zone_parse(const char *s, size_t n, struct bounce_time *t)
+{
+    int h, m;
+
+    if (n >= 1 && (s[0] == 'Z' || s[0] == 'z')) {
+        t->has_zone = t->utc_z = 1;
+        t->zone_min = 0;
+        return 1;
+    }
+    if (n < 5 || (s[0] != '+' && s[0] != '-'))
+        return 0;
+    h = digits(s + 1, 2);
+    if (n >= 6 && s[3] == ':') {
+        m = digits(s + 4, 2);
+        n = 6;
+    } else {
+        m = digits(s + 3, 2);
+        n = 5;
+    }
+    if (h < 0 || h > 23 || m < 0 || m > 59)
+        return 0;
+    t->has_zone = 1;
+    t->zone_min = (s[0] == '-' ? -1 : 1) * (h * 60 + m);
+    return n;
+}
+
+/* documented in bounce_log.h */
+size_t bounce_time_parse(const char *s, size_t n, struct bounce_time *t)
+{
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    size_t i, k;
+
+    memset(t, 0, sizeof *t);
+    /* Syslog (RFC 3164): "Nov 27 09:00:01" or "Nov  7 09:00:01". */
+    if (n >= 15 && s[3] == ' ' && s[6] == ' ') {
+        for (i = 0; i < 12; i++)
+            if (memcmp(s, months + 3 * i, 3) == 0)
+                break;
+        if (i == 12)
+            return 0;
+        t->mon = (int)i + 1;
+        t->mday = s[4] == ' ' ? digits(s + 5, 1) : digits(s + 4, 2);
+        if (t->mday < 1 || t->mday > days_in_month(0, t->mon) || !clock_parse(s + 7, n - 7, t))
+            return 0;
+        if (n > 15 && s[15] != ' ')
+            return 0;
+        t->set = 1;
+        return 15;
+    }
+    /* "YYYY-MM-DD" then 'T' (RFC 3339, journald) or ' ' (Exim). */
+    if (n < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' '))
+        return 0;
+    t->year = digits(s, 4);
+    t->mon = digits(s + 5, 2);
+    t->mday = digits(s + 8, 2);
+    if (t->year < 1 || t->mon < 1 || t->mon > 12 || t->mday < 1 ||
+        t->mday > days_in_month(t->year, t->mon) || !clock_parse(s + 11, n - 11, t))
+        return 0;
+    i = 19;
+    if (s[10] == 'T') {
+        if (i < n && (s[i] == '.' || s[i] == ',')) {
+            for (k = 0; i + 1 + k < n && is_digit((unsigned char)s[i + 1 + k]); k++)
+                if (k < sizeof t->frac - 1)
+                    t->frac[k] = s[i + 1 + k];
+            if (k == 0)
+                return 0;
+            i += 1 + k;
+        }
+        i += zone_parse(s + i, n - i, t);
+    } else if (i + 1 < n && s[i] == ' ' && (s[i + 1] == '+' || s[i + 1] == '-')) {
+        k = zone_parse(s + i + 1, n - i - 1, t);      /* Exim's log_timezone */
+        if (k == 5)
+            i += 1 + k;
+        else
+            t->has_zone = t->zone_min = 0;
+    }
+    if (i < n && s[i] != ' ')
+        return 0;
+    t->set = 1;
+    return i;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Queue IDs and their senders.                                              */
+
+static const char null_sender[] = "<>";
+
+static unsigned qid_slot(const char *q, size_t n)
+{
+    uint32_t h = 2166136261u;       /* FNV-1a */
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)q[i]) * 16777619u;
+    return h % BOUNCE_SENDER_SLOTS;
+}
+
+static void sender_remember(struct bounce_log *b, const char *q, size_t qn, const char *a,
+                            size_t an)
+{
+    struct bounce_sender_slot *slot;
+
+    if (qn == 0 || qn >= BOUNCE_QID_CAP)
+        return;
+    slot = &b->senders[qid_slot(q, qn)];
+    if (an >= BOUNCE_ADDR_CAP) {
+        slot->qid_len = 0;          /* unknown rather than cut */
+        return;
+    }
+    memcpy(slot->qid, q, qn);
+    slot->qid_len = (uint16_t)qn;
+    if (an == 0) {
+        a = null_sender;
+        an = 2;
+    }
+    memcpy(slot->sender, a, an);
+    slot->sender_len = (uint16_t)an;
+}
+
+static void sender_forget(struct bounce_log *b, const char *q, size_t qn)
+{
+    struct bounce_sender_slot *slot;
+
+    if (qn == 0 || qn >= BOUNCE_QID_CAP)
+        return;
+    slot = &b->senders[qid_slot(q, qn)];
+    if (slot->qid_len == qn && memcmp(slot->qid, q, qn) == 0)
+        slot->qid_len = 0;
+}
+
+/* The event's queue ID and the sender remembered for it. */
+static void set_queue(struct bounce_log *b, struct bounce_event *e, const char *q, size_t qn)
+{
+    const struct bounce_sender_slot *slot;
+
+    e->queue_id = q;
+    e->queue_id_len = qn;
+    if (qn == 0 || qn >= BOUNCE_QID_CAP)
+        return;
+    slot = &b->senders[qid_slot(q, qn)];
+    if (slot->qid_len == qn && memcmp(slot->qid, q, qn) == 0) {
+        e->sender = slot->sender;
+        e->sender_len = slot->sender_len;
+    }
+}
+
+/* A sender from the line itself: "" (the null reverse-path) becomes "<>". */
+static void set_sender(struct bounce_event *e, const char *a, size_t an)
+{
+    e->sender = an > 0 ? a : null_sender;
+    e->sender_len = an > 0 ? an : 2;
+}
+
+/* The queue ID right before the first field: "QID: to=..." (after_queue_id()). */
+static size_t queue_id_before(const char *s, const char *name, const char **q)
+{
+    const char *a = name - 2;
+
+    while (a > s && is_name_char((unsigned char)a[-1]))
+        a--;
+    *q = a;
+    return (size_t)(name - 2 - a);
+}
+
+/*
+ * A delay as MTAs log it, into milliseconds: Postfix "1.1" (seconds),
+ * Sendmail "1+02:03:04" or "00:00:02", OpenSMTPD and Exim "1h2m3s", "2s",
+ * "1.5s". 1 when the whole value was read.
+ */
+static int delay_parse(const char *s, size_t n, uint64_t *ms)
+{
+    uint64_t total = 0, v = 0, frac = 0, scale = 1;
+    size_t i;
+    int have = 0, in_frac = 0, units = 0;
+    const char *colon = memchr(s, ':', n);
+
+    if (n == 0 || n > 32)
+        return 0;
+    if (colon != NULL) {
+        /* Sendmail: [D+]HH:MM:SS */
+        const char *plus = memchr(s, '+', n);
+        int d = 0, h, m, sec;
+        size_t at = 0;
+        if (plus != NULL) {
+            d = digits(s, (size_t)(plus - s));
+            at = (size_t)(plus - s) + 1;
+        }
+        if (d < 0 || n - at != 8 || s[at + 2] != ':' || s[at + 5] != ':')
+            return 0;
+        h = digits(s + at, 2);
+        m = digits(s + at + 3, 2);
+        sec = digits(s + at + 6, 2);
+        if (h < 0 || m < 0 || sec < 0)
+            return 0;
+        *ms = (((uint64_t)d * 24 + (uint64_t)h) * 3600 + (uint64_t)m * 60 + (uint64_t)sec) * 1000;
+        return 1;
+    }
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (is_digit((unsigned char)c)) {
+            if (!in_frac)
+                v = v * 10 + (uint64_t)(c - '0');
+            else if (scale < 1000) {
+                frac = frac * 10 + (uint64_t)(c - '0');
+                scale *= 10;
+            }
+            have = 1;
+        } else if (c == '.' && have && !in_frac) {
+            in_frac = 1;
+        } else if ((c == 'd' || c == 'h' || c == 'm' || c == 's') && have) {
+            uint64_t unit = c == 'd' ? 86400000u : c == 'h' ? 3600000u : c == 'm' ? 60000u : 1000u;
+            total += v * unit + frac * unit / scale;
+            v = frac = 0;
+            scale = 1;
+            in_frac = have = 0;
+            units = 1;
+        } else {
+            return 0;
+        }
+    }
+    if (have && units)
+        return 0;                   /* "1m5": a number without its unit */
+    if (!units && !have)
+        return 0;
+    *ms = total + v * 1000 + frac * 1000 / scale;
+    return 1;
+}
+
 /*
  * Copy a reply's text without the code prefixes that logs keep from each line
  * of a multiline reply: Postfix joins the lines with spaces
@@ -437,20 +703,65 @@ static const char *postfix_reply(const char *t, const char *tend, int *connect)
     return NULL;
 }
 
+/*
+ * Postfix's explanation of an event, t[0..tend): "host NAME[ADDR] said: 550
+ * ... (in reply to RCPT TO command)", "250 2.0.0 Ok: queued as ...",
+ * "connect to ...: Connection refused". Fills the event's reply or text and
+ * command. Also the delay_reason of a postqueue -j recipient.
+ */
+static void postfix_explain(struct bounce_log *b, struct bounce_event *e, const char *t,
+                            const char *tend, const char *dsn, size_t dsn_len)
+{
+    const char *cmd, *r;
+    int connect = 0;
+
+    /* "(in reply to RCPT TO command)" names the command and is not reply text;
+     * Postfix writes it last, after anything the server said. */
+    cmd = find_last(t, (size_t)(tend - t), "(in reply to ");
+    if (cmd != NULL) {
+        const char *c = cmd + 13, *ce = find(c, (size_t)(tend - c), " command)");
+        if (ce != NULL) {
+            e->command = command_of(c, (size_t)(ce - c));
+            tend = cmd;
+            while (tend > t && tend[-1] == ' ')
+                tend--;
+        }
+    }
+    r = postfix_reply(t, tend, &connect);
+    if (r == NULL)
+        r = t;                        /* "sent (250 2.0.0 Ok ...)": the reply itself */
+    else if (connect && e->command == SMTPREPLY_CMD_UNKNOWN)
+        e->command = command_of("initial connection", 18);
+    if (!take_reply(b, e, r, (size_t)(tend - r), dsn, dsn_len)) {
+        take_text(b, e, t, (size_t)(tend - t), dsn, dsn_len);
+        if (e->command == SMTPREPLY_CMD_UNKNOWN)
+            e->command = command_from_while(t, (size_t)(tend - t));
+    }
+}
+
 /* documented in bounce_log.h */
 int bounce_postfix_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
 {
-    const char *end = s + n, *name, *p, *st = NULL, *t, *tend, *dsn = NULL, *r, *cmd;
-    size_t name_len, wlen, dsn_len = 0;
+    const char *end = s + n, *name, *p, *st = NULL, *t, *tend, *dsn = NULL, *q;
+    size_t name_len, wlen, dsn_len = 0, qn;
     struct bounce_event e;
-    int have_to = 0, connect = 0;
+    int have_to = 0;
 
     p = first_field(s, n, &name, &name_len);
     if (p == NULL || !(name_is(name, name_len, "to") || name_is(name, name_len, "from"))
         || !after_queue_id(s, name))
         return 0;
+    qn = queue_id_before(s, name, &q);
+    /* qmgr's "QID: from=<sender>, size=..." (Sendmail's too): remember the sender. */
+    if (name_is(name, name_len, "from") && p < end && *p == '<') {
+        const char *ve = bounce_addr_end(p + 1, end, ">");
+        if (ve < end)
+            sender_remember(b, q, qn, p + 1, (size_t)(ve - (p + 1)));
+    }
     p = name;
     memset(&e, 0, sizeof e);
+    (void)bounce_time_parse(s, n, &e.time);
+    set_queue(b, &e, q, qn);
     for (;;) {
         const char *v, *ve;
 
@@ -481,6 +792,11 @@ int bounce_postfix_line(struct bounce_log *b, const char *s, size_t n, uint64_t 
             if (name_is(name, name_len, "dsn")) {
                 dsn = v;
                 dsn_len = (size_t)(ve - v);
+            } else if (name_is(name, name_len, "relay")) {
+                e.relay = v;
+                e.relay_len = (size_t)(ve - v);
+            } else if (name_is(name, name_len, "delay")) {
+                e.has_delay = delay_parse(v, (size_t)(ve - v), &e.delay_ms);
             }
             p = ve;
         }
@@ -519,28 +835,7 @@ int bounce_postfix_line(struct bounce_log *b, const char *s, size_t n, uint64_t 
         t = st;
         tend = end;
     }
-    /* "(in reply to RCPT TO command)" names the command and is not reply text;
-     * Postfix writes it last, after anything the server said. */
-    cmd = find_last(t, (size_t)(tend - t), "(in reply to ");
-    if (cmd != NULL) {
-        const char *c = cmd + 13, *ce = find(c, (size_t)(tend - c), " command)");
-        if (ce != NULL) {
-            e.command = command_of(c, (size_t)(ce - c));
-            tend = cmd;
-            while (tend > t && tend[-1] == ' ')
-                tend--;
-        }
-    }
-    r = postfix_reply(t, tend, &connect);
-    if (r == NULL)
-        r = t;                        /* "sent (250 2.0.0 Ok ...)": the reply itself */
-    else if (connect && e.command == SMTPREPLY_CMD_UNKNOWN)
-        e.command = command_of("initial connection", 18);
-    if (!take_reply(b, &e, r, (size_t)(tend - r), dsn, dsn_len)) {
-        take_text(b, &e, t, (size_t)(tend - t), dsn, dsn_len);
-        if (e.command == SMTPREPLY_CMD_UNKNOWN)
-            e.command = command_from_while(t, (size_t)(tend - t));
-    }
+    postfix_explain(b, &e, t, tend, dsn, dsn_len);
     b->emit(b->ctx, &e);
     return 1;
 }
@@ -555,13 +850,17 @@ int bounce_postfix_line(struct bounce_log *b, const char *s, size_t n, uint64_t 
 int bounce_sendmail_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
 {
     const char *end = s + n, *name, *to, *to_end, *p, *stat = NULL, *dsn = NULL, *reply = NULL;
-    const char *t, *tend;
-    size_t name_len, dsn_len = 0, reply_len = 0, stat_len;
-    int status;
+    const char *t, *tend, *qid, *relay = NULL;
+    size_t name_len, dsn_len = 0, reply_len = 0, stat_len, qn, relay_len = 0;
+    int status, has_delay = 0;
+    uint64_t delay_ms = 0;
+    struct bounce_time when;
 
     to = first_field(s, n, &name, &name_len);
     if (to == NULL || !name_is(name, name_len, "to") || !after_queue_id(s, name))
         return 0;
+    qn = queue_id_before(s, name, &qid);
+    (void)bounce_time_parse(s, n, &when);
     to_end = value_end(to, end, ", ");
     for (p = to_end; p < end;) {
         const char *v, *ve;
@@ -583,6 +882,11 @@ int bounce_sendmail_line(struct bounce_log *b, const char *s, size_t n, uint64_t
         } else if (name_is(name, name_len, "reply")) {
             reply = v;
             reply_len = (size_t)(ve - v);
+        } else if (name_is(name, name_len, "relay")) {
+            relay = v;
+            relay_len = (size_t)(ve - v);
+        } else if (name_is(name, name_len, "delay")) {
+            has_delay = delay_parse(v, (size_t)(ve - v), &delay_ms);
         }
         p = ve;
     }
@@ -620,6 +924,12 @@ int bounce_sendmail_line(struct bounce_log *b, const char *s, size_t n, uint64_t
         memset(&e, 0, sizeof e);
         e.line = line_no;
         e.status = status;
+        e.time = when;
+        set_queue(b, &e, qid, qn);
+        e.relay = relay;
+        e.relay_len = relay_len;
+        e.has_delay = has_delay;
+        e.delay_ms = delay_ms;
         if (a < z && *a == '<') {
             z = bounce_addr_end(a + 1, q, ">");
             a++;
@@ -664,6 +974,7 @@ int bounce_opensmtpd_line(struct bounce_log *b, const char *s, size_t n, uint64_
     }
     memset(&e, 0, sizeof e);
     e.line = line_no;
+    (void)bounce_time_parse(s, n, &e.time);
     for (p = name; p < end;) {
         const char *v, *ve, *vs;
 
@@ -700,6 +1011,16 @@ int bounce_opensmtpd_line(struct bounce_log *b, const char *s, size_t n, uint64_
         if (name_is(name, name_len, "to")) {
             e.rcpt = vs;
             e.rcpt_len = (size_t)(ve - vs);
+        } else if (name_is(name, name_len, "from")) {
+            set_sender(&e, vs, (size_t)(ve - vs));
+        } else if (name_is(name, name_len, "evpid")) {
+            e.queue_id = vs;
+            e.queue_id_len = (size_t)(ve - vs);
+        } else if (name_is(name, name_len, "relay")) {
+            e.relay = vs;
+            e.relay_len = (size_t)(ve - vs);
+        } else if (name_is(name, name_len, "delay")) {
+            e.has_delay = delay_parse(vs, (size_t)(ve - vs), &e.delay_ms);
         } else if (name_is(name, name_len, "result")) {
             res = vs;
             res_len = (size_t)(ve - vs);
@@ -798,6 +1119,39 @@ static void exim_message(struct bounce_log *b, struct bounce_event *e, const cha
     take_text(b, e, m, mn, NULL, 0);
 }
 
+/*
+ * Exim's fields between the recipient and the message, [p, end): the host
+ * "H=name [ip]" (or "H=(helo) [ip]:port") as the relay, and the time on the
+ * queue "QT=1m2s" (log_selector +queue_time) as the delay.
+ */
+static void exim_fields(struct bounce_event *e, const char *p, const char *end)
+{
+    const char *h = find_outside(p, end, " H="), *qt = find_outside(p, end, " QT="), *z;
+
+    if (h != NULL) {
+        h += 3;
+        z = find(h, (size_t)(end - h), "]");
+        if (z != NULL && memchr(h, ' ', (size_t)(z - h)) != NULL &&
+            find(h, (size_t)(z - h), " [") != NULL) {
+            z++;
+            if (z < end && *z == ':')
+                for (z++; z < end && is_digit((unsigned char)*z); z++)
+                    ;
+        } else {
+            for (z = h; z < end && *z != ' ' && *z != ':'; z++)
+                ;
+        }
+        e->relay = h;
+        e->relay_len = (size_t)(z - h);
+    }
+    if (qt != NULL) {
+        qt += 4;
+        for (z = qt; z < end && *z != ' ' && *z != ':'; z++)
+            ;
+        e->has_delay = delay_parse(qt, (size_t)(z - qt), &e->delay_ms);
+    }
+}
+
 /* documented in bounce_log.h */
 int bounce_exim_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
 {
@@ -816,6 +1170,20 @@ int bounce_exim_line(struct bounce_log *b, const char *s, size_t n, uint64_t lin
             flag = tok;
             break;
         }
+        if (prev != NULL && exim_id(prev, prev_len) && tl == 2 && memcmp(tok, "<=", 2) == 0 &&
+            te != NULL) {
+            /* "ID <= sender H=...": the message arrived; "<>" is the null sender. */
+            const char *a = te + 1, *z = bounce_addr_end(a, end, " ");
+            if (z - a == 2 && memcmp(a, "<>", 2) == 0)
+                z = a;
+            sender_remember(b, prev, prev_len, a, (size_t)(z - a));
+            return 1;
+        }
+        if (prev != NULL && exim_id(prev, prev_len) && tl == 9 &&
+            memcmp(tok, "Completed", 9) == 0) {
+            sender_forget(b, prev, prev_len);
+            return 1;
+        }
         prev = tok;
         prev_len = tl;
         if (te == NULL)
@@ -827,6 +1195,8 @@ int bounce_exim_line(struct bounce_log *b, const char *s, size_t n, uint64_t lin
     memset(&e, 0, sizeof e);
     e.line = line_no;
     e.status = flag[0] == '*' ? BOUNCE_BOUNCED : flag[1] == '=' ? BOUNCE_DEFERRED : BOUNCE_SENT;
+    (void)bounce_time_parse(s, n, &e.time);
+    set_queue(b, &e, prev, prev_len);
     rc = flag + 3;
     if (rc >= end)
         return 0;
@@ -848,6 +1218,7 @@ int bounce_exim_line(struct bounce_log *b, const char *s, size_t n, uint64_t lin
     }
     if (e.status == BOUNCE_SENT) {
         const char *c = find_outside(p, end, " C=\"");
+        exim_fields(&e, p, c != NULL ? c : end);
         if (c != NULL) {
             const char *v = c + 4, *q = skip_quoted(c + 3, end);
             if (q > v && q[-1] == '"')
@@ -868,6 +1239,7 @@ int bounce_exim_line(struct bounce_log *b, const char *s, size_t n, uint64_t lin
         m += 1;
     else
         m = end;
+    exim_fields(&e, p, m);
     while (m < end && *m == ' ')
         m++;
     exim_message(b, &e, m, (size_t)(end - m));
@@ -1166,10 +1538,463 @@ static int dsn_line(struct bounce_log *b, const char *s, size_t n, uint64_t line
 }
 
 /* ------------------------------------------------------------------------ */
+/* postqueue -j: one JSON object per queued message (Postfix 3.1 and later):  */
+/* {"queue_name": "deferred", "queue_id": "...", "arrival_time": 1764234001,  */
+/* "sender": "...", "recipients": [{"address": "...", "delay_reason":         */
+/* "..."}]}. A recipient with a delay_reason is a deferral; its text is what  */
+/* Postfix logs after "status=deferred (".                                    */
+
+#define JSON_DEPTH 16           /* nesting skipped in values we do not read */
+
+struct json_cur {
+    const char *p, *end;
+};
+
+static void json_ws(struct json_cur *c)
+{
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\r' || *c->p == '\n'))
+        c->p++;
+}
+
+static int json_lit(struct json_cur *c, char ch)
+{
+    json_ws(c);
+    if (c->p < c->end && *c->p == ch) {
+        c->p++;
+        return 1;
+    }
+    return 0;
+}
+
+static int hex4(const char *s, unsigned *v)
+{
+    int i;
+
+    *v = 0;
+    for (i = 0; i < 4; i++) {
+        int c = (unsigned char)s[i], d;
+        if (is_digit(c))
+            d = c - '0';
+        else if (lower(c) >= 'a' && lower(c) <= 'f')
+            d = lower(c) - 'a' + 10;
+        else
+            return 0;
+        *v = *v * 16 + (unsigned)d;
+    }
+    return 1;
+}
+
+/*
+ * A JSON string at the cursor, decoded as UTF-8 into out (cap bytes; out may be
+ * NULL to skip it). Returns the decoded length, or -1 when it is not a valid
+ * string. A string longer than cap - 1 bytes is cut at a character boundary.
+ */
+static long json_string(struct json_cur *c, char *out, size_t cap)
+{
+    size_t o = 0;
+    int cut = 0;
+
+    json_ws(c);
+    if (c->p >= c->end || *c->p != '"')
+        return -1;
+    c->p++;
+    while (c->p < c->end) {
+        unsigned char ch = (unsigned char)*c->p;
+        unsigned cp;
+        char enc[4];
+        size_t k = 0, i;
+
+        if (ch == '"') {
+            c->p++;
+            return (long)o;
+        }
+        if (ch < 0x20)
+            return -1;
+        if (ch != '\\') {
+            if (out != NULL && !cut && o + 1 < cap) {
+                out[o++] = (char)ch;
+            } else if (out != NULL && !cut) {
+                cut = 1;           /* keep the cut on a character boundary */
+                while (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
+                    o--;
+                if (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0xC0)
+                    o--;
+            }
+            c->p++;
+            continue;
+        }
+        if (c->end - c->p < 2)
+            return -1;
+        switch (c->p[1]) {
+        case '"': case '\\': case '/':
+            cp = (unsigned char)c->p[1]; c->p += 2; break;
+        case 'b': cp = 8; c->p += 2; break;
+        case 'f': cp = 12; c->p += 2; break;
+        case 'n': cp = 10; c->p += 2; break;
+        case 'r': cp = 13; c->p += 2; break;
+        case 't': cp = 9; c->p += 2; break;
+        case 'u':
+            if (c->end - c->p < 6 || !hex4(c->p + 2, &cp))
+                return -1;
+            c->p += 6;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                unsigned lo;
+                if (c->end - c->p < 6 || c->p[0] != '\\' || c->p[1] != 'u' ||
+                    !hex4(c->p + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                    return -1;
+                c->p += 6;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                return -1;
+            }
+            break;
+        default:
+            return -1;
+        }
+        if (cp < 0x80) {
+            enc[k++] = (char)cp;
+        } else if (cp < 0x800) {
+            enc[k++] = (char)(0xC0 | (cp >> 6));
+            enc[k++] = (char)(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            enc[k++] = (char)(0xE0 | (cp >> 12));
+            enc[k++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            enc[k++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            enc[k++] = (char)(0xF0 | (cp >> 18));
+            enc[k++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+            enc[k++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            enc[k++] = (char)(0x80 | (cp & 0x3F));
+        }
+        if (out != NULL && !cut && o + k < cap)
+            for (i = 0; i < k; i++)
+                out[o++] = enc[i];
+        else
+            cut = 1;
+    }
+    return -1;
+}
+
+/* Skip any JSON value; 0 when it is not one. Nesting is bounded, not recursive. */
+static int json_skip(struct json_cur *c)
+{
+    int depth = 0;
+
+    json_ws(c);
+    do {
+        json_ws(c);
+        if (c->p >= c->end)
+            return 0;
+        if (*c->p == '"') {
+            if (json_string(c, NULL, 0) < 0)
+                return 0;
+        } else if (*c->p == '{' || *c->p == '[') {
+            if (++depth > JSON_DEPTH)
+                return 0;
+            c->p++;
+            continue;
+        } else if (*c->p == '}' || *c->p == ']') {
+            if (depth == 0)
+                return 0;
+            depth--;
+            c->p++;
+        } else if (*c->p == ',' || *c->p == ':') {
+            if (depth == 0)
+                return 0;
+            c->p++;
+            continue;
+        } else {
+            const char *q = c->p;
+            while (c->p < c->end && (is_digit((unsigned char)*c->p) || *c->p == '-' ||
+                                     *c->p == '+' || *c->p == '.' || *c->p == 'e' ||
+                                     *c->p == 'E' || (*c->p >= 'a' && *c->p <= 'z')))
+                c->p++;
+            if (c->p == q)
+                return 0;
+        }
+    } while (depth > 0);
+    return 1;
+}
+
+/* Seconds since the epoch to a UTC civil time (days_from_civil, inverted). */
+static void epoch_time(int64_t secs, struct bounce_time *t)
+{
+    int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+    int64_t rem = secs - days * 86400, z = days + 719468, era, doe, yoe, doy, mp;
+
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    memset(t, 0, sizeof *t);
+    t->mday = (int)(doy - (153 * mp + 2) / 5 + 1);
+    t->mon = (int)(mp < 10 ? mp + 3 : mp - 9);
+    t->year = (int)(yoe + era * 400 + (t->mon <= 2));
+    t->hour = (int)(rem / 3600);
+    t->min = (int)(rem / 60 % 60);
+    t->sec = (int)(rem % 60);
+    t->set = t->has_zone = t->utc_z = t->year >= 1 && t->year <= 9999;
+}
+
+/* A record's members; pass 0 reads the message's, pass 1 emits its recipients. */
+static int postqueue_record(struct bounce_log *b, const char *s, size_t n, uint64_t line_no,
+                            int pass, struct bounce_event *msg, char *qid, size_t qcap)
+{
+    struct json_cur c;
+    char key[32];
+    long kn;
+
+    c.p = s;
+    c.end = s + n;
+    if (!json_lit(&c, '{'))
+        return 0;
+    if (json_lit(&c, '}'))
+        return 0;
+    do {
+        kn = json_string(&c, key, sizeof key);
+        if (kn < 0 || !json_lit(&c, ':'))
+            return 0;
+        key[kn] = '\0';
+        if (pass == 0 && strcmp(key, "queue_id") == 0) {
+            long q = json_string(&c, qid, qcap);
+            if (q < 0)
+                return 0;
+            msg->queue_id = qid;
+            msg->queue_id_len = (size_t)q;
+        } else if (pass == 0 && strcmp(key, "sender") == 0) {
+            long q = json_string(&c, b->json[2], sizeof b->json[2]);
+            if (q < 0)
+                return 0;
+            set_sender(msg, b->json[2], (size_t)q);
+        } else if (pass == 0 && strcmp(key, "arrival_time") == 0) {
+            int64_t v = 0;
+            json_ws(&c);
+            if (c.p >= c.end || !is_digit((unsigned char)*c.p))
+                return 0;
+            while (c.p < c.end && is_digit((unsigned char)*c.p) && v < 1000000000000LL)
+                v = v * 10 + (*c.p++ - '0');
+            if (c.p < c.end && is_digit((unsigned char)*c.p))
+                return 0;
+            epoch_time(v, &msg->time);
+        } else if (pass == 0 && strcmp(key, "queue_name") == 0) {
+            if (json_string(&c, NULL, 0) < 0)
+                return 0;
+            msg->status = 1;          /* seen: a queue record */
+        } else if (strcmp(key, "recipients") == 0) {
+            if (!json_lit(&c, '['))
+                return 0;
+            if (!json_lit(&c, ']')) {
+                do {
+                    long an = -1, rn = -1;
+                    if (!json_lit(&c, '{'))
+                        return 0;
+                    do {
+                        kn = json_string(&c, key, sizeof key);
+                        if (kn < 0 || !json_lit(&c, ':'))
+                            return 0;
+                        key[kn] = '\0';
+                        if (strcmp(key, "address") == 0)
+                            an = json_string(&c, b->json[0], sizeof b->json[0]);
+                        else if (strcmp(key, "delay_reason") == 0)
+                            rn = json_string(&c, b->json[1], sizeof b->json[1]);
+                        else if (!json_skip(&c))
+                            return 0;
+                        if ((strcmp(key, "address") == 0 && an < 0) ||
+                            (strcmp(key, "delay_reason") == 0 && rn < 0))
+                            return 0;
+                    } while (json_lit(&c, ','));
+                    if (!json_lit(&c, '}') || an < 0)
+                        return 0;
+                    if (pass == 1 && rn >= 0) {
+                        struct bounce_event e = *msg;
+                        e.status = BOUNCE_DEFERRED;
+                        e.line = line_no;
+                        e.rcpt = b->json[0];
+                        e.rcpt_len = (size_t)an;
+                        postfix_explain(b, &e, b->json[1], b->json[1] + rn, NULL, 0);
+                        b->emit(b->ctx, &e);
+                    } else if (pass == 1) {
+                        b->untried++;
+                    }
+                } while (json_lit(&c, ','));
+                if (!json_lit(&c, ']'))
+                    return 0;
+            }
+        } else if (!json_skip(&c)) {
+            return 0;
+        }
+    } while (json_lit(&c, ','));
+    if (!json_lit(&c, '}'))
+        return 0;
+    json_ws(&c);
+    return c.p == c.end && (pass == 1 || msg->status == 1);
+}
+
+/* documented in bounce_log.h */
+int bounce_postqueue_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
+{
+    struct bounce_event msg;
+    char qid[BOUNCE_QID_CAP];
+    size_t i = 0;
+
+    while (i < n && is_blank((unsigned char)s[i]))
+        i++;
+    if (i == n || s[i] != '{')
+        return 0;
+    memset(&msg, 0, sizeof msg);
+    /* The whole record is checked before any of its recipients is reported. */
+    if (!postqueue_record(b, s, n, line_no, 0, &msg, qid, sizeof qid)) {
+        b->json_bad++;
+        return 1;
+    }
+    msg.status = 0;
+    (void)postqueue_record(b, s, n, line_no, 1, &msg, qid, sizeof qid);
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Inbound rejects. Postfix smtpd: "NOQUEUE: reject: RCPT from               */
+/* name[addr]: 550 5.1.1 <a@b>: Recipient address rejected: ...;             */
+/* from=<s> to=<a@b> proto=ESMTP helo=<h>" (a queue ID instead of NOQUEUE    */
+/* after the data). Exim: "H=(helo) [addr] F=<s> rejected RCPT <a@b>: why".  */
+
+static int postfix_reject(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
+{
+    const char *end = s + n, *r = find(s, n, ": reject: "), *q, *w, *from, *colon, *semi, *p;
+    struct bounce_event e;
+
+    if (r == NULL)
+        return 0;
+    /* The token before is NOQUEUE or a queue ID, itself after ": ". */
+    for (q = r; q > s && is_name_char((unsigned char)q[-1]); q--)
+        ;
+    if (q == r || q - s < 2 || q[-1] != ' ' || q[-2] != ':')
+        return 0;
+    memset(&e, 0, sizeof e);
+    (void)bounce_time_parse(s, n, &e.time);
+    if (!(r - q == 7 && memcmp(q, "NOQUEUE", 7) == 0))
+        set_queue(b, &e, q, (size_t)(r - q));
+    w = r + 10;
+    from = find(w, (size_t)(end - w), " from ");
+    if (from == NULL)
+        return 0;
+    e.command = command_of(w, (size_t)(from - w));
+    if (from - w == 14 && memcmp(w, "END-OF-MESSAGE", 14) == 0)
+        e.command = smtpreply_command_parse("DATA_END", 8);
+    from += 6;
+    colon = find(from, (size_t)(end - from), ": ");
+    if (colon == NULL)
+        return 0;
+    e.relay = from;
+    e.relay_len = (size_t)(colon - from);
+    p = colon + 2;
+    semi = find_outside(p, end, "; from=<");
+    if (semi == NULL)
+        return 0;
+    /* The envelope after the reply: from=<s> to=<r> proto=... helo=<h>. */
+    for (w = semi + 2; w < end;) {
+        size_t nl = field_name(w, end);
+        const char *v, *ve;
+        if (nl == 0)
+            break;
+        v = w + nl + 1;
+        if (v < end && *v == '<') {
+            ve = bounce_addr_end(v + 1, end, ">");
+            if (ve >= end)
+                return 0;
+            if (name_is(w, nl, "from"))
+                set_sender(&e, v + 1, (size_t)(ve - v - 1));
+            else if (name_is(w, nl, "to")) {
+                e.rcpt = v + 1;
+                e.rcpt_len = (size_t)(ve - v - 1);
+            }
+            ve++;
+        } else {
+            ve = memchr(v, ' ', (size_t)(end - v));
+            if (ve == NULL)
+                ve = end;
+        }
+        w = ve < end ? ve + 1 : end;
+    }
+    e.status = BOUNCE_REJECTED;
+    e.line = line_no;
+    if (!take_reply(b, &e, p, (size_t)(semi - p), NULL, 0))
+        take_text(b, &e, p, (size_t)(semi - p), NULL, 0);
+    b->emit(b->ctx, &e);
+    return 1;
+}
+
+static int exim_reject(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
+{
+    const char *end = s + n, *r = find_outside(s, end, " rejected RCPT "), *a, *z, *f, *m;
+    struct bounce_event e;
+
+    if (r == NULL)
+        return 0;
+    memset(&e, 0, sizeof e);
+    if (bounce_time_parse(s, n, &e.time) == 0)
+        return 0;                 /* Exim's main log always starts with its time */
+    a = r + 15;
+    if (a < end && *a == '<') {
+        z = bounce_addr_end(a + 1, end, ">");
+        if (z >= end)
+            return 0;
+        e.rcpt = a + 1;
+        e.rcpt_len = (size_t)(z - a - 1);
+        z++;
+    } else {
+        z = bounce_addr_end(a, end, ": ");
+        e.rcpt = a;
+        e.rcpt_len = (size_t)(z - a);
+    }
+    m = z;
+    if (m < end && *m == ':')
+        m++;
+    while (m < end && *m == ' ')
+        m++;
+    f = find_outside(s, r, " F=<");
+    if (f != NULL) {
+        const char *fe = bounce_addr_end(f + 4, r, ">");
+        if (fe < r)
+            set_sender(&e, f + 4, (size_t)(fe - f - 4));
+    }
+    exim_fields(&e, s, f != NULL ? f : r);
+    e.has_delay = 0;
+    e.status = BOUNCE_REJECTED;
+    e.command = SMTPREPLY_CMD_RCPT;
+    e.line = line_no;
+    take_text(b, &e, m, (size_t)(end - m), NULL, 0);
+    b->emit(b->ctx, &e);
+    return 1;
+}
+
+/* documented in bounce_log.h */
+int bounce_reject_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
+{
+    return postfix_reject(b, s, n, line_no) || exim_reject(b, s, n, line_no);
+}
+
+/* Postfix's "QID: removed": the message left the queue; forget its sender. */
+static int postfix_removed(struct bounce_log *b, const char *s, size_t n)
+{
+    const char *q, *e = s + n - 9;
+
+    if (n < 12 || memcmp(e, ": removed", 9) != 0)
+        return 0;
+    for (q = e; q > s && is_name_char((unsigned char)q[-1]); q--)
+        ;
+    if (q == e || q - s < 2 || q[-1] != ' ' || q[-2] != ':')
+        return 0;
+    sender_forget(b, q, (size_t)(e - q));
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
 /* One line of input, any format.                                            */
 
 static const char *const status_names[BOUNCE_STATUS_COUNT] = {
-    "sent", "deferred", "bounced", "expired"
+    "sent", "deferred", "bounced", "expired", "rejected"
 };
 
 /* documented in bounce_log.h */
@@ -1210,7 +2035,9 @@ void bounce_log_line(struct bounce_log *b, const char *s, size_t n, uint64_t lin
      * may look like a log line, and is not one. */
     if (!d->in_message &&
         (bounce_postfix_line(b, s, n, line_no) || bounce_opensmtpd_line(b, s, n, line_no) ||
-         bounce_sendmail_line(b, s, n, line_no) || bounce_exim_line(b, s, n, line_no)))
+         bounce_sendmail_line(b, s, n, line_no) || bounce_exim_line(b, s, n, line_no) ||
+         bounce_postqueue_line(b, s, n, line_no) || bounce_reject_line(b, s, n, line_no) ||
+         postfix_removed(b, s, n)))
         return;
     if (starts_ci(s, n, "content-type:") && find_ci(s, n, "multipart/report") != NULL) {
         d->in_message = 1;

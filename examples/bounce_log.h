@@ -27,6 +27,9 @@
 #define BOUNCE_PARA_CAP 2048     /* a paragraph of a DSN's human-readable part */
 #define BOUNCE_ADDR_CAP 256      /* a recipient kept across lines (DSN) */
 #define BOUNCE_CMD_MEMORY 8      /* recipient -> command pairs remembered from a DSN's text */
+#define BOUNCE_QID_CAP 40        /* a queue ID kept in the sender table */
+#define BOUNCE_SENDER_SLOTS 4096 /* queue ID -> sender pairs remembered (see struct bounce_log) */
+#define BOUNCE_JSON_CAP 4096     /* a string of a postqueue -j record, decoded */
 
 /* What the log says happened to one recipient. */
 enum bounce_status {
@@ -34,7 +37,24 @@ enum bounce_status {
     BOUNCE_DEFERRED,
     BOUNCE_BOUNCED,
     BOUNCE_EXPIRED,
+    BOUNCE_REJECTED,         /* an inbound reject: this server refused a client */
     BOUNCE_STATUS_COUNT
+};
+
+/*
+ * The time a log line starts with, as written: syslog's "Nov 27 09:00:01" (no
+ * year, no zone), RFC 3339 ("2026-11-27T09:00:01.123+01:00", journald's
+ * "+0100" too), Exim's "2026-11-27 09:00:01" with its optional " +0100"; or a
+ * postqueue -j arrival time (seconds since the epoch, UTC).
+ */
+struct bounce_time {
+    int set;                 /* 0: the line has no time */
+    int year;                /* 0: the log gives none (syslog) */
+    int mon, mday, hour, min, sec;
+    char frac[10];           /* fraction of a second as logged, digits only ("" none) */
+    int has_zone;            /* 1: zone_min is the offset east of UTC, in minutes */
+    int zone_min;
+    int utc_z;               /* the zone was written "Z" */
 };
 
 /* One delivery event; every pointer is borrowed for the duration of the callback. */
@@ -48,6 +68,15 @@ struct bounce_event {
     size_t text_len;
     int command;             /* enum smtpreply_command */
     uint64_t line;
+    struct bounce_time time;
+    const char *queue_id;    /* NULL: the log does not say */
+    size_t queue_id_len;
+    const char *sender;      /* NULL: unknown; "<>" for the null reverse-path */
+    size_t sender_len;
+    const char *relay;       /* as logged; NULL: the log does not say */
+    size_t relay_len;
+    int has_delay;
+    uint64_t delay_ms;       /* from arrival to this event, as the MTA logs it */
 };
 
 typedef void (*bounce_emit_fn)(void *ctx, const struct bounce_event *e);
@@ -75,11 +104,30 @@ struct bounce_dsn {
     int transcript_cmd;        /* Sendmail's transcript: the last ">>> " command */
 };
 
+/* A queue ID's sender, from Postfix's and Sendmail's "QID: from=<...>" and Exim's "<=". */
+struct bounce_sender_slot {
+    char qid[BOUNCE_QID_CAP];
+    char sender[BOUNCE_ADDR_CAP];
+    uint16_t qid_len, sender_len;
+};
+
+/*
+ * The whole state. Senders live in a direct-mapped table of
+ * BOUNCE_SENDER_SLOTS slots indexed by a hash of the queue ID: a new queue ID
+ * takes its slot from whatever was there, and "QID: removed" (Postfix) or
+ * "Completed" (Exim) frees it; an evicted sender is reported as unknown, never
+ * as another message's. A sender longer than BOUNCE_ADDR_CAP - 1 bytes is not
+ * kept (unknown rather than cut).
+ */
 struct bounce_log {
     bounce_emit_fn emit;
     void *ctx;
     char text[BOUNCE_TEXT_CAP];  /* scratch for the event being built */
     struct bounce_dsn d;
+    struct bounce_sender_slot senders[BOUNCE_SENDER_SLOTS];
+    char json[3][BOUNCE_JSON_CAP]; /* postqueue -j: address, delay reason, sender */
+    uint64_t json_bad;           /* lines that look like JSON but are no queue record */
+    uint64_t untried;            /* postqueue -j recipients without a delay reason */
 };
 
 /* Start (or restart, for the next input) with an empty state. */
@@ -100,8 +148,14 @@ int bounce_postfix_line(struct bounce_log *b, const char *s, size_t n, uint64_t 
 int bounce_sendmail_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no);
 int bounce_opensmtpd_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no);
 int bounce_exim_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no);
+int bounce_postqueue_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no);
+/* Inbound rejects: Postfix "NOQUEUE: reject: RCPT from ...", Exim "rejected RCPT <...>". */
+int bounce_reject_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no);
 
-/* "sent", "deferred", "bounced", "expired"; "unknown" for anything else. */
+/* The time at the start of a log line; returns the bytes it takes (0: none). */
+size_t bounce_time_parse(const char *s, size_t n, struct bounce_time *t);
+
+/* "sent", "deferred", "bounced", "expired", "rejected"; "unknown" for anything else. */
 const char *bounce_status_name(int status);
 
 /*

@@ -3,7 +3,7 @@
 """Checks of smtp-bounces beyond the golden files:
 
 - every --json line over all sample inputs parses as JSON, has exactly the
-  fields of docs/design.md section 7 (plus "file" with several files), each with a
+  fields of smtp-bounces(1) (plus "file" with several files), each with a
   value of the right type and vocabulary, and the events match the summary's
   totals;
 - an overlong line is cut, counted, and the lines after it still parse;
@@ -21,7 +21,10 @@ import sys
 import tempfile
 
 FIELDS = ["recipient", "status", "code", "enhanced", "command", "reason",
-          "bounce", "retry", "confidence", "evidence", "line"]
+          "bounce", "retry", "confidence", "evidence", "time", "queue_id", "sender",
+          "relay", "delay", "direction", "line"]
+TEXT_FIELDS = ("recipient", "queue_id", "sender", "relay", "file")
+TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$")
 STATUS = {"bounced", "deferred", "sent", "expired"}
 REASONS = {
     "none", "recipient-unknown", "recipient-address-invalid", "domain-unknown",
@@ -61,9 +64,18 @@ def run(exe, args, cwd=None, stdin=None):
 def check_event(where, obj, many):
     want = FIELDS + (["file"] if many else [])
     # NAME_raw follows NAME only when NAME's bytes were not valid UTF-8.
-    got = [k for k in obj if not (k.endswith("_raw") and k[:-4] in ("recipient", "file"))]
+    got = [k for k in obj if not (k.endswith("_raw") and k[:-4] in TEXT_FIELDS)]
     check(got == want, "%s: fields %s, want %s" % (where, list(obj), want))
-    for k in ("recipient", "file"):
+    t = obj.get("time")
+    check(t is None or (isinstance(t, str) and TIME.match(t) is not None), "%s: time %r" % (where, t))
+    for k in ("queue_id", "sender", "relay"):
+        check(obj.get(k) is None or (isinstance(obj[k], str) and obj[k] != ""),
+              "%s: %s %r" % (where, k, obj.get(k)))
+    d = obj.get("delay")
+    check(d is None or (isinstance(d, (int, float)) and not isinstance(d, bool) and d >= 0),
+          "%s: delay %r" % (where, d))
+    check(obj.get("direction") == "outbound", "%s: direction %r" % (where, obj.get("direction")))
+    for k in TEXT_FIELDS:
         if k + "_raw" in obj:
             check(list(obj).index(k + "_raw") == list(obj).index(k) + 1 and
                   isinstance(obj[k + "_raw"], str) and max(map(ord, obj[k + "_raw"])) < 256,

@@ -82,7 +82,20 @@ static void collect(void *ctx, const struct bounce_event *e)
     CHECK(e->text != NULL && within(e->text, e->text_len, seen.b->text, sizeof seen.b->text));
     if (e->rcpt != NULL)
         CHECK(within(e->rcpt, e->rcpt_len, seen.b->d.rcpt, sizeof seen.b->d.rcpt)
+              || within(e->rcpt, e->rcpt_len, seen.b->json[0], sizeof seen.b->json[0])
               || (seen.line != NULL && within(e->rcpt, e->rcpt_len, seen.line, seen.line_len)));
+    /* The other fields: inside the line, the sender table or the decoded record. */
+    if (e->sender != NULL)
+        CHECK((seen.line != NULL && within(e->sender, e->sender_len, seen.line, seen.line_len))
+              || within(e->sender, e->sender_len, (const char *)seen.b->senders,
+                        sizeof seen.b->senders)
+              || within(e->sender, e->sender_len, seen.b->json[2], sizeof seen.b->json[2])
+              || (e->sender_len == 2 && memcmp(e->sender, "<>", 2) == 0));
+    if (e->relay != NULL)
+        CHECK(seen.line != NULL && within(e->relay, e->relay_len, seen.line, seen.line_len));
+    CHECK(!e->time.set || (e->time.mon >= 1 && e->time.mon <= 12 && e->time.mday >= 1 &&
+                           e->time.mday <= 31 && e->time.hour < 24 && e->time.min < 60 &&
+                           e->time.sec <= 60));
     if (seen.n == MAX_EVENTS)
         return;
     s = &seen.ev[seen.n++];
