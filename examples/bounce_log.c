@@ -1737,13 +1737,23 @@ static void epoch_time(int64_t secs, struct bounce_time *t)
     t->set = t->has_zone = t->utc_z = t->year >= 1 && t->year <= 9999;
 }
 
+/* A member's name and its ':' into key (NUL-terminated); 0 when there is none. */
+static int json_key(struct json_cur *c, char *key, size_t cap)
+{
+    long kn = json_string(c, key, cap);
+
+    if (kn < 0 || !json_lit(c, ':'))
+        return 0;
+    key[kn] = '\0';
+    return 1;
+}
+
 /* A record's members; pass 0 reads the message's, pass 1 emits its recipients. */
 static int postqueue_record(struct bounce_log *b, const char *s, size_t n, uint64_t line_no,
                             int pass, struct bounce_event *msg, char *qid, size_t qcap)
 {
     struct json_cur c;
     char key[32];
-    long kn;
 
     c.p = s;
     c.end = s + n;
@@ -1752,10 +1762,8 @@ static int postqueue_record(struct bounce_log *b, const char *s, size_t n, uint6
     if (json_lit(&c, '}'))
         return 0;
     do {
-        kn = json_string(&c, key, sizeof key);
-        if (kn < 0 || !json_lit(&c, ':'))
+        if (!json_key(&c, key, sizeof key))
             return 0;
-        key[kn] = '\0';
         if (pass == 0 && strcmp(key, "queue_id") == 0) {
             long q = json_string(&c, qid, qcap);
             if (q < 0)
@@ -1790,10 +1798,8 @@ static int postqueue_record(struct bounce_log *b, const char *s, size_t n, uint6
                     if (!json_lit(&c, '{'))
                         return 0;
                     do {
-                        kn = json_string(&c, key, sizeof key);
-                        if (kn < 0 || !json_lit(&c, ':'))
+                        if (!json_key(&c, key, sizeof key))
                             return 0;
-                        key[kn] = '\0';
                         if (strcmp(key, "address") == 0)
                             an = json_string(&c, b->json[0], sizeof b->json[0]);
                         else if (strcmp(key, "delay_reason") == 0)
@@ -1927,9 +1933,12 @@ static int postfix_reject(struct bounce_log *b, const char *s, size_t n, uint64_
 
 static int exim_reject(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
 {
-    const char *end = s + n, *r = find_outside(s, end, " rejected RCPT "), *a, *z, *f, *m;
+    const char *end = s + n, *r, *a, *z, *f, *m;
     struct bounce_event e;
 
+    if (find(s, n, " rejected RCPT ") == NULL)
+        return 0;                 /* the quick look, before the careful one */
+    r = find_outside(s, end, " rejected RCPT ");
     if (r == NULL)
         return 0;
     memset(&e, 0, sizeof e);

@@ -865,22 +865,34 @@ static void total_line(FILE *f, enum tool_label row, enum tool_label tmpl,
     fprintf(f, "%s\n", text);
 }
 
+/* The reasons with a count, most frequent first; equal counts in the library's order. */
+static int order_reasons(const uint64_t *count, int *order)
+{
+    int i, j, n = 0;
+
+    for (i = 0; i < SMTPREPLY_REASON_COUNT; i++)
+        if (count[i] > 0)
+            order[n++] = i;
+    for (i = 1; i < n; i++) {
+        int k = order[i];
+        for (j = i; j > 0 && count[order[j - 1]] < count[k]; j--)
+            order[j] = order[j - 1];
+        order[j] = k;
+    }
+    return n;
+}
+
 /* Inbound rejects by reason, most frequent first, with an example each. */
 static void print_rejects(FILE *f)
 {
     int order[SMTPREPLY_REASON_COUNT];
-    int i, j, n = 0;
+    uint64_t count[SMTPREPLY_REASON_COUNT];
+    int i, n;
     char ex[EXAMPLE_CAP * 4];
 
     for (i = 0; i < SMTPREPLY_REASON_COUNT; i++)
-        if (g.rejected[i].count > 0)
-            order[n++] = i;
-    for (i = 1; i < n; i++) {
-        int k = order[i];
-        for (j = i; j > 0 && g.rejected[order[j - 1]].count < g.rejected[k].count; j--)
-            order[j] = order[j - 1];
-        order[j] = k;
-    }
+        count[i] = g.rejected[i].count;
+    n = order_reasons(count, order);
     fprintf(f, "\n%s\n  ", tr(&lang, L_BOUNCES_HEADING_REJECTS));
     i18n_pad(f, tr(&lang, L_BOUNCES_COL_REASON), 25);
     fputc(' ', f);
@@ -900,20 +912,14 @@ static void print_rejects(FILE *f)
 static void print_summary(void)
 {
     int order[SMTPREPLY_REASON_COUNT];
-    int i, j, n = 0;
+    uint64_t count[SMTPREPLY_REASON_COUNT];
+    int i, n;
     char share[32], ex[EXAMPLE_CAP * 4];
     FILE *f = stdout;
 
     for (i = 0; i < SMTPREPLY_REASON_COUNT; i++)
-        if (g.reasons[i].count > 0)
-            order[n++] = i;
-    /* Most frequent first; equal counts in the library's reason order. */
-    for (i = 1; i < n; i++) {
-        int k = order[i];
-        for (j = i; j > 0 && g.reasons[order[j - 1]].count < g.reasons[k].count; j--)
-            order[j] = order[j - 1];
-        order[j] = k;
-    }
+        count[i] = g.reasons[i].count;
+    n = order_reasons(count, order);
     fprintf(f, "%s\n", tr(&lang, L_BOUNCES_HEADING_REASONS));
     if (n == 0) {
         fprintf(f, "  %s\n", tr(&lang, L_BOUNCES_NO_EVENTS));
