@@ -127,6 +127,7 @@ def main(argv):
         return 2
     exe, datadir = os.path.abspath(argv[0]), argv[1]
     inputs = sorted(glob.glob(os.path.join(datadir, "*.log"))) + \
+        sorted(glob.glob(os.path.join(datadir, "*.jsonl"))) + \
         sorted(glob.glob(os.path.join(datadir, "dsn", "*.eml")))
     check(len(inputs) >= 8, "sample inputs found: %d" % len(inputs))
 

@@ -32,6 +32,10 @@ def cases(datadir):
     table["dsn"] = (dsn, None, "dsn.txt")
     table["dsn-json"] = (["--json"] + dsn, None, "dsn.jsonl")
     # Standard input gives the same summary as the file named on the command line.
+    # postqueue -j: the deferred queue, one JSON record per message.
+    table["postqueue"] = (["postqueue.jsonl"], None, "postqueue.txt")
+    table["postqueue-json"] = (["--json", "postqueue.jsonl"], None, "postqueue.jsonl")
+    table["postqueue-csv"] = (["--csv", "postqueue.jsonl"], None, "postqueue.csv")
     table["postfix-stdin"] = (["--year", "2026"], "postfix.log", "postfix.txt")
     table["exim-stdin-dash-json"] = (["--json", "-"], "exim.log", "exim.jsonl")
     return table
@@ -76,13 +80,13 @@ def main(argv):
             continue
         if update:
             if stdin_name is None:          # stdin cases share the file cases' output
-                with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
+                with open(path, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
                     f.write(got)
                 print("wrote %s" % path)
             passed += 1
             continue
         try:
-            with open(path, encoding="utf-8", errors="surrogateescape") as f:
+            with open(path, encoding="utf-8", errors="surrogateescape", newline="") as f:
                 want = f.read()
         except OSError as e:
             print("FAIL %s: %s" % (name, e))

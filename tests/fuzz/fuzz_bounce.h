@@ -14,7 +14,9 @@
  * part, quoted as RFC 5321 4.1.2 and the MTAs write it (Dot-string when it is
  * one, else a Quoted-string with '"' and '\' escaped), and the text of the
  * server's reply; they are put into a true log line of this format whose
- * status and reply are fixed by bits 0-1 (sent, deferred, bounced). Whatever
+ * status and reply are fixed by bits 0-1 (sent, deferred, bounced); with bit
+ * 3 set (Postfix, Exim) the line is an inbound reject naming the address in
+ * its reply, as its recipient and, with bit 2, as its sender. Whatever
  * the address and text hold ("status=", ", stat=", "result=", ": 550 ...",
  * quotes, brackets), the events must be exactly the true ones, with the
  * recipient whole.
@@ -255,6 +257,8 @@ static void template_mode(struct bounce_log *b, const uint8_t *data, size_t size
     unsigned char local[LOCAL_MAX];
     size_t llen, tlen = 0, alen, i;
     int sel = data[0] & 3, flag = (data[0] >> 2) & 1, nev = 1;
+    /* bit 3: an inbound reject line (Postfix, Exim) */
+    int reject = (BOUNCE_FORMAT == FMT_POSTFIX || BOUNCE_FORMAT == FMT_EXIM) && (data[0] & 8);
     struct truth t;
     const char *p, *e;
 
@@ -278,6 +282,40 @@ static void template_mode(struct bounce_log *b, const uint8_t *data, size_t size
     t.command = -1;
     out_len = 0;
 
+#if BOUNCE_FORMAT == FMT_POSTFIX || BOUNCE_FORMAT == FMT_EXIM
+    if (reject) {
+        /* An inbound reject naming the address, in the reply and as to=. The
+         * server's own text holds no unbalanced '<' or '"' of the fuzzer's. */
+        for (i = 0; i < tlen; i++)
+            if (text[i] == '<' || text[i] == '>' || text[i] == '"')
+                text[i] = '?';
+        t.status = BOUNCE_REJECTED;
+        t.command = SMTPREPLY_CMD_RCPT;
+#if BOUNCE_FORMAT == FMT_POSTFIX
+        t.code = sel == 1 ? 450 : 550;
+        puts_("Nov 27 09:05:12 mail postfix/smtpd[2401]: NOQUEUE: reject: RCPT from "
+              "mx.other.example[198.51.100.5]: ");
+        puts_(sel == 1 ? "450 4.1.1 <" : "550 5.1.1 <");
+        put(addr, alen);
+        puts_(">: Recipient address rejected: ");
+        put(text, tlen);
+        puts_("; from=<");
+        put(flag ? addr : "s@other.example", flag ? alen : 15);
+        puts_("> to=<");
+        put(addr, alen);
+        puts_("> proto=ESMTP helo=<mx.other.example>");
+#else
+        t.code = 0;
+        puts_("2026-11-27 10:05:01 H=mx.other.example [198.51.100.5] F=<");
+        put(flag ? addr : "s@other.example", flag ? alen : 15);
+        puts_("> rejected RCPT <");
+        put(addr, alen);
+        puts_(">: ");
+        put(text, tlen);
+#endif
+        goto parse;
+    }
+#endif
 #if BOUNCE_FORMAT == FMT_POSTFIX
     puts_("Nov 27 09:00:02 mail postfix/smtp[2301]: 4YbQ1k0Xf2z9vQA: to=<");
     put(addr, alen);
@@ -414,6 +452,9 @@ static void template_mode(struct bounce_log *b, const uint8_t *data, size_t size
     puts_("\n\n--b--\n");
 #endif
 
+#if BOUNCE_FORMAT == FMT_POSTFIX || BOUNCE_FORMAT == FMT_EXIM
+parse:
+#endif
     /* The dispatcher, line by line, as smtp-bounces reads a file. */
     seen.n = 0;
     seen.line = NULL;
@@ -428,12 +469,14 @@ static void template_mode(struct bounce_log *b, const uint8_t *data, size_t size
     seen.line = NULL;
     bounce_log_end(b);
     expect(&t, nev, addr, alen, "ok@example.org");
-#if BOUNCE_FORMAT != FMT_DSN
+#if BOUNCE_FORMAT == FMT_DSN
+    (void)reject;
+#else
     /* The format's own parser claims the line and agrees. */
     seen.n = 0;
     seen.line = out;
     seen.line_len = out_len;
-    if (format_line(b, out, out_len) != 1)
+    if ((reject ? bounce_reject_line(b, out, out_len, 1) : format_line(b, out, out_len)) != 1)
         die("the format's parser did not take its own line");
     seen.line = NULL;
     expect(&t, nev, addr, alen, "ok@example.org");

@@ -16,7 +16,7 @@ import re
 import sys
 
 FORMATS = {
-    "bounce_postfix": ["postfix.log"],
+    "bounce_postfix": ["postfix.log", "postqueue.jsonl"],
     "bounce_sendmail": ["sendmail.log"],
     "bounce_opensmtpd": ["opensmtpd.log"],
     "bounce_exim": ["exim.log"],
@@ -41,7 +41,11 @@ TRICKS = [
     (b"\\\\\\\"\\", b"\\\"\\"),
     (b"caf\xc3\xa9 \xff", b"\xe2\x80\xae \xc2\x9b"),
     (b"", b""),
+    (b"x; from=<a@b> to=<c@d> proto=ESMTP", b"User unknown; from=<e@f> to=<g@h>"),
+    (b"y> rejected RCPT <evil@x", b"rejected RCPT <z@y>: relay not permitted"),
 ]
+# Postfix and Exim: the same tricks in an inbound reject line too (bit 3).
+REJECT_FORMATS = ("bounce_postfix", "bounce_exim")
 
 
 def slug(text):
@@ -80,6 +84,12 @@ def main(argv):
                                                       slug(local.decode("latin-1")))
                     with open(os.path.join(out, name), "wb") as f:
                         f.write(bytes([sel | flag << 2, len(local)]) + local + text)
+                    if target in REJECT_FORMATS:
+                        n += 1
+                        name = "seed-%03d-rej-%d%d-%s" % (n, sel, flag,
+                                                          slug(local.decode("latin-1")))
+                        with open(os.path.join(out, name), "wb") as f:
+                            f.write(bytes([sel | flag << 2 | 8, len(local)]) + local + text)
         print("%s: %d seeds" % (target, n))
     return 0
 
