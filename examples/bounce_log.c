@@ -1120,13 +1120,16 @@ static void exim_message(struct bounce_log *b, struct bounce_event *e, const cha
 }
 
 /*
- * Exim's fields between the recipient and the message, [p, end): the host
- * "H=name [ip]" (or "H=(helo) [ip]:port") as the relay, and the time on the
- * queue "QT=1m2s" (log_selector +queue_time) as the delay.
+ * Exim's fields after the recipient: the host "H=name [ip]" (or "H=(helo)
+ * [ip]:port") in [p, end) as the relay, and the time on the queue "QT=1m2s"
+ * (log_selector +queue_time) in [p, qt_end) as the delay. A delivery logs QT=
+ * after its C="..." (skipped whole); a failure's range ends where the
+ * server's message begins, so the server cannot write these fields.
  */
-static void exim_fields(struct bounce_event *e, const char *p, const char *end)
+static void exim_fields(struct bounce_event *e, const char *p, const char *end,
+                        const char *qt_end)
 {
-    const char *h = find_outside(p, end, " H="), *qt = find_outside(p, end, " QT="), *z;
+    const char *h = find_outside(p, end, " H="), *qt = find_outside(p, qt_end, " QT="), *z;
 
     if (h != NULL) {
         h += 3;
@@ -1146,7 +1149,7 @@ static void exim_fields(struct bounce_event *e, const char *p, const char *end)
     }
     if (qt != NULL) {
         qt += 4;
-        for (z = qt; z < end && *z != ' ' && *z != ':'; z++)
+        for (z = qt; z < qt_end && *z != ' ' && *z != ':'; z++)
             ;
         e->has_delay = delay_parse(qt, (size_t)(z - qt), &e->delay_ms);
     }
@@ -1218,7 +1221,7 @@ int bounce_exim_line(struct bounce_log *b, const char *s, size_t n, uint64_t lin
     }
     if (e.status == BOUNCE_SENT) {
         const char *c = find_outside(p, end, " C=\"");
-        exim_fields(&e, p, c != NULL ? c : end);
+        exim_fields(&e, p, c != NULL ? c : end, end);
         if (c != NULL) {
             const char *v = c + 4, *q = skip_quoted(c + 3, end);
             if (q > v && q[-1] == '"')
@@ -1239,7 +1242,7 @@ int bounce_exim_line(struct bounce_log *b, const char *s, size_t n, uint64_t lin
         m += 1;
     else
         m = end;
-    exim_fields(&e, p, m);
+    exim_fields(&e, p, m, m);
     while (m < end && *m == ' ')
         m++;
     exim_message(b, &e, m, (size_t)(end - m));
@@ -1968,7 +1971,7 @@ static int exim_reject(struct bounce_log *b, const char *s, size_t n, uint64_t l
         if (fe < r)
             set_sender(&e, f + 4, (size_t)(fe - f - 4));
     }
-    exim_fields(&e, s, f != NULL ? f : r);
+    exim_fields(&e, s, f != NULL ? f : r, f != NULL ? f : r);
     e.has_delay = 0;
     e.status = BOUNCE_REJECTED;
     e.command = SMTPREPLY_CMD_RCPT;

@@ -107,6 +107,13 @@ FIELD_CASES = [
      [], "2026-11-27 10:00:01 +0100 1wQx3a-000Abc-1Z <= <> R=1wQx2a-000Abc-1Y U=Debian-exim P=local S=1000\n"
      "2026-11-27 10:00:02 +0100 1wQx3a-000Abc-1Z => bo@example.com R=dnslookup T=remote_smtp H=mx.example.com [192.0.2.1] C=\"250 2.0.0 OK\"\n",
      [{"time": "2026-11-27T10:00:02+01:00", "sender": "<>", "delay": None, "status": "sent"}]),
+    ("exim delivery: QT= after C=, relay with port, Completed forgets the sender",
+     [], "2026-11-27 10:00:01 1wQx3a-000Abc-1Z <= news@example.org H=localhost [127.0.0.1] P=esmtpsa S=5230\n"
+     "2026-11-27 10:00:02 1wQx3a-000Abc-1Z => bo@example.com R=dnslookup T=remote_smtp H=mx.example.com [192.0.2.1]:2525 C=\"250 2.0.0 OK QT=9s\" QT=1m2.5s DT=1s\n"
+     "2026-11-27 10:00:02 1wQx3a-000Abc-1Z Completed\n"
+     "2026-11-27 10:00:03 1wQx3a-000Abc-1Z ** late@example.com R=dnslookup T=remote_smtp H=mx.example.com [192.0.2.1]: SMTP error from remote mail server after RCPT TO:<late@example.com>: 550 5.1.1 No such user QT=5s\n",
+     [{"relay": "mx.example.com [192.0.2.1]:2525", "delay": 62.5, "sender": "news@example.org"},
+      {"sender": None, "delay": None}]),
     ("sendmail: time, queue ID, sender, relay, delay with days",
      ["--year", "2026"], "Nov 27 12:00:01 relay sm-mta[5101]: 5ARC01aB005101: from=<news@example.org>, size=5230, class=0, nrcpts=1, proto=ESMTP, relay=localhost [127.0.0.1]\n"
      "Nov 27 12:00:03 relay sm-mta[5103]: 5ARC01aB005101: to=<ann@example.com>, ctladdr=<news@example.org> (1001/1001), delay=1+00:00:02, xdelay=00:00:02, mailer=esmtp, pri=151230, relay=mx.example.com. [192.0.2.26], dsn=5.1.1, stat=User unknown\n",
