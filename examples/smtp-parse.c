@@ -143,13 +143,18 @@ static void print_reply(struct tool *o, const struct smtpreply_reply *r, int com
     }
     if (o->text) {
         text_view_reply_lines(&o->tv, r);
-        /* The command, when the reply does not follow it at once: pipelined
-         * groups, LMTP's replies after the data. */
+        /* The command, when the reply does not follow it at once (pipelined
+         * groups), and the recipient of each of LMTP's replies to the data. */
         if (answered != NULL && answered->shown[0] != '\0'
             && (o->last_client != answered->offset + 1
-                || o->last_answered == answered->offset + 1)) {
+                || o->last_answered == answered->offset + 1 || answered->recipient[0] != '\0')) {
             text_view_label(&o->tv, L_PARSE_ANSWERS);
             term_text(stdout, answered->shown, strlen(answered->shown));
+            if (answered->recipient[0] != '\0') {
+                fputs(" (", stdout);
+                term_text(stdout, answered->recipient, strlen(answered->recipient));
+                fputc(')', stdout);
+            }
             fputc('\n', stdout);
         }
         if (answered != NULL)
@@ -177,6 +182,10 @@ static void print_reply(struct tool *o, const struct smtpreply_reply *r, int com
     if (answered != NULL && answered->shown[0] != '\0') {
         putchar(',');
         json_member(stdout, "command_line", answered->shown, strlen(answered->shown));
+    }
+    if (answered != NULL && answered->recipient[0] != '\0') {
+        putchar(',');
+        json_member(stdout, "recipient_line", answered->recipient, strlen(answered->recipient));
     }
     printf(",\"encoding\":\"%s\",\"flags\":[", encodings[r->encoding <= 2 ? r->encoding : 2]);
     put_flags(r->flags, smtpreply_flag_name, &first);

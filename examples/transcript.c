@@ -164,27 +164,35 @@ void transcript_init(struct transcript *t, int format)
     t->format = format;
 }
 
-static void push(struct transcript *t, int command, uint64_t offset, unsigned long line_no,
-                 const char *shown, size_t n)
+/* s[0..n) into out (TRANSCRIPT_SHOWN + 4 bytes), "..." after a cut. */
+static void keep(char *out, const char *s, size_t n)
+{
+    if (n > TRANSCRIPT_SHOWN) {
+        memcpy(out, s, TRANSCRIPT_SHOWN);
+        memcpy(out + TRANSCRIPT_SHOWN, "...", 4);
+    } else {
+        memcpy(out, s, n);
+        out[n] = '\0';
+    }
+}
+
+static struct transcript_cmd *push(struct transcript *t, int command, uint64_t offset,
+                                   unsigned long line_no, const char *shown, size_t n)
 {
     struct transcript_cmd *c;
 
     if (t->count == TRANSCRIPT_QUEUE) {
         t->dropped++;
-        return;
+        return NULL;
     }
     c = &t->queue[(t->head + t->count) % TRANSCRIPT_QUEUE];
     t->count++;
     c->command = command;
     c->offset = offset;
     c->line = line_no;
-    if (n > TRANSCRIPT_SHOWN) {
-        memcpy(c->shown, shown, TRANSCRIPT_SHOWN);
-        memcpy(c->shown + TRANSCRIPT_SHOWN, "...", 4);
-    } else {
-        memcpy(c->shown, shown, n);
-        c->shown[n] = '\0';
-    }
+    keep(c->shown, shown, n);
+    c->recipient[0] = '\0';
+    return c;
 }
 
 /* The end of the message data: answered once, or under LMTP once per
@@ -193,8 +201,11 @@ static void data_end(struct transcript *t, uint64_t offset, unsigned long line_n
 {
     unsigned k = t->lmtp && t->rcpt_accepted > 0 ? t->rcpt_accepted : 1, i;
 
-    for (i = 0; i < k; i++)
-        push(t, SMTPREPLY_CMD_DATA_END, offset, line_no, ".", 1);
+    for (i = 0; i < k; i++) {
+        struct transcript_cmd *c = push(t, SMTPREPLY_CMD_DATA_END, offset, line_no, ".", 1);
+        if (c != NULL && t->lmtp && i < t->rcpt_accepted)
+            memcpy(c->recipient, t->accepted[i], sizeof c->recipient);
+    }
     t->in_content = 0;
 }
 
@@ -316,8 +327,9 @@ int transcript_answer(struct transcript *t, unsigned code, struct transcript_cmd
         t->content_lines = 0;
     } else if (out->command == SMTPREPLY_CMD_AUTH && code == 334) {
         t->auth_data = 1;
-    } else if (out->command == SMTPREPLY_CMD_RCPT && code >= 200 && code < 300) {
-        t->rcpt_accepted++;
+    } else if (out->command == SMTPREPLY_CMD_RCPT && code >= 200 && code < 300
+               && t->rcpt_accepted < TRANSCRIPT_QUEUE) {
+        memcpy(t->accepted[t->rcpt_accepted++], out->shown, sizeof t->accepted[0]);
     }
     return 1;
 }

@@ -19,7 +19,7 @@
  * connection (the greeting); a 354 to DATA starts the message content; the
  * lone "." is DATA_END; a 334 to AUTH makes the next client line AUTH data;
  * under LMTP (LHLO) the end of the data is answered once per accepted
- * recipient (RFC 2033 section 4.2).
+ * recipient, in the order of their RCPTs (RFC 2033 section 4.2).
  *
  * No I/O here and no allocation: the caller reads lines and feeds them in.
  */
@@ -57,6 +57,7 @@ struct transcript_cmd {
     uint64_t offset;                /* where its line starts in the input */
     unsigned long line;             /* its 1-based line number in the input */
     char shown[TRANSCRIPT_SHOWN + 4];  /* the line as it may be shown: AUTH data hidden */
+    char recipient[TRANSCRIPT_SHOWN + 4]; /* LMTP's end of data: the RCPT line it is for */
 };
 
 struct transcript {
@@ -67,6 +68,7 @@ struct transcript {
     int greeted;                    /* a reply has been seen */
     int lmtp;                       /* LHLO was sent */
     unsigned rcpt_accepted;         /* RCPTs answered 2xx since MAIL (LMTP) */
+    char accepted[TRANSCRIPT_QUEUE][TRANSCRIPT_SHOWN + 4];  /* their lines, in order */
     int in_content;                 /* between DATA's 354 and the lone "." */
     unsigned long content_lines;    /* lines of the current message content */
     uint64_t content_offset;        /* where the current content started */

@@ -106,6 +106,59 @@ for name, want in TABLE:
                             for l, o in zip(lines, objs))
     check("%s: offsets point at each reply's first line in the file" % name, ok, lines)
 
+# LMTP: each reply after the data names the accepted recipient it is for.
+objs = objects(run([os.path.join(DATA, "cs-lmtp.txt")])[1])
+ends = [(o.get("code"), o.get("command_line"), o.get("recipient_line")) for o in objs
+        if o.get("command") == "DATA_END"]
+check("LMTP: the replies to the data name their recipients, in RCPT order",
+      ends == [(250, ".", "RCPT TO:<a@example.net>"), (452, ".", "RCPT TO:<c@example.net>")], ends)
+check("not LMTP: no recipient_line", all("recipient_line" not in o for o in
+      objects(run([os.path.join(DATA, "cs-pipelining.txt")])[1])))
+
+# Every chunk size gives the same output on a transcript too.
+for name in ("swaks-pipelining.txt", "raw-capture.txt"):
+    path = os.path.join(DATA, name)
+    whole = run([path])[1]
+    check("%s: chunk sizes 1..9 identical" % name,
+          all(run(["--chunk-size", str(k), path])[1] == whole for k in range(1, 10)))
+
+# A C:/S: transcript saved with CRLF line ends reads as the same session.
+path = os.path.join(DATA, "cs-pipelining.txt")
+lf = objects(run([path])[1])
+crlf = objects(run([], open(path, "rb").read().replace(b"\n", b"\r\n"))[1])
+strip = lambda objs: [{k: v for k, v in o.items() if k != "offset"} for o in objs]
+check("cs transcript with CRLF line ends: the same replies", strip(lf) == strip(crlf) and lf,
+      (lf[:2], crlf[:2]))
+
+# Lines longer than the reading buffer (64 KiB): nothing crashes, the reply
+# is cut and flagged, the session goes on.
+long_text = b"x" * 100000
+for form, data in (
+        ("cs", b"S: 220 mx\nC: EHLO c\nS: 250 " + long_text + b"\nC: QUIT\nS: 221 bye\n"),
+        ("raw", b"220 mx\r\nEHLO c\r\n250 " + long_text + b"\r\nQUIT\r\n221 bye\r\n"),
+        ("cs", b"S: 220 mx\nC: EHLO " + long_text + b"\nS: 250 ok\nC: QUIT\nS: 221 bye\n")):
+    rc, out, err = run(["--input", form], data)
+    objs = objects(out)
+    replies = [(o.get("code"), o.get("command")) for o in objs if "code" in o] \
+        if isinstance(objs, list) else objs
+    check("%s transcript with a 100 kB line: the session goes on" % form,
+          replies == [(220, "CONNECT"), (250, "EHLO"), (221, "QUIT")], (rc, replies, err))
+
+# Whatever the bytes, in every form: valid UTF-8 JSON, no crash, exit 0 or 1.
+import random
+rng = random.Random(18)
+alphabet = [b"S: ", b"C: ", b"<-  ", b" -> ", b"250", b"354", b"334 ", b"-", b" ", b"\r\n",
+            b"\n", b"DATA", b"BDAT 5", b"AUTH PLAIN", b"LHLO x", b"RCPT TO:<a@b>", b".", b"\xff",
+            b"\x00", b"\x1b", b"\xe2\x80\xae", b"550 5.1.1 no"]
+bad = []
+for i in range(60):
+    data = b"".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 80)))
+    for form in ("auto", "server", "swaks", "cs", "raw"):
+        rc, out, err = run(["--input", form], data)
+        if rc not in (0, 1) or not isinstance(objects(out), list):
+            bad.append((form, data, rc, err[:200]))
+check("random inputs in every form: valid JSON, exit 0 or 1", not bad, bad[:3])
+
 # The refused recipients: the exact line they answer, and the same verdict as
 # the reply alone with --command RCPT.
 for name, code, line, alone in (
@@ -199,7 +252,7 @@ check("no-reply error names the command", objs and objs[-1].get("command") == "R
       objs[-1].get("command_line") == "RCPT TO:<c@d.example>", objs)
 
 # The text view: golden files, forced with --format text (standard output is a pipe).
-for name in ("cs-pipelining", "swaks-pipelining", "raw-capture"):
+for name in ("cs-pipelining", "swaks-pipelining", "raw-capture", "cs-lmtp"):
     rc, out, err = run(["--format", "text", "--lang", "en", os.path.join(DATA, name + ".txt")])
     gpath = os.path.join(GOLDEN, name + ".text")
     want = open(gpath, "rb").read() if os.path.exists(gpath) else b"(no golden file)"
