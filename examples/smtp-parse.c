@@ -387,8 +387,8 @@ static int transcript_line_start(struct tool *o, const char *s, size_t n, int eo
         char msg[128];
         snprintf(msg, sizeof msg, "more than %d commands wait for a reply; this one is not "
                  "followed", TRANSCRIPT_QUEUE);
-        print_error(o, offset, "too-many-pending", line_no, offset, msg, s,
-                    n && s[n - 1] == '\n' ? n - 1 - (n > 1 && s[n - 2] == '\r') : n, NULL);
+        /* Without the line's text: it may be AUTH data. */
+        print_error(o, offset, "too-many-pending", line_no, offset, msg, NULL, 0, NULL);
     }
     switch (kind) {
     case TK_SERVER:
@@ -424,11 +424,15 @@ static int transcript_line_start(struct tool *o, const char *s, size_t n, int eo
         size_t k = n;
         while (k > 0 && (s[k - 1] == '\n' || s[k - 1] == '\r'))
             k--;
+        /* After a 334 to AUTH the line may be AUTH data that lost its mark:
+         * a secret, so its text is not repeated. */
         print_error(o, offset, "no-prefix", line_no, offset,
-                    t->format == TRANSCRIPT_SWAKS
+                    t->auth_data ? "a line without a mark where AUTH data was expected "
+                                   "(not shown: it may be a secret)"
+                    : t->format == TRANSCRIPT_SWAKS
                         ? "a line of a swaks transcript starts with <-, ->, <~, ~>, <**, === or ***"
                         : "a line of a C:/S: transcript starts with C: or S:",
-                    s, k, NULL);
+                    t->auth_data ? NULL : s, k, NULL);
         break;
     }
     default:

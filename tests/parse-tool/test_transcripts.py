@@ -188,6 +188,13 @@ for name, secrets in (("cs-pipelining.txt", [b"c2VuZGVyQGV4YW1wbGUub3Jn", b"c2Vj
         check("%s --format %s: AUTH data not shown" % (name, fmt),
               out and not any(s in out for s in secrets))
 
+# A line without a mark where AUTH data was due is an error, and not repeated.
+rc, out, _ = run([], b"S: 220 mx\nC: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\nc2VjcmV0\nS: 535 no\n")
+objs = objects(out)
+check("no-prefix line where AUTH data was due: error without its text",
+      rc == 1 and b"c2VjcmV0" not in out and isinstance(objs, list) and
+      [o.get("error") for o in objs if "error" in o][:1] == ["no-prefix"], out)
+
 # Detection can be overridden; a wrong choice is not silent.
 rc, out, _ = run(["--input", "server", os.path.join(DATA, "raw-capture.txt")])
 objs = objects(out)
