@@ -112,6 +112,16 @@ text_ok("250 251", out, ["both are a success (2xx Positive Completion)"])
 rc, out, err = run("535", "535")
 text_ok("535 535", out, ["Both arguments name the same code"])
 
+# ---- A 3xx: its outcome reads well in the class line, the table and a sentence ----
+rc, out, err = run("354")
+text_ok("354", out, ["Class: 3xx Positive Intermediate (request for more input)"])
+rc, out, err = run("354", "250")
+text_ok("354 250", out, ["354 is a request for more input (3xx Positive Intermediate)"])
+for args in (["354"], ["354", "250"], ["--lang", "vi", "334"]):
+    rc, out, err = run(*args)
+    check("((" not in out and "))" not in out and "a intermediate" not in out,
+          "%r: doubled parentheses or a broken article in %r" % (args, out))
+
 # ---- Enhanced code ----
 rc, out, err = run("5.7.26")
 check(rc == 0, "5.7.26: exit %d" % rc)
