@@ -1,21 +1,38 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * smtp-explain: what an SMTP reply code means, when you see it and what to do.
+ * smtp-explain: what an SMTP reply code means, when you see it and what to do;
+ * or what a reply pasted from a log or a bounce means, with its verdict.
  *
  *   smtp-explain [--json] [--lang LANG] CODE [CODE]
+ *   smtp-explain [--json] [--lang LANG] [--command CMD] REPLY... | -
  *
  * CODE is a basic code ("535"), an enhanced code ("5.7.8") or both in one
  * argument ("535 5.7.8"). One CODE prints its full catalog entry; two print a
  * comparison: the two side by side, each one's meaning, when you see it and
  * what to do, the key differences (computed from the data: severity,
  * category, subject, the commands each answers) and when each applies.
+ *
+ * A REPLY is a reply as the server sent it ("550-5.1.1 The email account
+ * ..."): one argument per line, several lines in one argument, or standard
+ * input with "-". It is read by the library's parser, classified (against
+ * --command CMD, or the command a Postfix log line names) and printed with
+ * its verdict and the entries of its basic and enhanced codes. The rule that
+ * tells the two apart: when every argument holds nothing but one or two
+ * words of digits and dots, the arguments are CODEs (as they always were);
+ * otherwise they are the lines of a REPLY, which must start with a
+ * three-digit code. A pasted text is read with some tolerance, and the
+ * output says what was assumed: a last line with a hyphen after its code
+ * ends the reply, standard input without a final line end ends its last
+ * line there, blanks around lines and empty lines are left out.
+ *
  * --json prints the same facts as one JSON object. The language is the one
  * --lang names ("vi", "vi_VN"), else the first of LC_ALL, LC_MESSAGES and LANG
  * that is set; text a locale has not translated yet is shown in English, and a
  * closing note says how much.
  *
- * Exit status: 0 done, 1 a CODE is not a valid reply code, 2 usage error.
- * Uses only the public header, as an outside program would.
+ * Exit status: 0 done; 1 a CODE is not a valid reply code, or a REPLY held a
+ * parse error or no reply at all; 2 usage error, or standard input could not
+ * be read. Uses only the public header, as an outside program would.
  */
 #include <smtpreply.h>
 
@@ -416,12 +433,22 @@ static void usage(FILE *f)
 
     i18n_list(langs, sizeof langs);
     fputs("usage: smtp-explain [--json] [--lang LANG] CODE [CODE]\n"
-          "  CODE  a reply code (535), an enhanced code (5.7.8) or both (\"535 5.7.8\")\n"
-          "  One CODE prints its entry; two CODEs are compared side by side.\n"
-          "  LANG  one of: ", f);
+          "       smtp-explain [--json] [--lang LANG] [--command CMD] REPLY... | -\n"
+          "  CODE   a reply code (535), an enhanced code (5.7.8) or both (\"535 5.7.8\");\n"
+          "         one CODE prints its entry, two are compared side by side\n"
+          "  REPLY  a reply as the server sent it or a log shows it, quoted: one line per\n"
+          "         argument or many in one (\"550-5.1.1 ...\"); - reads it from standard\n"
+          "         input. It is parsed and classified: the verdict, then both codes' entries\n"
+          "  The arguments are CODEs when each holds only one or two words of digits and\n"
+          "  dots; otherwise they are the lines of a REPLY.\n"
+          "  --json         one JSON object instead of text\n"
+          "  --lang LANG    one of: ", f);
     fputs(langs, f);
-    fputs(" (default: from LC_ALL, LC_MESSAGES or LANG, else en)\n"
-          "Exit status: 0 explained, 1 a CODE is not a reply code, 2 usage error.\n", f);
+    fputs(" (default: LC_ALL, LC_MESSAGES or LANG, else en)\n"
+          "  --command CMD  the command a REPLY answers (RCPT, DATA_END, AUTH, ...)\n"
+          "  --help, --version\n"
+          "Exit status: 0 explained; 1 a CODE is not a reply code, or a REPLY held a parse\n"
+          "error or no reply; 2 usage error, or standard input could not be read.\n", f);
 }
 
 /* After text output: say so when some of it is in English for want of a translation. */
@@ -438,12 +465,533 @@ static void untranslated_note(struct i18n *L)
     wrap("", 0, s.text);
 }
 
+/* ------------------------------------------------------------------------ */
+/* A pasted reply.                                                           */
+
+#define PASTE_CAP 65536     /* bytes of pasted text read at most */
+#define MAX_NOTES 64        /* errors and assumptions kept for the JSON summary */
+
+/* What was assumed about a pasted text that was not quite a reply on the wire. */
+enum assumption { ASSUME_CONTINUES, ASSUME_NO_LINE_END, ASSUME_LOG_COMMAND };
+static const char *const assumption_names[] = {
+    "last-line-continues", "no-final-line-end", "command-from-log",
+};
+
+struct note {
+    int kind;               /* enum assumption, or -1 for an error */
+    unsigned line;          /* line of the pasted text (1-based) */
+    int shown;              /* printed in the text view already */
+    const char *error;      /* error name (static storage) */
+    const char *message;    /* error sentence (static storage) */
+    char text[72];          /* the words the note quotes, terminal-safe */
+};
+
+/* The pasted text as the parser reads it: each line ends in CRLF. */
+struct paste {
+    char raw[PASTE_CAP + 1];            /* as given; one byte more tells "too long" */
+    size_t raw_len;
+    char text[2 * PASTE_CAP + 4];       /* every kept line plus CRLF */
+    size_t len;
+    unsigned line_of[PASTE_CAP + 1];    /* line of the given text, per kept line */
+    unsigned lines;                     /* kept lines */
+    struct note notes[MAX_NOTES];       /* assumptions and errors, in order */
+    int nnotes;
+    int more_notes;                     /* notes left out of the JSON summary */
+};
+
+static void add_note(struct paste *p, int kind, unsigned line, const char *error,
+                     const char *message, const char *text, size_t len)
+{
+    struct note *n;
+
+    if (p->nnotes == MAX_NOTES) {
+        p->more_notes++;
+        return;
+    }
+    n = &p->notes[p->nnotes++];
+    memset(n, 0, sizeof *n);
+    n->kind = kind;
+    n->line = line;
+    n->error = error;
+    n->message = message;
+    if (text != NULL)
+        term_text_buf(n->text, sizeof n->text, text, len, 60);
+}
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static int three_digits(const char *s)
+{
+    return s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0'
+           && s[2] <= '9';
+}
+
+/* A CODE argument: nothing but one or two words of digits and dots ("535",
+ * "5.7.8", "535 5.7.8"; also "55" or "5.1", which then get a CODE's error). */
+static int code_shaped(const char *a)
+{
+    int words = 0;
+
+    for (;;) {
+        while (is_blank(*a))
+            a++;
+        if (*a == '\0')
+            return words <= 2;
+        words++;
+        for (; *a != '\0' && !is_blank(*a); a++)
+            if ((*a < '0' || *a > '9') && *a != '.')
+                return 0;
+    }
+}
+
+/* The start of a reply: three digits, then a space, a hyphen, a line end or the end. */
+static int reply_shaped(const char *a)
+{
+    while (is_blank(*a) || *a == '\r' || *a == '\n')
+        a++;
+    return three_digits(a) && (a[3] == '\0' || a[3] == ' ' || a[3] == '-' || a[3] == '\t'
+                               || a[3] == '\r' || a[3] == '\n');
+}
+
+/*
+ * Turn p->raw into p->text: lines split at LF (a CR before it dropped), blanks
+ * around each line and empty lines left out, CRLF after each. When the last
+ * line has a hyphen after its code the reply would never end, so the hyphen is
+ * read as a space; with stdin, a last line without LF is taken as ended. Both
+ * become notes.
+ */
+static void paste_lines(struct paste *p, int from_stdin)
+{
+    size_t i = 0, start, end, last = 0;
+    unsigned line = 0;
+    int unterminated = 0;
+
+    p->len = 0;
+    p->lines = 0;
+    while (i < p->raw_len) {
+        start = i;
+        while (i < p->raw_len && p->raw[i] != '\n')
+            i++;
+        end = i;
+        unterminated = i == p->raw_len;
+        if (i < p->raw_len)
+            i++;
+        line++;
+        if (end > start && p->raw[end - 1] == '\r')
+            end--;
+        while (start < end && is_blank(p->raw[start]))
+            start++;
+        while (end > start && is_blank(p->raw[end - 1]))
+            end--;
+        if (start == end) {
+            unterminated = 0;
+            continue;
+        }
+        last = p->len;
+        memcpy(p->text + p->len, p->raw + start, end - start);
+        p->len += end - start;
+        memcpy(p->text + p->len, "\r\n", 2);
+        p->len += 2;
+        p->line_of[p->lines++] = line;
+    }
+    if (p->lines == 0)
+        return;
+    if (from_stdin && unterminated)
+        add_note(p, ASSUME_NO_LINE_END, p->lines, NULL, NULL, NULL, 0);
+    if (p->len - last >= 6 && three_digits(p->text + last) && p->text[last + 3] == '-') {
+        size_t w = last;
+
+        while (w < p->len - 2 && !is_blank(p->text[w]))
+            w++;
+        add_note(p, ASSUME_CONTINUES, p->lines, NULL, NULL, p->text + last, w - last);
+        p->text[last + 3] = ' ';
+    }
+}
+
+/* The pasted line of a kept line (both 1-based). */
+static unsigned given_line(const struct paste *p, unsigned kept)
+{
+    return kept >= 1 && kept <= p->lines ? p->line_of[kept - 1] : kept;
+}
+
+/*
+ * Postfix ends a logged reply with "(in reply to RCPT TO command)" or "(in
+ * reply to end of DATA command)": the command that reply answers. Returns it
+ * and sets *from, *len to the words inside the parentheses; else
+ * SMTPREPLY_CMD_UNKNOWN.
+ */
+static int log_command(const char *s, size_t n, const char **from, size_t *len)
+{
+    static const char head[] = "(in reply to ", tail[] = " command)";
+    size_t h = sizeof head - 1, t = sizeof tail - 1, i;
+    const char *verb;
+    size_t vn;
+
+    if (n < h + t + 1 || memcmp(s + n - t, tail, t) != 0)
+        return SMTPREPLY_CMD_UNKNOWN;
+    for (i = n - t; i-- > 0;)
+        if (s[i] == '(')
+            break;
+    if (s[i] != '(' || n - i < h + t + 1 || memcmp(s + i, head, h) != 0)
+        return SMTPREPLY_CMD_UNKNOWN;
+    *from = s + i + 1;
+    *len = n - i - 2;
+    verb = s + i + h;
+    vn = n - t - i - h;
+    if (vn == 11 && memcmp(verb, "end of DATA", 11) == 0)
+        return SMTPREPLY_CMD_DATA_END;
+    return smtpreply_command_parse(verb, vn);
+}
+
+/* The meaning of a bounce class, a retry advice and a confidence, in words. */
+static const char *bounce_words(struct i18n *L, int bounce)
+{
+    static const enum tool_label ids[] = {
+        L_EXPLAIN_BOUNCE_NONE, L_EXPLAIN_BOUNCE_SOFT, L_EXPLAIN_BOUNCE_HARD,
+        L_EXPLAIN_BOUNCE_BLOCK,
+    };
+    return bounce >= 0 && bounce < (int)COUNT_OF(ids) ? tr(L, ids[bounce]) : "";
+}
+
+static const char *retry_words(struct i18n *L, int retry)
+{
+    static const enum tool_label ids[] = {
+        L_EXPLAIN_RETRY_NOT_NEEDED, L_EXPLAIN_RETRY_RETRY, L_EXPLAIN_RETRY_RETRY_AFTER_FIX,
+        L_EXPLAIN_RETRY_NEVER,
+    };
+    return retry >= 0 && retry < (int)COUNT_OF(ids) ? tr(L, ids[retry]) : "";
+}
+
+static const char *confidence_words(struct i18n *L, int confidence)
+{
+    return tr(L, confidence == SMTPREPLY_CONFIDENCE_HIGH ? L_EXPLAIN_CONFIDENCE_HIGH
+                                                         : L_EXPLAIN_CONFIDENCE_LOW);
+}
+
+/* One assumption as a sentence. */
+static void assumption_text(const struct note *n, int command, struct i18n *L,
+                            struct sentence *out)
+{
+    const char *args[2];
+
+    args[0] = n->text;
+    args[1] = smtpreply_command_name(command);
+    if (n->kind == ASSUME_CONTINUES)
+        compose(out, tr(L, L_EXPLAIN_PASTE_ASSUME_CONTINUES), args, 1);
+    else if (n->kind == ASSUME_NO_LINE_END)
+        compose(out, tr(L, L_EXPLAIN_PASTE_ASSUME_NO_LINE_END), args, 0);
+    else
+        compose(out, tr(L, L_EXPLAIN_PASTE_ASSUME_LOG_COMMAND), args, 2);
+}
+
+/* Print the assumptions about kept lines first..last not printed yet. */
+static void show_assumptions(struct paste *p, unsigned first, unsigned last, int command,
+                             struct i18n *L)
+{
+    struct sentence s;
+    int i;
+
+    for (i = 0; i < p->nnotes; i++) {
+        struct note *n = &p->notes[i];
+        if (n->kind < 0 || n->shown || n->line < first || n->line > last)
+            continue;
+        assumption_text(n, command, L, &s);
+        field(tr(L, L_EXPLAIN_PASTE_ASSUMED), s.text);
+        n->shown = 1;
+    }
+}
+
+/* Every set bit, by the library's own names, separated by spaces. */
+static void put_flag_names(char *out, size_t cap, uint32_t flags,
+                           const char *(*name)(uint32_t))
+{
+    uint32_t bit;
+
+    for (bit = 1; bit != 0; bit <<= 1) {
+        if ((flags & bit) == 0)
+            continue;
+        if (out[0] != '\0')
+            (void)append(out, cap, " ");
+        (void)append(out, cap, name(bit));
+    }
+}
+
+/* The verdict as text: the names programs read, then what they mean. */
+static void show_verdict(const struct smtpreply_reply *r, const struct smtpreply_verdict *v,
+                         struct i18n *L)
+{
+    char buf[1024];
+    const char *args[2];
+    struct sentence s;
+    int confidence = smtpreply_verdict_confidence(v);
+
+    printf("%s\n", tr(L, L_EXPLAIN_PASTE_VERDICT));
+    snprintf(buf, sizeof buf, "%s: %s", smtpreply_reason_name(v->reason),
+             i18n_count(L, smtpreply_reason_describe(v->reason, i18n_name(L)),
+                        smtpreply_reason_describe(v->reason, "en")));
+    field(tr(L, L_EXPLAIN_PASTE_REASON), buf);
+    snprintf(buf, sizeof buf, "%s: %s", smtpreply_bounce_name(v->bounce),
+             bounce_words(L, v->bounce));
+    field(tr(L, L_EXPLAIN_PASTE_BOUNCE), buf);
+    snprintf(buf, sizeof buf, "%s: %s", smtpreply_retry_name(v->retry),
+             retry_words(L, v->retry));
+    field(tr(L, L_EXPLAIN_PASTE_RETRY), buf);
+    snprintf(buf, sizeof buf, "%s: %s", smtpreply_confidence_name(confidence),
+             confidence_words(L, confidence));
+    field(tr(L, L_EXPLAIN_PASTE_CONFIDENCE), buf);
+    args[0] = v->rule;
+    args[1] = smtpreply_evidence_name(v->evidence);
+    compose(&s, tr(L, L_EXPLAIN_PASTE_DECIDED_DETAIL), args, 2);
+    field(tr(L, L_EXPLAIN_PASTE_DECIDED_BY), s.text);
+    field(tr(L, L_EXPLAIN_PASTE_COMMAND), v->command != SMTPREPLY_CMD_UNKNOWN
+                                              ? smtpreply_command_name(v->command)
+                                              : tr(L, L_EXPLAIN_PASTE_NO_COMMAND));
+    buf[0] = '\0';
+    put_flag_names(buf, sizeof buf, r->flags, smtpreply_flag_name);
+    put_flag_names(buf, sizeof buf, v->flags, smtpreply_verdict_flag_name);
+    if (buf[0] != '\0')
+        field(tr(L, L_EXPLAIN_PASTE_FLAGS), buf);
+}
+
+/* JSON: "flags":[...] with the reply's and the verdict's flags. */
+static void json_flags(const struct smtpreply_reply *r, const struct smtpreply_verdict *v)
+{
+    char buf[1024] = "";
+    const char *p, *q;
+    int first = 1;
+
+    put_flag_names(buf, sizeof buf, r->flags, smtpreply_flag_name);
+    put_flag_names(buf, sizeof buf, v->flags, smtpreply_verdict_flag_name);
+    printf("\"flags\":[");
+    for (p = buf; *p != '\0'; p = *q ? q + 1 : q) {
+        q = strchr(p, ' ');
+        if (q == NULL)
+            q = p + strlen(p);
+        printf("%s\"%.*s\"", first ? "" : ",", (int)(q - p), p);
+        first = 0;
+    }
+    putchar(']');
+}
+
+/* One reply: classified, then shown with the entries of its codes. */
+static int show_reply(struct paste *p, const struct smtpreply_reply *r, int command, int json,
+                      int index, struct i18n *L)
+{
+    static char shown[6 * PASTE_CAP + 16];     /* one byte shows as up to 6: \u202E */
+    struct smtpreply_verdict v;
+    struct item item;
+    char label[32];
+    const char *t, *from = NULL, *last = NULL;
+    size_t pos = 0, n, from_len = 0, last_len = 0;
+    unsigned last_line = r->first_line + r->line_count - 1;
+    int logged;
+
+    /* The last line may name the command, as Postfix logs a reply. */
+    while (smtpreply_reply_line(r, &pos, &t, &n)) {
+        last = t;
+        last_len = n;
+    }
+    logged = last != NULL ? log_command(last, last_len, &from, &from_len) : SMTPREPLY_CMD_UNKNOWN;
+    if (command == SMTPREPLY_CMD_UNKNOWN && logged != SMTPREPLY_CMD_UNKNOWN) {
+        command = logged;
+        add_note(p, ASSUME_LOG_COMMAND, last_line, NULL, NULL, from, from_len);
+    }
+    smtpreply_classify(r, command, &v);
+    snprintf(label, sizeof label, "%u%s%s", (unsigned)r->code, r->enhanced.klass ? " " : "",
+             r->enhanced_text);
+    if (parse_item(label, i18n_name(L), L, &item) != 0)
+        return 1;
+
+    if (json) {
+        printf("%s{\"line\":%u,\"code\":%u,\"enhanced\":", index ? "," : "",
+               given_line(p, r->first_line), (unsigned)r->code);
+        if (r->enhanced.klass)
+            json_cstring(stdout, r->enhanced_text);
+        else
+            fputs("null", stdout);
+        putchar(',');
+        json_reply_lines(stdout, r);
+        printf(",\"severity\":\"%s\",\"category\":\"%s\",\"reason\":\"%s\",\"reason_text\":",
+               smtpreply_severity_name(v.severity), smtpreply_category_name(v.category),
+               smtpreply_reason_name(v.reason));
+        json_cstring(stdout, smtpreply_reason_describe(v.reason, i18n_name(L)));
+        printf(",\"bounce\":\"%s\",\"retry\":\"%s\",\"confidence\":\"%s\",\"evidence\":\"%s\","
+               "\"rule\":", smtpreply_bounce_name(v.bounce), smtpreply_retry_name(v.retry),
+               smtpreply_confidence_name(smtpreply_verdict_confidence(&v)),
+               smtpreply_evidence_name(v.evidence));
+        json_cstring(stdout, v.rule);
+        printf(",\"command\":");
+        if (command != SMTPREPLY_CMD_UNKNOWN)
+            printf("\"%s\",", smtpreply_command_name(command));
+        else
+            printf("null,");
+        json_flags(r, &v);
+        printf(",\"entry\":");
+        json_item(&item, L);
+        putchar('}');
+        return 0;
+    }
+
+    if (index)
+        putchar('\n');
+    printf("%s: %s\n", tr(L, L_EXPLAIN_PASTE_REPLY), label);
+    pos = 0;
+    while (smtpreply_reply_line(r, &pos, &t, &n)) {
+        while (n > 0 && is_blank(*t)) {
+            t++;
+            n--;
+        }
+        if (n == 0)
+            continue;
+        term_text_buf(shown, sizeof shown, t, n, (size_t)-1);
+        wrap("  ", 2, shown);
+    }
+    show_assumptions(p, r->first_line, last_line, command, L);
+    putchar('\n');
+    show_verdict(r, &v, L);
+    putchar('\n');
+    print_item(&item, L);
+    return 0;
+}
+
+/* Parse the pasted text and explain each reply. Returns the exit status. */
+static int explain_paste(struct paste *p, int command, int json, struct i18n *L)
+{
+    static char text[2 * PASTE_CAP + 64];
+    struct smtpreply_parser parser;
+    struct smtpreply_reply r;
+    struct smtpreply_error e;
+    size_t off = 0, used;
+    int rc, replies = 0, failed = 0, i;
+
+    if (smtpreply_parser_init(&parser, text, sizeof text) != SMTPREPLY_OK) {
+        fprintf(stderr, "smtp-explain: cannot initialise the parser\n");
+        return 2;
+    }
+    if (json) {
+        printf("{\"lang\":");
+        json_cstring(stdout, i18n_name(L));
+        printf(",\"replies\":[");
+    }
+    for (;;) {
+        int done = off >= p->len;
+
+        /* Every line ends in CRLF, so finish() finds no reply left open;
+         * it is called for what it says if one is. */
+        rc = done ? smtpreply_parser_finish(&parser, &r)
+                  : smtpreply_parser_feed(&parser, p->text + off, p->len - off, &used, &r);
+        if (!done)
+            off += used;
+        if (rc == SMTPREPLY_REPLY) {
+            failed |= show_reply(p, &r, command, json, replies, L);
+            replies++;
+        } else if (rc < 0) {
+            smtpreply_parser_error(&parser, &e);
+            add_note(p, -1, given_line(p, e.line), e.name, e.message, NULL, 0);
+            if (!json)
+                fprintf(stderr, "smtp-explain: line %u: %s: %s\n", given_line(p, e.line),
+                        e.name, e.message);
+            failed = 1;
+        }
+        if (done)
+            break;
+    }
+    if (replies == 0) {
+        add_note(p, -1, 0, "no-reply", "The pasted text holds no SMTP reply.", NULL, 0);
+        if (!json)
+            fprintf(stderr, "smtp-explain: no-reply: the pasted text holds no SMTP reply "
+                    "(a reply starts with a three-digit code: 550 5.1.1 ...)\n");
+        failed = 1;
+    }
+    if (json) {
+        int first = 1;
+
+        printf("],\"assumed\":[");
+        for (i = 0; i < p->nnotes; i++) {
+            if (p->notes[i].kind < 0)
+                continue;
+            printf("%s{\"assumption\":\"%s\",\"line\":%u}", first ? "" : ",",
+                   assumption_names[p->notes[i].kind], given_line(p, p->notes[i].line));
+            first = 0;
+        }
+        printf("],\"errors\":[");
+        first = 1;
+        for (i = 0; i < p->nnotes; i++) {
+            if (p->notes[i].kind >= 0)
+                continue;
+            printf("%s{\"error\":\"%s\",\"line\":%u,\"message\":", first ? "" : ",",
+                   p->notes[i].error, p->notes[i].line);
+            json_cstring(stdout, p->notes[i].message);
+            putchar('}');
+            first = 0;
+        }
+        printf("]}\n");
+    } else {
+        show_assumptions(p, 1, p->lines, command, L);
+        untranslated_note(L);
+    }
+    return failed ? 1 : 0;
+}
+
+/* Read standard input into p->raw; returns 0, 1 when it is too long, 2 on a read error. */
+static int read_stdin(struct paste *p)
+{
+    size_t n;
+
+    p->raw_len = 0;
+    while ((n = fread(p->raw + p->raw_len, 1, sizeof p->raw - p->raw_len, stdin)) > 0) {
+        p->raw_len += n;
+        if (p->raw_len == sizeof p->raw)
+            return 1;
+    }
+    return ferror(stdin) ? 2 : 0;
+}
+
+/* The arguments, one line each, into p->raw; returns 0, or 1 when too long. */
+static int join_args(struct paste *p, char **args, int n)
+{
+    size_t len;
+    int i;
+
+    p->raw_len = 0;
+    for (i = 0; i < n; i++) {
+        len = strlen(args[i]);
+        if (len + 1 > sizeof p->raw - 1 - p->raw_len)
+            return 1;
+        memcpy(p->raw + p->raw_len, args[i], len);
+        p->raw_len += len;
+        p->raw[p->raw_len++] = '\n';
+    }
+    return 0;
+}
+
+/* Bad input before any parsing: a named error, as text or in the JSON shape. */
+static int input_error(int json, struct i18n *L, const char *name, const char *message)
+{
+    if (json) {
+        printf("{\"lang\":");
+        json_cstring(stdout, i18n_name(L));
+        printf(",\"replies\":[],\"assumed\":[],\"errors\":[{\"error\":\"%s\",\"line\":0,"
+               "\"message\":", name);
+        json_cstring(stdout, message);
+        printf("}]}\n");
+    }
+    fprintf(stderr, "smtp-explain: %s: %s\n", name, message);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
+    static struct paste paste;
     struct i18n lang, *L = &lang;
-    const char *codes[2];
+    char **args = argv;     /* the operands, moved to the front (argv[0] is not needed) */
     struct item items[2];
-    int i, ncodes = 0, json = 0, options = 1;
+    char shown[512];
+    int i, nargs = 0, json = 0, options = 1, command = SMTPREPLY_CMD_UNKNOWN, stdin_arg = 0;
+    int all_codes = 1;
 
     (void)i18n_select(L, i18n_env());      /* an unknown LANG means English */
     for (i = 1; i < argc; i++) {
@@ -455,51 +1003,106 @@ int main(int argc, char **argv)
         } else if (options && (strcmp(a, "--lang") == 0 || strncmp(a, "--lang=", 7) == 0)) {
             const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
             if (v == NULL || i18n_select(L, v) != 0) {
-                fprintf(stderr, "smtp-explain: --lang %s: no such language\n", v ? v : "");
+                fprintf(stderr, "smtp-explain: --lang %s: no such language\n",
+                        v ? term_safe(shown, sizeof shown, v) : "");
+                usage(stderr);
+                return 2;
+            }
+        } else if (options && (strcmp(a, "--command") == 0 || strncmp(a, "--command=", 10) == 0)) {
+            const char *v = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : NULL);
+            command = v != NULL ? smtpreply_command_parse(v, strlen(v)) : SMTPREPLY_CMD_UNKNOWN;
+            if (command == SMTPREPLY_CMD_UNKNOWN) {
+                fprintf(stderr, "smtp-explain: --command %s: not a command (CONNECT, EHLO, HELO, "
+                        "MAIL, RCPT, DATA, DATA_END, BDAT, AUTH, STARTTLS, VRFY, EXPN, RSET, "
+                        "NOOP, QUIT, HELP, ETRN, ATRN)\n", v ? term_safe(shown, sizeof shown, v) : "");
                 usage(stderr);
                 return 2;
             }
         } else if (options && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
             usage(stdout);
             return 0;
+        } else if (options && strcmp(a, "--version") == 0) {
+            printf("smtp-explain (smtpreply %s)\n", smtpreply_version());
+            return 0;
         } else if (options && a[0] == '-' && a[1] != '\0') {
-            char shown[512];
-
             fprintf(stderr, "smtp-explain: unknown option %s\n", term_safe(shown, sizeof shown, a));
             usage(stderr);
             return 2;
-        } else if (ncodes < 2) {
-            codes[ncodes++] = a;
         } else {
+            stdin_arg |= strcmp(a, "-") == 0;
+            all_codes &= code_shaped(a);
+            args[nargs++] = argv[i];
+        }
+    }
+    if (nargs == 0) {
+        usage(stderr);
+        return 2;
+    }
+    if (stdin_arg && nargs > 1) {
+        fprintf(stderr, "smtp-explain: - (read the reply from standard input) comes alone\n");
+        usage(stderr);
+        return 2;
+    }
+
+    /* CODEs: every argument is one or two words of digits and dots. */
+    if (all_codes) {
+        if (nargs > 2) {
             fprintf(stderr, "smtp-explain: at most two CODEs\n");
             usage(stderr);
             return 2;
         }
-    }
-    if (ncodes == 0) {
-        usage(stderr);
-        return 2;
-    }
-    for (i = 0; i < ncodes; i++)
-        if (parse_item(codes[i], i18n_name(L), L, &items[i]) != 0)
-            return 1;
-
-    if (json) {
-        if (ncodes == 1) {
-            printf("{\"lang\":");
-            json_cstring(stdout, i18n_name(L));
-            printf(",\"entry\":");
-            json_item(&items[0], L);
-            printf("}\n");
-        } else {
-            json_compare(&items[0], &items[1], L);
+        if (command != SMTPREPLY_CMD_UNKNOWN) {
+            fprintf(stderr, "smtp-explain: --command applies to a pasted REPLY, not to a CODE\n");
+            usage(stderr);
+            return 2;
         }
-    } else {
-        if (ncodes == 1)
-            print_item(&items[0], L);
-        else
-            print_compare(&items[0], &items[1], L);
-        untranslated_note(L);
+        for (i = 0; i < nargs; i++)
+            if (parse_item(args[i], i18n_name(L), L, &items[i]) != 0)
+                return 1;
+        if (json) {
+            if (nargs == 1) {
+                printf("{\"lang\":");
+                json_cstring(stdout, i18n_name(L));
+                printf(",\"entry\":");
+                json_item(&items[0], L);
+                printf("}\n");
+            } else {
+                json_compare(&items[0], &items[1], L);
+            }
+        } else {
+            if (nargs == 1)
+                print_item(&items[0], L);
+            else
+                print_compare(&items[0], &items[1], L);
+            untranslated_note(L);
+        }
+        return fflush(stdout) == 0 ? 0 : 1;
     }
-    return fflush(stdout) == 0 ? 0 : 1;
+
+    /* A REPLY: its lines in the arguments, or on standard input. */
+    if (stdin_arg) {
+        int rc = read_stdin(&paste);
+        if (rc == 2) {
+            fprintf(stderr, "smtp-explain: standard input: read error\n");
+            return 2;
+        }
+        if (rc == 1)
+            return input_error(json, L, "too-long", "The pasted text is longer than 65536 "
+                               "bytes; smtp-parse reads a whole stream.");
+    } else if (!reply_shaped(args[0])) {
+        for (i = 0; i < nargs && code_shaped(args[i]); i++)
+            ;
+        fprintf(stderr, "smtp-explain: \"%s\": expected a reply code (535), an enhanced code "
+                "(5.7.8), both (\"535 5.7.8\") or a reply as the server sent it (\"550 5.1.1 "
+                "User unknown\")\n", term_safe(shown, sizeof shown, args[i < nargs ? i : 0]));
+        return 1;
+    } else if (join_args(&paste, args, nargs) != 0) {
+        return input_error(json, L, "too-long", "The pasted text is longer than 65536 bytes; "
+                           "smtp-parse reads a whole stream.");
+    }
+    paste_lines(&paste, stdin_arg);
+    i = explain_paste(&paste, command, json, L);
+    if (fflush(stdout) != 0)
+        return 2;
+    return i;
 }

@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""smtp-explain on a pasted reply: a table of inputs and what must come out.
+
+Usage: test_paste.py PATH/TO/smtp-explain
+
+Each row gives the arguments, standard input (or None), the environment, the
+exit status and what the output must and must not hold; rows with --json are
+parsed with the json module and checked field by field. Covers one line, a
+continuation line left last, a whole multiline block (in one argument, one
+argument per line, on standard input), a line copied from a Postfix log with
+its "(in reply to ... command)" trailer, --command, --json, --lang vi and
+LANG, and bad input (a named error and the documented exit status). Prints
+"N passed, N failed" last and exits non-zero on any failure.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+TOOL = sys.argv[1]
+passed = failed = 0
+
+GMAIL_1 = "550-5.1.1 The email account that you tried to reach does not exist."
+GMAIL_LINES = [
+    "550-5.1.1 The email account that you tried to reach does not exist. Please try",
+    "550-5.1.1 double-checking the recipient's email address for typos or",
+    "550-5.1.1 unnecessary spaces. For more information, go to",
+    "550 5.1.1  https://support.google.com/mail/?p=NoSuchUser a1si - gsmtp",
+]
+GREYLIST = ("450 4.2.0 <bob@example.org>: Recipient address rejected: Greylisted, "
+            "see http://postgrey.schweikert.ch/help/example.org.html "
+            "(in reply to RCPT TO command)")
+UNTRANSLATED = ("Not yet translated into", "Chưa được dịch sang")
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL: " + what)
+
+
+def run(args, stdin=None, env=None):
+    e = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
+    e.update(env or {})
+    p = subprocess.run([TOOL] + list(args), input=stdin, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=e, timeout=30)
+    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+
+
+# (name, args, stdin bytes or None, env, exit status, stdout needles,
+#  stdout must not hold, stderr needles)
+TEXT_CASES = [
+    ("continuation line left last", [GMAIL_1], None, {}, 0,
+     ["Reply: 550 5.1.1", "The email account that you tried to reach does not exist.",
+      "Assumed: ", "550-5.1.1", "read as the reply's last line",
+      "Verdict", "Reason: recipient-unknown", "Bounce: hard", "Retry: never",
+      "Confidence: high", "Decided by: phrase (gmail)", "(evidence: text)",
+      "Command: not given",
+      "550  Mailbox unavailable or action refused", "5.1.1  Bad destination mailbox address",
+      "Class: 5xx Permanent Negative Completion", "x.1.x Addressing Status"],
+     [], []),
+    ("one complete line", ["550 5.1.1 The email account that you tried to reach does not exist."],
+     None, {}, 0,
+     ["Reply: 550 5.1.1", "Reason: recipient-unknown", "Bounce: hard",
+      "550  Mailbox unavailable", "5.1.1  Bad destination"],
+     ["Assumed"], []),
+    ("the enhanced code decides", ["550 5.1.1 Sorry, try again"], None, {}, 0,
+     ["Decided by: enhanced 5.1.1 (evidence: enhanced)", "Bounce: hard", "Confidence: high"],
+     ["Flags"], []),
+    ("multiline block in one argument", ["\n".join(GMAIL_LINES)], None, {}, 0,
+     ["Reply: 550 5.1.1", "double-checking the recipient's email address",
+      "Reason: recipient-unknown", "Bounce: hard", "(evidence: provider)",
+      "provider gmail", "550  Mailbox unavailable", "5.1.1  Bad destination"],
+     ["Assumed", "550-5.1.1"], []),
+    ("multiline block with CRLF", ["\r\n".join(GMAIL_LINES) + "\r\n"], None, {}, 0,
+     ["Reply: 550 5.1.1", "provider gmail"], ["Assumed", "bare-lf"], []),
+    ("one argument per line", GMAIL_LINES, None, {}, 0,
+     ["Reply: 550 5.1.1", "double-checking", "provider gmail"], ["Assumed"], []),
+    ("block cut after a continuation line", GMAIL_LINES[:2], None, {}, 0,
+     ["Reply: 550 5.1.1", "double-checking", "Assumed: ", "read as the reply's last line"],
+     [], []),
+    ("line copied from a Postfix log", [GREYLIST], None, {}, 0,
+     ["Reply: 450 4.2.0", "Reason: greylisted", "Bounce: soft", "Retry: retry",
+      "Command: RCPT", "Assumed: ", "in reply to RCPT TO command",
+      "450  ", "4.2.0  "],
+     [], []),
+    ("--command wins over the log's trailer", ["--command", "MAIL", GREYLIST], None, {}, 0,
+     ["Command: MAIL"], ["Command: RCPT", "Assumed"], []),
+    ("--command=RCPT", ["--command=RCPT", "550 5.1.1 No such user"], None, {}, 0,
+     ["Command: RCPT", "Reason: recipient-unknown"], [], []),
+    ("a success", ["--command", "RCPT", "250 2.1.5 Ok"], None, {}, 0,
+     ["Reply: 250 2.1.5", "Reason: none", "Bounce: none", "Retry: not-needed",
+      "250  ", "2.1.5  "], [], []),
+    ("no enhanced code", ["421 Service not available, closing channel"], None, {}, 0,
+     ["Reply: 421", "421  Service not available"], ["Subject: "], []),
+    ("standard input", ["-"], (GMAIL_1 + "\n").encode(), {}, 0,
+     ["Reply: 550 5.1.1", "Reason: recipient-unknown", "Assumed: "], [], []),
+    ("standard input, multiline", ["-"], ("\n".join(GMAIL_LINES) + "\n").encode(), {}, 0,
+     ["Reply: 550 5.1.1", "provider gmail"], ["Assumed"], []),
+    ("standard input without a final line end", ["-"],
+     b"550 5.1.1 The email account that you tried to reach does not exist.", {}, 0,
+     ["Reply: 550 5.1.1", "Assumed: ", "ended without a line end"], [], []),
+    ("standard input with blank lines around", ["-"],
+     b"\n\n  550 5.1.1 No such user here\n\n", {}, 0,
+     ["Reply: 550 5.1.1", "No such user here"], [], []),
+    ("two replies pasted", ["-"], b"250 2.1.0 Sender ok\n550 5.1.1 No such user\n", {}, 0,
+     ["Reply: 250 2.1.0", "Reply: 550 5.1.1", "Reason: recipient-unknown"], [], []),
+    ("vi", ["--lang", "vi", GMAIL_1], None, {}, 0,
+     ["Phản hồi: 550 5.1.1", "Kết luận", "recipient-unknown", "Hộp thư không khả dụng"],
+     ["Verdict", "Reason: "] + list(UNTRANSLATED), []),
+    ("vi from LANG", [GMAIL_1], None, {"LANG": "vi_VN.UTF-8"}, 0,
+     ["Phản hồi: 550 5.1.1", "Kết luận"], list(UNTRANSLATED), []),
+    # Bad input: a named error on standard error, nothing lost, the exit status
+    # of the man page (1 bad input, 2 usage).
+    ("a code that does not match", ["550-5.1.1 first\n551 5.1.1 second"], None, {}, 1,
+     ["Reply: 551 5.1.1"], [], ["code-mismatch", "line 2"]),
+    ("not a reply", ["hello there"], None, {}, 1, [], ["Reply"],
+     ["smtp-explain: ", "expected a reply code"]),
+    ("a code out of range", ["700 5.1.1 No such user"], None, {}, 1, [], ["Reply"],
+     ["bad-first-digit", "no-reply"]),
+    ("empty standard input", ["-"], b"", {}, 1, [], ["Reply"], ["no-reply"]),
+    ("blank standard input", ["-"], b"\n \n", {}, 1, [], ["Reply"], ["no-reply"]),
+    ("standard input too long", ["-"], b"550 5.1.1 " + b"x" * 70000 + b"\n", {}, 1, [], ["Reply"],
+     ["too-long"]),
+    ("- with another argument", ["-", "550 x"], b"550 y\n", {}, 2, [], [], ["smtp-explain: "]),
+    ("--command with CODEs", ["--command", "RCPT", "550"], None, {}, 2, [], [], ["--command"]),
+    ("--command unknown", ["--command", "FROB", "550 x"], None, {}, 2, [], [], ["FROB"]),
+    ("--command without a value", ["550 x", "--command"], None, {}, 2, [], [], ["--command"]),
+    ("control bytes are not passed through", ["550 5.1.1 bad\x1b[31m user"], None, {}, 0,
+     ["Reply: 550 5.1.1", "\\x1B[31m"], ["\x1b"], []),
+]
+
+for name, args, stdin, env, want_rc, needles, absent, err_needles in TEXT_CASES:
+    rc, out, err = run(args, stdin, env)
+    check(rc == want_rc, "%s: exit %d, want %d (stderr %r)" % (name, rc, want_rc, err[:300]))
+    for n in needles:
+        check(n in out, "%s: output lacks %r:\n%s" % (name, n, out))
+    for n in absent:
+        check(n not in out, "%s: output holds %r" % (name, n))
+    for n in err_needles:
+        check(n in err, "%s: stderr lacks %r: %r" % (name, n, err))
+    if want_rc == 2:
+        check(out == "" and err.startswith("smtp-explain: "), "%s: usage error on stderr only" % name)
+    check(not [l for l in out.splitlines() if l != l.rstrip()], "%s: trailing blanks" % name)
+
+# The same reply as an argument, as lines and on standard input: the same output.
+_, one_arg, _ = run(["\n".join(GMAIL_LINES)])
+_, per_line, _ = run(GMAIL_LINES)
+_, piped, _ = run(["-"], ("\n".join(GMAIL_LINES) + "\n").encode())
+check(one_arg == per_line == piped and one_arg, "argument, lines and standard input differ")
+
+# Today's forms are CODEs, not replies: no verdict, the catalog entry only.
+for args in (["535"], ["5.7.8"], ["535 5.7.8"], [" 550\t5.1.1 "], ["220", "535"]):
+    rc, out, err = run(args)
+    check(rc == 0 and "Verdict" not in out and "Reply:" not in out,
+          "%r: taken as a pasted reply (exit %d)" % (args, rc))
+
+
+# ---- JSON ----
+def json_of(name, args, stdin=None, env=None, want_rc=0):
+    rc, out, err = run(["--json"] + args, stdin, env)
+    check(rc == want_rc, "%s --json: exit %d, want %d (%s)" % (name, rc, want_rc, err.strip()))
+    try:
+        doc = json.loads(out)
+    except ValueError as e:
+        check(False, "%s --json: not JSON (%s): %r" % (name, e, out[:300]))
+        return None
+    check(out.count("\n") == 1, "%s --json: not exactly one line" % name)
+    return doc
+
+
+doc = json_of("continuation", [GMAIL_1])
+if doc:
+    check(doc["lang"] == "en", "json: lang")
+    check(doc["assumed"] == [{"assumption": "last-line-continues", "line": 1}],
+          "json: assumed %r" % doc["assumed"])
+    check(doc["errors"] == [], "json: errors %r" % doc["errors"])
+    check(len(doc["replies"]) == 1, "json: one reply")
+    r = doc["replies"][0]
+    for k, v in [("code", 550), ("enhanced", "5.1.1"),
+                 ("lines", ["The email account that you tried to reach does not exist."]),
+                 ("severity", "permanent-negative"), ("category", "mail-system"),
+                 ("reason", "recipient-unknown"), ("bounce", "hard"), ("retry", "never"),
+                 ("confidence", "high"), ("evidence", "text"),
+                 ("rule", 'phrase (gmail): "account that you tried to reach does not exist"'),
+                 ("command", None), ("flags", ["provider-text"])]:
+        check(r.get(k, "missing") == v, "json: %s is %r, want %r" % (k, r.get(k, "missing"), v))
+    check(r["reason_text"] and "mailbox" in r["reason_text"], "json: reason_text %r"
+          % r.get("reason_text"))
+    e = r["entry"]
+    check(e["input"] == "550 5.1.1" and e["basic"]["code"] == 550
+          and e["enhanced"]["code"] == "5.1.1" and e["enhanced"]["registered"] is True,
+          "json: entry %r" % e.get("input"))
+    check(e["basic"]["title"] == "Mailbox unavailable or action refused", "json: basic title")
+
+doc = json_of("gmail block", ["\n".join(GMAIL_LINES)])
+if doc:
+    r = doc["replies"][0]
+    check(doc["assumed"] == [] and len(r["lines"]) == 4, "json block: lines/assumed")
+    check(r["evidence"] == "provider" and "provider-text" in r["flags"], "json block: provider")
+
+doc = json_of("log line", [GREYLIST])
+if doc:
+    r = doc["replies"][0]
+    check(r["command"] == "RCPT" and r["reason"] == "greylisted", "json log: command/reason")
+    check(doc["assumed"] == [{"assumption": "command-from-log", "line": 1}],
+          "json log: assumed %r" % doc["assumed"])
+
+doc = json_of("stdin no line end", ["-"], b"421 4.7.0 Try again later")
+if doc:
+    check(doc["assumed"] == [{"assumption": "no-final-line-end", "line": 1}],
+          "json stdin: assumed %r" % doc["assumed"])
+    check(doc["replies"][0]["bounce"] == "soft", "json stdin: bounce")
+
+doc = json_of("mismatch", ["550-5.1.1 first\n551 5.1.1 second"], want_rc=1)
+if doc:
+    check([x["error"] for x in doc["errors"]] == ["code-mismatch"] and doc["errors"][0]["line"] == 2,
+          "json mismatch: errors %r" % doc["errors"])
+    check([x["code"] for x in doc["replies"]] == [551], "json mismatch: replies")
+
+doc = json_of("no reply", ["-"], b"", want_rc=1)
+if doc:
+    check(doc["replies"] == [] and [x["error"] for x in doc["errors"]] == ["no-reply"],
+          "json empty: %r" % doc)
+
+doc = json_of("invalid UTF-8", ["550 5.1.1 caf\xe9".encode("latin-1").decode("utf-8", "surrogateescape")])
+if doc:
+    r = doc["replies"][0]
+    check(r["lines"] == ["caf\ufffd"] and r["lines_raw"] == ["caf\xe9"], "json raw: %r" % r)
+
+doc = json_of("vi", ["--lang", "vi", GMAIL_1])
+if doc:
+    r = doc["replies"][0]
+    check(doc["lang"] == "vi" and r["reason"] == "recipient-unknown" and r["bounce"] == "hard",
+          "json vi: names stay English")
+    check(r["entry"]["basic"]["locale"] == "vi" and r["entry"]["enhanced"]["locale"] == "vi",
+          "json vi: entries served in vi")
+
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
