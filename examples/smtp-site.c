@@ -3,6 +3,7 @@
  * smtp-site: write the reference web site of every SMTP reply code.
  *
  *   smtp-site [--js PACKAGE_DIR] DIR
+ *   smtp-site --help | --version
  *
  * Writes, for each locale the tools have (po/LINGUAS and English), into
  * DIR/<locale>/: index.html (every basic code by class, every enhanced code by
@@ -1561,7 +1562,9 @@ static void usage(FILE *f)
           "  Writes the reference site of every SMTP reply code into DIR, in each\n"
           "  language (DIR/en/, DIR/vi/); open DIR/index.html in a browser.\n"
           "  --js PACKAGE_DIR  the npm package (smtpreply.js, smtpreply.wasm): adds a\n"
-          "                    page that parses a pasted reply in the browser\n", f);
+          "                    page that parses a pasted reply in the browser\n"
+          "  --help, --version\n"
+          "Exit status: 0 written, 1 a page could not be written, 2 usage error.\n", f);
 }
 
 int main(int argc, char **argv)
@@ -1571,6 +1574,10 @@ int main(int argc, char **argv)
 
     if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
         usage(stdout);
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        printf("smtp-site (smtpreply %s)\n", smtpreply_version());
         return 0;
     }
     if (argc == 4 && strcmp(argv[1], "--js") == 0 && argv[2][0] != '\0') {
