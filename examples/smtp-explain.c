@@ -20,10 +20,12 @@
  * tells the two apart: when every argument holds nothing but one or two
  * words of digits and dots, the arguments are CODEs (as they always were);
  * otherwise they are the lines of a REPLY, which must start with a
- * three-digit code. A pasted text is read with some tolerance, and the
- * output says what was assumed: a last line with a hyphen after its code
- * ends the reply, standard input without a final line end ends its last
- * line there, blanks around lines and empty lines are left out.
+ * three-digit code, or be a Postfix log line with the reply after "said: ".
+ * A pasted text is read with some tolerance, and the output says what was
+ * assumed: a Postfix log line is reduced to its reply and split where
+ * Postfix joined the reply's lines, a last line with a hyphen after its code
+ * ends the reply, standard input without a final line end ends its last line
+ * there; blanks around lines and empty lines are left out.
  *
  * --json prints the same facts as one JSON object. The language is the one
  * --lang names ("vi", "vi_VN"), else the first of LC_ALL, LC_MESSAGES and LANG
@@ -440,7 +442,7 @@ static void usage(FILE *f)
           "         argument or many in one (\"550-5.1.1 ...\"); - reads it from standard\n"
           "         input. It is parsed and classified: the verdict, then both codes' entries\n"
           "  The arguments are CODEs when each holds only one or two words of digits and\n"
-          "  dots; otherwise they are the lines of a REPLY.\n"
+          "  dots; otherwise they are the lines of a REPLY (a Postfix log line too).\n"
           "  --json         one JSON object instead of text\n"
           "  --lang LANG    one of: ", f);
     fputs(langs, f);
@@ -472,15 +474,18 @@ static void untranslated_note(struct i18n *L)
 #define MAX_NOTES 64        /* errors and assumptions kept for the JSON summary */
 
 /* What was assumed about a pasted text that was not quite a reply on the wire. */
-enum assumption { ASSUME_CONTINUES, ASSUME_NO_LINE_END, ASSUME_LOG_COMMAND };
+enum assumption {
+    ASSUME_CONTINUES, ASSUME_NO_LINE_END, ASSUME_LOG_COMMAND, ASSUME_LOG_PREFIX, ASSUME_JOINED,
+};
 static const char *const assumption_names[] = {
-    "last-line-continues", "no-final-line-end", "command-from-log",
+    "last-line-continues", "no-final-line-end", "command-from-log", "log-prefix", "joined-lines",
 };
 
 struct note {
     int kind;               /* enum assumption, or -1 for an error */
     unsigned line;          /* line of the pasted text (1-based) */
     int shown;              /* printed in the text view already */
+    unsigned count;         /* joined lines: how many */
     const char *error;      /* error name (static storage) */
     const char *message;    /* error sentence (static storage) */
     char text[72];          /* the words the note quotes, terminal-safe */
@@ -556,16 +561,118 @@ static int reply_shaped(const char *a)
                                || a[3] == '\r' || a[3] == '\n');
 }
 
+/* The start of a reply line at s[0..n): three digits, then a space, a hyphen or the end. */
+static int reply_line(const char *s, size_t n)
+{
+    return n >= 3 && three_digits(s) && (n == 3 || s[3] == ' ' || s[3] == '-');
+}
+
+/* The first "said: " in s[0..n) followed by a reply line, or NULL. */
+static const char *postfix_said(const char *s, size_t n)
+{
+    static const char said[] = "said: ";
+    size_t i, k = sizeof said - 1;
+
+    for (i = 0; i + k <= n; i++)
+        if (memcmp(s + i, said, k) == 0 && reply_line(s + i + k, n - i - k))
+            return s + i;
+    return NULL;
+}
+
+/* Keep s[0..n) as one line of the parser's text, from pasted line `line`. */
+static void keep_line(struct paste *p, const char *s, size_t n, unsigned line)
+{
+    memcpy(p->text + p->len, s, n);
+    p->len += n;
+    memcpy(p->text + p->len, "\r\n", 2);
+    p->len += 2;
+    p->line_of[p->lines++] = line;
+}
+
+/*
+ * Where the next joined line starts in s[0..n), from `from` on: Postfix logs
+ * a multiline reply on one line, "550-5.1.1 a 550-5.1.1 b 550 5.1.1 c". A
+ * line starts again at a space followed by the first line's own code and a
+ * hyphen, or by its code, a separator and its own enhanced code. Returns the
+ * space's offset, or n.
+ */
+static size_t joined_at(const char *s, size_t n, size_t from, size_t enh_len)
+{
+    size_t i;
+
+    for (i = from; i + 5 <= n; i++) {
+        const char *t = s + i + 1;
+        size_t rest = n - i - 1;
+
+        if (s[i] != ' ' || memcmp(t, s, 3) != 0 || !reply_line(t, rest) || rest < 4)
+            continue;
+        if (enh_len == 0 ? t[3] == '-'
+                         : rest >= 4 + enh_len && memcmp(t + 4, s + 4, enh_len) == 0
+                           && (rest == 4 + enh_len || t[4 + enh_len] == ' '))
+            return i;
+    }
+    return n;
+}
+
+/*
+ * Keep one pasted line (blanks around it already gone): the reply after a
+ * Postfix log's "said: ", split where Postfix joined its lines.
+ */
+static void paste_line(struct paste *p, const char *s, size_t n, unsigned line)
+{
+    struct smtpreply_enhanced enh;
+    size_t enh_len = 0, start = 0, at;
+    unsigned parts = 0;
+    const char *said;
+
+    if (!reply_line(s, n) && (said = postfix_said(s, n)) != NULL) {
+        /* "status=bounced (host x said: 550 ... (in reply to RCPT TO command))":
+         * the parentheses the prefix opened close at the end of the line. */
+        size_t i, open = 0;
+
+        for (i = 0; s + i < said; i++)
+            open += s[i] == '(' ? 1 : s[i] == ')' && open > 0 ? (size_t)-1 : 0;
+        add_note(p, ASSUME_LOG_PREFIX, p->lines + 1, NULL, NULL, NULL, 0);
+        n -= (size_t)(said + 6 - s);
+        s = said + 6;
+        while (open > 0 && n > 0 && s[n - 1] == ')') {
+            n--;
+            open--;
+        }
+    }
+    if (n > 4 && reply_line(s, n)) {
+        enh_len = smtpreply_enhanced_parse(s + 4, n - 4, &enh);
+        if (enh_len != 0 && n > 4 + enh_len && s[4 + enh_len] != ' ')
+            enh_len = 0;
+    }
+    for (;;) {
+        at = reply_line(s, n) ? joined_at(s, n, start + 4, enh_len) : n;
+        keep_line(p, s + start, at - start, line);
+        parts++;
+        if (at == n)
+            break;
+        start = at + 1;
+    }
+    if (parts > 1) {
+        char code[24];
+
+        snprintf(code, sizeof code, "%.3s%s%.*s", s, enh_len ? " " : "", (int)enh_len, s + 4);
+        add_note(p, ASSUME_JOINED, p->lines - parts + 1, NULL, NULL, code, strlen(code));
+        p->notes[p->nnotes - 1].count = parts;
+    }
+}
+
 /*
  * Turn p->raw into p->text: lines split at LF (a CR before it dropped), blanks
- * around each line and empty lines left out, CRLF after each. When the last
- * line has a hyphen after its code the reply would never end, so the hyphen is
- * read as a space; with stdin, a last line without LF is taken as ended. Both
- * become notes.
+ * around each line and empty lines left out, a Postfix log line reduced to
+ * its reply and split into its lines, CRLF after each. When the last line has
+ * a hyphen after its code the reply would never end, so the hyphen is read as
+ * a space; with stdin, a last line without LF is taken as ended. Each of
+ * these is a note.
  */
 static void paste_lines(struct paste *p, int from_stdin)
 {
-    size_t i = 0, start, end, last = 0;
+    size_t i = 0, start, end, last;
     unsigned line = 0;
     int unterminated = 0;
 
@@ -590,17 +697,14 @@ static void paste_lines(struct paste *p, int from_stdin)
             unterminated = 0;
             continue;
         }
-        last = p->len;
-        memcpy(p->text + p->len, p->raw + start, end - start);
-        p->len += end - start;
-        memcpy(p->text + p->len, "\r\n", 2);
-        p->len += 2;
-        p->line_of[p->lines++] = line;
+        paste_line(p, p->raw + start, end - start, line);
     }
     if (p->lines == 0)
         return;
     if (from_stdin && unterminated)
         add_note(p, ASSUME_NO_LINE_END, p->lines, NULL, NULL, NULL, 0);
+    for (last = p->len - 2; last > 0 && p->text[last - 1] != '\n'; last--)
+        ;
     if (p->len - last >= 6 && three_digits(p->text + last) && p->text[last + 3] == '-') {
         size_t w = last;
 
@@ -683,7 +787,16 @@ static void assumption_text(const struct note *n, int command, struct i18n *L,
         compose(out, tr(L, L_EXPLAIN_PASTE_ASSUME_CONTINUES), args, 1);
     else if (n->kind == ASSUME_NO_LINE_END)
         compose(out, tr(L, L_EXPLAIN_PASTE_ASSUME_NO_LINE_END), args, 0);
-    else
+    else if (n->kind == ASSUME_LOG_PREFIX)
+        compose(out, tr(L, L_EXPLAIN_PASTE_ASSUME_LOG_PREFIX), args, 0);
+    else if (n->kind == ASSUME_JOINED) {
+        char count[16];
+
+        snprintf(count, sizeof count, "%u", n->count);
+        args[0] = count;
+        args[1] = n->text;
+        compose(out, tr(L, L_EXPLAIN_PASTE_ASSUME_JOINED), args, 2);
+    } else
         compose(out, tr(L, L_EXPLAIN_PASTE_ASSUME_LOG_COMMAND), args, 2);
 }
 
@@ -1089,7 +1202,7 @@ int main(int argc, char **argv)
         if (rc == 1)
             return input_error(json, L, "too-long", "The pasted text is longer than 65536 "
                                "bytes; smtp-parse reads a whole stream.");
-    } else if (!reply_shaped(args[0])) {
+    } else if (!reply_shaped(args[0]) && postfix_said(args[0], strlen(args[0])) == NULL) {
         for (i = 0; i < nargs && code_shaped(args[i]); i++)
             ;
         fprintf(stderr, "smtp-explain: \"%s\": expected a reply code (535), an enhanced code "

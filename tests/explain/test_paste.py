@@ -32,6 +32,12 @@ GMAIL_LINES = [
 GREYLIST = ("450 4.2.0 <bob@example.org>: Recipient address rejected: Greylisted, "
             "see http://postgrey.schweikert.ch/help/example.org.html "
             "(in reply to RCPT TO command)")
+# Postfix logs a multiline reply on one line, its lines joined by spaces, after
+# "said: " and before "(in reply to ... command)".
+POSTFIX_LOG = ("Dec  7 05:00:01 mx postfix/smtp[4242]: 4F2A1: to=<bob@gmail.com>, "
+               "relay=gmail-smtp-in.l.google.com[142.250.1.26]:25, delay=1.2, "
+               "status=bounced (host gmail-smtp-in.l.google.com[142.250.1.26] said: "
+               + " ".join(GMAIL_LINES) + " (in reply to RCPT TO command))")
 UNTRANSLATED = ("Not yet translated into", "Chưa được dịch sang")
 
 
@@ -89,6 +95,19 @@ TEXT_CASES = [
       "Command: RCPT", "Assumed: ", "in reply to RCPT TO command",
       "450  ", "4.2.0  "],
      [], []),
+    ("a whole Postfix log line", [POSTFIX_LOG], None, {}, 0,
+     ["Reply: 550 5.1.1", "The email account that you tried to reach does not exist. Please try",
+      "double-checking the recipient's email address", "provider gmail", "Command: RCPT",
+      "before \"said:\"", "4 reply lines joined", "in reply to RCPT TO command"],
+     ["postfix/smtp", "550-5.1.1 double", "command))"], []),
+    ("lines joined without the log's prefix", [" ".join(GMAIL_LINES)], None, {}, 0,
+     ["Reply: 550 5.1.1", "4 reply lines joined", "provider gmail"],
+     ["550-5.1.1 double", "before \"said:\""], []),
+    ("a code repeated in the text is not a joined line",
+     ["550 5.1.1 mailbox full, code 550 seen before"], None, {}, 0,
+     ["550 seen before"], ["Assumed"], []),
+    ("a Postfix log line on standard input", ["-"], (POSTFIX_LOG + "\n").encode(), {}, 0,
+     ["Reply: 550 5.1.1", "Command: RCPT", "4 reply lines joined"], ["postfix/smtp"], []),
     ("--command wins over the log's trailer", ["--command", "MAIL", GREYLIST], None, {}, 0,
      ["Command: MAIL"], ["Command: RCPT", "Assumed"], []),
     ("--command=RCPT", ["--command=RCPT", "550 5.1.1 No such user"], None, {}, 0,
@@ -210,6 +229,16 @@ if doc:
     check(r["command"] == "RCPT" and r["reason"] == "greylisted", "json log: command/reason")
     check(doc["assumed"] == [{"assumption": "command-from-log", "line": 1}],
           "json log: assumed %r" % doc["assumed"])
+
+doc = json_of("postfix log", [POSTFIX_LOG])
+if doc:
+    r = doc["replies"][0]
+    check(r["lines"][0] == "The email account that you tried to reach does not exist. Please try"
+          and len(r["lines"]) == 4, "json postfix: lines %r" % r["lines"])
+    check([a["assumption"] for a in doc["assumed"]]
+          == ["log-prefix", "joined-lines", "command-from-log"],
+          "json postfix: assumed %r" % doc["assumed"])
+    check(r["command"] == "RCPT" and r["bounce"] == "hard", "json postfix: command/bounce")
 
 doc = json_of("stdin no line end", ["-"], b"421 4.7.0 Try again later")
 if doc:
