@@ -471,7 +471,13 @@ static void untranslated_note(struct i18n *L)
 /* A pasted reply.                                                           */
 
 #define PASTE_CAP 65536     /* bytes of pasted text read at most */
-#define MAX_NOTES 64        /* errors and assumptions kept for the JSON summary */
+/* Kept lines: each takes at least two bytes of the paste (text and the LF or
+ * space that ends it), but the last. */
+#define MAX_KEPT (PASTE_CAP / 2 + 2)
+/* Notes: per kept line at most a log prefix, a join, a parse error and a log
+ * command, plus the assumptions about the whole text and the closing errors. */
+#define MAX_NOTES (4 * MAX_KEPT + 4)
+#define NO_REPLY 1          /* struct note's status for a text without a reply */
 
 /* What was assumed about a pasted text that was not quite a reply on the wire. */
 enum assumption {
@@ -481,14 +487,14 @@ static const char *const assumption_names[] = {
     "last-line-continues", "no-final-line-end", "command-from-log", "log-prefix", "joined-lines",
 };
 
+/* An assumption or an error, kept for the text view and the JSON summary. */
 struct note {
-    int kind;               /* enum assumption, or -1 for an error */
-    unsigned line;          /* line of the pasted text (1-based) */
-    int shown;              /* printed in the text view already */
+    signed char kind;       /* enum assumption, or -1 for an error */
+    unsigned char shown;    /* printed in the text view already */
+    unsigned line;          /* assumption: kept line; error: pasted line (0: the whole text) */
     unsigned count;         /* joined lines: how many */
-    const char *error;      /* error name (static storage) */
-    const char *message;    /* error sentence (static storage) */
-    char text[72];          /* the words the note quotes, terminal-safe */
+    int status;             /* error: a negative SMTPREPLY_E_* value, or NO_REPLY */
+    char text[40];          /* the words the note quotes, terminal-safe */
 };
 
 /* The pasted text as the parser reads it: each line ends in CRLF. */
@@ -497,30 +503,27 @@ struct paste {
     size_t raw_len;
     char text[2 * PASTE_CAP + 4];       /* every kept line plus CRLF */
     size_t len;
-    unsigned line_of[PASTE_CAP + 1];    /* line of the given text, per kept line */
+    unsigned line_of[MAX_KEPT];         /* line of the given text, per kept line */
     unsigned lines;                     /* kept lines */
     struct note notes[MAX_NOTES];       /* assumptions and errors, in order */
-    int nnotes;
-    int more_notes;                     /* notes left out of the JSON summary */
+    unsigned nnotes;
 };
 
-static void add_note(struct paste *p, int kind, unsigned line, const char *error,
-                     const char *message, const char *text, size_t len)
+/* Keep a note; text[0..len) is what it quotes (may be NULL). The array holds
+ * every note a text of PASTE_CAP bytes can give, so none is ever dropped. */
+static struct note *add_note(struct paste *p, int kind, unsigned line, int status,
+                             const char *text, size_t len)
 {
-    struct note *n;
+    static struct note spare;
+    struct note *n = p->nnotes < MAX_NOTES ? &p->notes[p->nnotes++] : &spare;
 
-    if (p->nnotes == MAX_NOTES) {
-        p->more_notes++;
-        return;
-    }
-    n = &p->notes[p->nnotes++];
     memset(n, 0, sizeof *n);
-    n->kind = kind;
+    n->kind = (signed char)kind;
     n->line = line;
-    n->error = error;
-    n->message = message;
+    n->status = status;
     if (text != NULL)
-        term_text_buf(n->text, sizeof n->text, text, len, 60);
+        term_text_buf(n->text, sizeof n->text, text, len, 32);
+    return n;
 }
 
 static int is_blank(char c)
@@ -579,9 +582,16 @@ static const char *postfix_said(const char *s, size_t n)
     return NULL;
 }
 
-/* Keep s[0..n) as one line of the parser's text, from pasted line `line`. */
+/*
+ * Keep s[0..n) as one line of the parser's text, from pasted line `line`.
+ * Room: every kept line takes at least one byte of p->raw plus the LF or
+ * space that ended it, and adds two (CRLF), so p->text needs at most twice
+ * p->raw and p->line_of one entry per two bytes; the test below never fails.
+ */
 static void keep_line(struct paste *p, const char *s, size_t n, unsigned line)
 {
+    if (p->len + n + 2 > sizeof p->text || p->lines == COUNT_OF(p->line_of))
+        return;
     memcpy(p->text + p->len, s, n);
     p->len += n;
     memcpy(p->text + p->len, "\r\n", 2);
@@ -630,9 +640,13 @@ static void paste_line(struct paste *p, const char *s, size_t n, unsigned line)
          * the parentheses the prefix opened close at the end of the line. */
         size_t i, open = 0;
 
-        for (i = 0; s + i < said; i++)
-            open += s[i] == '(' ? 1 : s[i] == ')' && open > 0 ? (size_t)-1 : 0;
-        add_note(p, ASSUME_LOG_PREFIX, p->lines + 1, NULL, NULL, NULL, 0);
+        for (i = 0; s + i < said; i++) {
+            if (s[i] == '(')
+                open++;
+            else if (s[i] == ')' && open > 0)
+                open--;
+        }
+        add_note(p, ASSUME_LOG_PREFIX, p->lines + 1, 0, NULL, 0);
         n -= (size_t)(said + 6 - s);
         s = said + 6;
         while (open > 0 && n > 0 && s[n - 1] == ')') {
@@ -657,8 +671,7 @@ static void paste_line(struct paste *p, const char *s, size_t n, unsigned line)
         char code[24];
 
         snprintf(code, sizeof code, "%.3s%s%.*s", s, enh_len ? " " : "", (int)enh_len, s + 4);
-        add_note(p, ASSUME_JOINED, p->lines - parts + 1, NULL, NULL, code, strlen(code));
-        p->notes[p->nnotes - 1].count = parts;
+        add_note(p, ASSUME_JOINED, p->lines - parts + 1, 0, code, strlen(code))->count = parts;
     }
 }
 
@@ -702,7 +715,7 @@ static void paste_lines(struct paste *p, int from_stdin)
     if (p->lines == 0)
         return;
     if (from_stdin && unterminated)
-        add_note(p, ASSUME_NO_LINE_END, p->lines, NULL, NULL, NULL, 0);
+        add_note(p, ASSUME_NO_LINE_END, p->lines, 0, NULL, 0);
     for (last = p->len - 2; last > 0 && p->text[last - 1] != '\n'; last--)
         ;
     if (p->len - last >= 6 && three_digits(p->text + last) && p->text[last + 3] == '-') {
@@ -710,7 +723,7 @@ static void paste_lines(struct paste *p, int from_stdin)
 
         while (w < p->len - 2 && !is_blank(p->text[w]))
             w++;
-        add_note(p, ASSUME_CONTINUES, p->lines, NULL, NULL, p->text + last, w - last);
+        add_note(p, ASSUME_CONTINUES, p->lines, 0, p->text + last, w - last);
         p->text[last + 3] = ' ';
     }
 }
@@ -805,7 +818,7 @@ static void show_assumptions(struct paste *p, unsigned first, unsigned last, int
                              struct i18n *L)
 {
     struct sentence s;
-    int i;
+    unsigned i;
 
     for (i = 0; i < p->nnotes; i++) {
         struct note *n = &p->notes[i];
@@ -910,7 +923,7 @@ static int show_reply(struct paste *p, const struct smtpreply_reply *r, int comm
     logged = last != NULL ? log_command(last, last_len, &from, &from_len) : SMTPREPLY_CMD_UNKNOWN;
     if (command == SMTPREPLY_CMD_UNKNOWN && logged != SMTPREPLY_CMD_UNKNOWN) {
         command = logged;
-        add_note(p, ASSUME_LOG_COMMAND, last_line, NULL, NULL, from, from_len);
+        add_note(p, ASSUME_LOG_COMMAND, last_line, 0, from, from_len);
     }
     smtpreply_classify(r, command, &v);
     snprintf(label, sizeof label, "%u%s%s", (unsigned)r->code, r->enhanced.klass ? " " : "",
@@ -970,6 +983,17 @@ static int show_reply(struct paste *p, const struct smtpreply_reply *r, int comm
     return 0;
 }
 
+/* The name and the sentence of a note's error. */
+static const char *error_name(int status)
+{
+    return status == NO_REPLY ? "no-reply" : smtpreply_status_name(status);
+}
+
+static const char *error_message(int status)
+{
+    return status == NO_REPLY ? "The pasted text holds no SMTP reply." : smtpreply_strerror(status);
+}
+
 /* Parse the pasted text and explain each reply. Returns the exit status. */
 static int explain_paste(struct paste *p, int command, int json, struct i18n *L)
 {
@@ -978,7 +1002,8 @@ static int explain_paste(struct paste *p, int command, int json, struct i18n *L)
     struct smtpreply_reply r;
     struct smtpreply_error e;
     size_t off = 0, used;
-    int rc, replies = 0, failed = 0, i;
+    int rc, replies = 0, failed = 0;
+    unsigned i;
 
     if (smtpreply_parser_init(&parser, text, sizeof text) != SMTPREPLY_OK) {
         fprintf(stderr, "smtp-explain: cannot initialise the parser\n");
@@ -1003,7 +1028,7 @@ static int explain_paste(struct paste *p, int command, int json, struct i18n *L)
             replies++;
         } else if (rc < 0) {
             smtpreply_parser_error(&parser, &e);
-            add_note(p, -1, given_line(p, e.line), e.name, e.message, NULL, 0);
+            add_note(p, -1, given_line(p, e.line), e.status, NULL, 0);
             if (!json)
                 fprintf(stderr, "smtp-explain: line %u: %s: %s\n", given_line(p, e.line),
                         e.name, e.message);
@@ -1013,7 +1038,7 @@ static int explain_paste(struct paste *p, int command, int json, struct i18n *L)
             break;
     }
     if (replies == 0) {
-        add_note(p, -1, 0, "no-reply", "The pasted text holds no SMTP reply.", NULL, 0);
+        add_note(p, -1, 0, NO_REPLY, NULL, 0);
         if (!json)
             fprintf(stderr, "smtp-explain: no-reply: the pasted text holds no SMTP reply "
                     "(a reply starts with a three-digit code: 550 5.1.1 ...)\n");
@@ -1036,8 +1061,8 @@ static int explain_paste(struct paste *p, int command, int json, struct i18n *L)
             if (p->notes[i].kind >= 0)
                 continue;
             printf("%s{\"error\":\"%s\",\"line\":%u,\"message\":", first ? "" : ",",
-                   p->notes[i].error, p->notes[i].line);
-            json_cstring(stdout, p->notes[i].message);
+                   error_name(p->notes[i].status), p->notes[i].line);
+            json_cstring(stdout, error_message(p->notes[i].status));
             putchar('}');
             first = 0;
         }

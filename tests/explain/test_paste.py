@@ -257,6 +257,11 @@ if doc:
     check(doc["replies"] == [] and [x["error"] for x in doc["errors"]] == ["no-reply"],
           "json empty: %r" % doc)
 
+doc = json_of("every error kept", ["-"], b"oops\n" * 300 + b"550 5.1.1 No such user\n", want_rc=1)
+if doc:
+    check(len(doc["errors"]) == 300 and doc["errors"][-1]["line"] == 300
+          and len(doc["replies"]) == 1, "json: %d errors kept of 300" % len(doc["errors"]))
+
 doc = json_of("invalid UTF-8", ["550 5.1.1 caf\xe9".encode("latin-1").decode("utf-8", "surrogateescape")])
 if doc:
     r = doc["replies"][0]
