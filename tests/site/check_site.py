@@ -274,6 +274,12 @@ def check_markup(root, pages):
         for tag, text in p.prose:
             if not text.endswith(SENTENCE_END):
                 fail('%s: <%s> does not end a sentence: ...%s' % (rel, tag, text[-60:]))
+        # A title that holds parentheses, put inside parentheses, reads as a slip:
+        # "450 (Mailbox unavailable (temporary))".
+        for where, text in [('description', p.description or '')] + p.prose:
+            m = re.search(r'\([^()]*\([^()]*\)\)', text)
+            if m:
+                fail('%s: <%s> nests parentheses: %r' % (rel, where, m.group(0)))
 
 
 def check_seed(root, pages, explain):
