@@ -508,7 +508,7 @@ int smtpreply_ehlo_parse(const struct smtpreply_reply *r, struct smtpreply_ehlo 
         const struct ehlo_slot *k = pos <= r->text_len ? known_keyword(p, end) : NULL;
 
         /* The common line, a known keyword alone before the next line, here. */
-        if (k && p[k->len] == '\n' && p + k->len < end) {
+        if (k && p + k->len < end && p[k->len] == '\n') {
             out->extensions |= k->bit;
             if (out->keyword_count < UINT32_MAX)
                 out->keyword_count++;

@@ -111,7 +111,7 @@ static void log_error(struct sink *k, const struct smtpreply_parser *p, int rc,
 
 #ifndef __wasi__
 /* A copy of the input that ends right before a PROT_NONE page. */
-static char *guarded(const char *in, size_t len, void **map, size_t *maplen)
+char *test_guarded(const char *in, size_t len, void **map, size_t *maplen)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     size_t body = (len + page - 1) / page * page;
@@ -127,14 +127,14 @@ static char *guarded(const char *in, size_t len, void **map, size_t *maplen)
     return base + body - len;
 }
 
-static void unguard(void *map, size_t maplen)
+void test_unguard(void *map, size_t maplen)
 {
     munmap(map, maplen);
 }
 #else
 /* WebAssembly has no page protection (and WASI no mmap): the input is a plain
  * copy there; the native runs of the same tests keep the guard page. */
-static char *guarded(const char *in, size_t len, void **map, size_t *maplen)
+char *test_guarded(const char *in, size_t len, void **map, size_t *maplen)
 {
     char *copy = malloc(len ? len : 1);
     ck_assert_msg(copy != NULL, "out of memory");
@@ -144,7 +144,7 @@ static char *guarded(const char *in, size_t len, void **map, size_t *maplen)
     return copy;
 }
 
-static void unguard(void *map, size_t maplen)
+void test_unguard(void *map, size_t maplen)
 {
     (void)maplen;
     free(map);
@@ -192,7 +192,7 @@ int feed_log(const char *in, size_t len, const struct feed_opts *fo,
     size_t cap = fo && fo->cap ? fo->cap : 4096, at = 0, ci = 0, many = fo ? fo->many : 0;
     void *map;
     size_t maplen;
-    char *data = guarded(in, len, &map, &maplen);
+    char *data = test_guarded(in, len, &map, &maplen);
     int errors = 0, rc;
 
     out[0] = '\0';
@@ -252,7 +252,7 @@ int feed_log(const char *in, size_t len, const struct feed_opts *fo,
         log_error(&k, &p, rc, detail);
         errors++;
     }
-    unguard(map, maplen);
+    test_unguard(map, maplen);
     /* Drop the last '\n' so expectations read naturally. */
     if (k.len && out[k.len - 1] == '\n')
         out[--k.len] = '\0';

@@ -57,6 +57,11 @@ int feed_log(const char *in, size_t len, const struct feed_opts *fo,
              const size_t *cuts, size_t ncuts, enum log_detail detail,
              char *out, size_t outcap);
 
+/* A copy of in[0..len) that ends right before an inaccessible page (a plain copy
+ * where there is no page protection); release it with test_unguard(map, maplen). */
+char *test_guarded(const char *in, size_t len, void **map, size_t *maplen);
+void test_unguard(void *map, size_t maplen);
+
 /* Convenience: whole input, or fixed chunk size (0 = whole). */
 int feed_chunked(const char *in, size_t len, const struct feed_opts *fo, size_t chunk,
                  enum log_detail detail, char *out, size_t outcap);
