@@ -12,7 +12,11 @@
  * Keywords and mechanisms are found by perfect hashes that tools/gen_ehlo_hash.py
  * makes at build time from lib/ehlo_keywords.def: a line's first three bytes name
  * the one keyword it can be, which is then compared a word at a time, so a known
- * keyword is found without scanning the line for its end.
+ * keyword is found without scanning the line for its end. smtpreply_ehlo_parse()
+ * walks the text once: a line holding a known keyword alone costs one lookup and
+ * no search; parameters are read only for the keywords that have them (SIZE,
+ * AUTH, DELIVERBY, LIMITS); line ends and word ends are searched eight bytes at
+ * a time.
  *
  * The text is hostile input: numbers saturate instead of overflowing, blank
  * lines and stray tabs are skipped, and when the parser had to truncate the
@@ -20,15 +24,18 @@
  */
 #include "internal.h"
 
-/* A slot of a generated table: the name in lower case, per byte the bit case
- * folding may change (0x20 on letters), and the bytes the name covers (0xFF),
- * each as words lowest byte first. */
+/* A name as words lowest byte first, each as { lower case, the bits case folding
+ * may change (0x20 on letters), the bytes it covers (0xFF) }: head is bytes 0-7
+ * of a name longer than eight (else empty), tail the eight bytes ending the name
+ * (a shorter name whole), mid bytes 8-15 of a name longer than 16 (no cover:
+ * all of them). See tools/gen_ehlo_hash.py. */
 struct ehlo_slot {
-    uint64_t lower[3];
-    uint64_t fold[3];
-    uint64_t cover[3];
-    uint32_t bit;           /* 0 for an empty slot */
+    uint64_t head[3];
+    uint64_t tail[3];
+    uint64_t mid[2];
+    uint32_t bit;           /* 0 for an empty slot, which matches no text */
     uint8_t len;
+    uint8_t toff;           /* where tail starts: len - 8, or 0 */
 };
 
 #include "ehlo_hash.h"
@@ -100,71 +107,121 @@ static int equal_nocase(const char *s, size_t n, const char *name)
     return name[n] == '\0';
 }
 
-/* The n bytes at p (1 to 8) as a word, lowest first, the rest zero: one load when
- * eight bytes are readable before end. */
-static SMTPREPLY__INLINE uint64_t word_at(const unsigned char *p, size_t n,
-                                          const unsigned char *end)
+/* Eight copies of a byte, and the top bit of every byte. */
+static const uint64_t ONES = 0x0101010101010101ULL;
+static const uint64_t HIGHS = 0x8080808080808080ULL;
+
+/* The bytes of [p, end) (p < end), at most eight, as a word lowest first with
+ * zeros past end: one load when eight are readable. */
+static SMTPREPLY__INLINE uint64_t word_at(const unsigned char *p, const unsigned char *end)
 {
     uint64_t x = 0;
+    size_t n;
 
     if (end - p >= 8)
         return smtpreply__load8(p);
-    while (n-- > 0)
-        x = x << 8 | p[n];
+    for (n = (size_t)(end - p); n > 0; n--)
+        x = x << 8 | p[n - 1];
     return x;
 }
 
-/* Whether the len bytes at s (readable up to end) are slot k's name, in any case:
- * a word at a time, each OR its fold bits, masked to the name, against the name. */
-static SMTPREPLY__INLINE int same_name(const unsigned char *s, size_t len,
-                                       const unsigned char *end, const struct ehlo_slot *k)
+/* The first LF of [p, end), or end. */
+static const unsigned char *find_nl(const unsigned char *p, const unsigned char *end)
 {
-    uint64_t d = 0;
-    size_t i;
+    for (; end - p >= 8; p += 8) {
+        uint64_t x = smtpreply__load8(p) ^ ONES * '\n';
+        uint64_t m = (x - ONES) & ~x & HIGHS;     /* the lowest flag is exact */
 
-    if (k->len != len)
-        return 0;
-    for (i = 0; i < 3 && 8 * i < len; i++) {
-        size_t n = len - 8 * i < 8 ? len - 8 * i : 8;
-        d |= ((word_at(s + 8 * i, n, end) | k->fold[i]) & k->cover[i]) ^ k->lower[i];
+        if (m != 0)
+            return p + smtpreply__lowest(m) / 8;
     }
+    while (p < end && *p != '\n')
+        p++;
+    return p;
+}
+
+/* The first SP, TAB or CR of [p, end), or end. A word finds the bytes below 0x21
+ * (its lowest flag exact); any other control byte there is part of the word. */
+static const unsigned char *find_blank(const unsigned char *p, const unsigned char *end)
+{
+    while (end - p >= 8) {
+        uint64_t x = smtpreply__load8(p);
+        uint64_t m = (x - ONES * 0x21) & ~x & HIGHS;
+
+        if (m == 0) {
+            p += 8;
+            continue;
+        }
+        p += smtpreply__lowest(m) / 8;
+        if (is_space(*p))
+            return p;
+        p++;
+    }
+    while (p < end && !is_space(*p))
+        p++;
+    return p;
+}
+
+/* The word at p: one load when padded (eight bytes known readable), else
+ * word_at(). */
+static SMTPREPLY__INLINE uint64_t load_at(const unsigned char *p, const unsigned char *end,
+                                          int padded)
+{
+    return padded ? smtpreply__load8(p) : word_at(p, end);
+}
+
+/* Whether the k->len bytes at s (all before end; w the word at s) are slot k's
+ * name, in any case: per word, OR its fold bits, mask to the name, compare. With
+ * padded, the 24 bytes from s are readable whatever end says. */
+static SMTPREPLY__INLINE int same_name(const unsigned char *s, uint64_t w,
+                                       const unsigned char *end, const struct ehlo_slot *k,
+                                       int padded)
+{
+    uint64_t t = load_at(s + k->toff, end, padded);
+    uint64_t d = (((w | k->head[1]) & k->head[2]) ^ k->head[0])
+               | (((t | k->tail[1]) & k->tail[2]) ^ k->tail[0]);
+
+    if (k->len > 16)
+        d |= (load_at(s + 8, end, padded) | k->mid[1]) ^ k->mid[0];
     return d == 0;
 }
 
-/* The keyword slot named by the first three bytes at s (n readable); empty when
- * there are fewer. */
-static SMTPREPLY__INLINE const struct ehlo_slot *keyword_slot(const unsigned char *s, size_t n)
+/* The keyword slot that the first three bytes of w name. */
+static SMTPREPLY__INLINE const struct ehlo_slot *ext_slot(uint64_t w)
 {
-    static const struct ehlo_slot none = { { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, 0, 0 };
-    uint32_t x;
+    uint32_t x = (uint32_t)w << 8 | 0x20202000u;
 
-    if (n < 3)
-        return &none;
-    x = (n >= 4 ? smtpreply__load4(s) & 0xFFFFFFu
-                : (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16) | 0x202020u;
-    return &ehlo_ext_slots[(x * EHLO_EXT_A) >> EHLO_EXT_B & EHLO_EXT_MASK];
+    return &ehlo_ext_slots[(x * EHLO_EXT_A) >> (32 - EHLO_EXT_B)];
 }
 
-/* The extension bit of keyword s[0..n), or 0. */
+/* The slot of the known keyword at p (p < end, w the word at p), when the text
+ * holds its name there; NULL otherwise. What follows the name is not looked at. */
+static SMTPREPLY__INLINE const struct ehlo_slot *name_at(const unsigned char *p, uint64_t w,
+                                                          const unsigned char *end)
+{
+    const struct ehlo_slot *k = ext_slot(w);
+
+    return k->len <= (size_t)(end - p) && same_name(p, w, end, k, 0) ? k : NULL;
+}
+
+/* The extension bit of keyword s[0..n) (n > 0), or 0. */
 static uint32_t keyword_bit(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
-    const struct ehlo_slot *k = keyword_slot(u, n);
+    const struct ehlo_slot *k = name_at(u, word_at(u, u + n), u + n);
 
-    return k->bit && same_name(u, n, u + n, k) ? k->bit : 0;
+    return k && k->len == n ? k->bit : 0;
 }
 
-/* The mechanism bit of word s[0..n), or 0. */
-static uint32_t mechanism_bit(const char *s, size_t n)
+/* The mechanism bit of word s[0..n) (n > 0; readable up to lim), or 0. */
+static uint32_t mechanism_bit(const char *s, size_t n, const char *lim)
 {
-    const unsigned char *u = (const unsigned char *)s;
+    const unsigned char *u = (const unsigned char *)s, *end = (const unsigned char *)lim;
     const struct ehlo_slot *k;
 
-    if (n == 0)
-        return 0;
     k = &ehlo_mech_slots[((unsigned)n * EHLO_MECH_A + (unsigned)(u[0] | 0x20) * EHLO_MECH_B
                           + (unsigned)(u[n - 1] | 0x20)) & EHLO_MECH_MASK];
-    return k->bit && same_name(u, n, u + n, k) ? k->bit : 0;
+    return k->len == n && same_name(u, word_at(u, end), end, k, 0) ? k->bit : 0;
 }
 
 static size_t skip_space(const char *s, size_t n, size_t i)
@@ -179,6 +236,14 @@ static size_t trim_end(const char *s, size_t n)
     while (n > 0 && is_space((unsigned char)s[n - 1]))
         n--;
     return n;
+}
+
+/* The end of the word that starts at s[i]: the next SP, TAB or CR, or n. */
+static size_t word_end(const char *s, size_t n, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    return (size_t)(find_blank(u + i, u + n) - u);
 }
 
 /*
@@ -217,10 +282,8 @@ static uint64_t parse_number(const char *s, size_t n, uint64_t max)
 /* Next SP/TAB-separated word of [s, s + n) from *at; 0 when none is left. */
 static int next_word(const char *s, size_t n, size_t *at, const char **w, size_t *wn)
 {
-    size_t i = skip_space(s, n, *at), start = i;
+    size_t start = skip_space(s, n, *at), i = word_end(s, n, start);
 
-    while (i < n && !is_space((unsigned char)s[i]))
-        i++;
     *at = i;
     *w = s + start;
     *wn = i - start;
@@ -245,10 +308,21 @@ static int split_params(const char *s, size_t n, size_t i, struct smtpreply_ehlo
     return equals;
 }
 
+/* kw for a line s[0..n) whose keyword, of len bytes, has extension bit ext. Only
+ * AUTH had an '=' form: for any other keyword '=' is just a separator. */
+static void set_keyword(const char *s, size_t n, size_t len, uint32_t ext,
+                        struct smtpreply_ehlo_keyword *kw)
+{
+    kw->keyword = s;
+    kw->keyword_len = len;
+    kw->extension = ext;
+    if (split_params(s, n, len, kw) && ext == SMTPREPLY_EXT_AUTH)
+        kw->extension = SMTPREPLY_EXT_AUTH_LEGACY;
+}
+
 /*
  * Split one capability line into keyword and parameters. The keyword ends at
- * whitespace or '='; see split_params() for the rest. Only AUTH had an '=' form:
- * for any other keyword '=' is just a separator. Returns 0 for a blank line.
+ * whitespace or '='; see set_keyword() for the rest. Returns 0 for a blank line.
  */
 static int split_line(const char *s, size_t n, struct smtpreply_ehlo_keyword *kw)
 {
@@ -261,39 +335,17 @@ static int split_line(const char *s, size_t n, struct smtpreply_ehlo_keyword *kw
     start = i;
     while (i < n && !is_space((unsigned char)s[i]) && s[i] != '=')
         i++;
-    kw->keyword = s + start;
-    kw->keyword_len = i - start;
-    if (kw->keyword_len == 0) {
+    if (i == start) {
         /* "=x": no keyword at all; report the line as one unknown word. */
+        kw->keyword = s + start;
         kw->keyword_len = n - start;
         kw->params = s + n;
         kw->params_len = 0;
         kw->extension = 0;
         return 1;
     }
-    kw->extension = keyword_bit(kw->keyword, kw->keyword_len);
-    if (split_params(s, n, i, kw) && kw->extension == SMTPREPLY_EXT_AUTH)
-        kw->extension = SMTPREPLY_EXT_AUTH_LEGACY;
+    set_keyword(s + start, n - start, i - start, keyword_bit(s + start, i - start), kw);
     return 1;
-}
-
-/*
- * The known keyword at p (text readable up to end), found without a scan for its
- * end: the slot its first three bytes name, compared whole, when whitespace, '=',
- * the line's end or the text's end follows it. Returns the slot, or NULL.
- */
-static SMTPREPLY__INLINE const struct ehlo_slot *known_keyword(const unsigned char *p,
-                                                               const unsigned char *end)
-{
-    size_t n = (size_t)(end - p);
-    const struct ehlo_slot *k = keyword_slot(p, n);
-    size_t len = k->len;
-
-    if (!k->bit || len > n)
-        return NULL;
-    if (len < n && p[len] != '\n' && !is_space(p[len]) && p[len] != '=')
-        return NULL;
-    return same_name(p, len, end, k) ? k : NULL;
 }
 
 /*
@@ -301,84 +353,53 @@ static SMTPREPLY__INLINE const struct ehlo_slot *known_keyword(const unsigned ch
  * set, 0 for a blank line, -1 at the end. The last stored line of a truncated
  * reply is the end: the parser cut the text there, so that line may be
  * incomplete ("SIZE 15" of "SIZE 157286400").
- *
- * k is known_keyword() at the line: only a line with parameters then needs its
- * end searched for. Any other line goes to split_line().
  */
 static int read_line(const struct smtpreply_reply *r, size_t *pos,
-                     struct smtpreply_ehlo_keyword *kw, const struct ehlo_slot *k)
+                     struct smtpreply_ehlo_keyword *kw)
 {
-    const char *end = r->text + r->text_len, *s, *nl;
-    int truncated = (r->flags & SMTPREPLY_FLAG_TRUNCATED) != 0;
-    size_t n, len;
+    const unsigned char *t = (const unsigned char *)r->text, *end = t + r->text_len, *s, *nl;
 
     if (*pos > r->text_len)
         return -1;
-    s = r->text + *pos;
-    n = (size_t)(end - s);
     memset(kw, 0, sizeof *kw);
-    if (k) {
-        len = k->len;
-        nl = len == n || s[len] == '\n' ? s + len : memchr(s + len, '\n', n - len);
-        if (!nl && truncated)
-            return -1;
-        if (!nl)
-            nl = end;
-        kw->keyword = s;
-        kw->keyword_len = len;
-        kw->extension = k->bit;
-        kw->params = nl;
-        if (nl > s + len && split_params(s, (size_t)(nl - s), len, kw)
-            && k->bit == SMTPREPLY_EXT_AUTH)
-            kw->extension = SMTPREPLY_EXT_AUTH_LEGACY;
-    } else {
-        nl = memchr(s, '\n', n);
-        if (!nl && truncated)
-            return -1;
-        if (!nl)
-            nl = end;
-        if (!split_line(s, (size_t)(nl - s), kw)) {
-            *pos = (size_t)(nl - r->text) + 1;
-            return 0;
-        }
-    }
-    if (nl == end && truncated)
+    s = t + *pos;
+    nl = find_nl(s, end);
+    if (nl == end && (r->flags & SMTPREPLY_FLAG_TRUNCATED))
         return -1;
-    *pos = (size_t)(nl - r->text) + 1;
-    return 1;
+    *pos = (size_t)(nl - t) + 1;
+    return split_line((const char *)s, (size_t)(nl - s), kw);
 }
 
-/* The position of the second line of r's text (past the server name), or 0 for
- * none. */
-static size_t second_line(const struct smtpreply_reply *r)
+/* The first line's end (its LF, or the text's end); NULL without a stored line. */
+static const unsigned char *first_line_end(const struct smtpreply_reply *r)
 {
-    const char *nl;
+    const unsigned char *t = (const unsigned char *)r->text;
+
+    const unsigned char *nl;
 
     if (r->text == NULL || r->lines_stored == 0)
-        return 0;
-    nl = memchr(r->text, '\n', r->text_len);
-    return nl ? (size_t)(nl - r->text) + 1 : r->text_len + 1;
+        return NULL;
+    nl = memchr(t, '\n', r->text_len);     /* a long line: the C library's search */
+    return nl ? nl : t + r->text_len;
 }
 
 /* documented in smtpreply.h */
 int smtpreply_ehlo_next(const struct smtpreply_reply *r, size_t *pos,
                         struct smtpreply_ehlo_keyword *kw)
 {
+    const unsigned char *nl;
     int got;
 
     if (kw != NULL)
         memset(kw, 0, sizeof *kw);
     if (r == NULL || pos == NULL || kw == NULL || r->code != 250)
         return 0;
-    if (*pos == 0 && (*pos = second_line(r)) == 0)
-        return 0;
-    while (*pos <= r->text_len) {
-        const unsigned char *p = (const unsigned char *)r->text + *pos;
-
-        got = read_line(r, pos, kw, known_keyword(p, (const unsigned char *)r->text
-                                                     + r->text_len));
-        if (got < 0)
-            break;
+    if (*pos == 0) {
+        if ((nl = first_line_end(r)) == NULL)
+            return 0;
+        *pos = (size_t)(nl - (const unsigned char *)r->text) + 1;
+    }
+    while ((got = read_line(r, pos, kw)) >= 0) {
         if (got)
             return 1;
     }
@@ -393,7 +414,7 @@ static uint32_t parse_mechanisms(const char *s, size_t n)
     const char *w;
 
     while (next_word(s, n, &at, &w, &wn)) {
-        uint32_t bit = mechanism_bit(w, wn);
+        uint32_t bit = mechanism_bit(w, wn, s + n);
 
         bits |= bit != 0 ? bit : (uint32_t)SMTPREPLY_AUTH_OTHER;
     }
@@ -425,18 +446,20 @@ static void parse_limits(const char *s, size_t n, struct smtpreply_ehlo *out)
  * DELIVERBY's number. */
 static uint64_t first_number(const char *s, size_t n)
 {
-    size_t i = 0;
+    return parse_number(s, word_end(s, n, 0), UINT64_MAX);
+}
 
-    while (i < n && !is_space((unsigned char)s[i]))
-        i++;
-    return parse_number(s, i, UINT64_MAX);
+/* One more capability line, saturating. */
+static void count_line(struct smtpreply_ehlo *out)
+{
+    if (out->keyword_count < UINT32_MAX)
+        out->keyword_count++;
 }
 
 /* What one capability line adds to out. */
 static void take_keyword(const struct smtpreply_ehlo_keyword *kw, struct smtpreply_ehlo *out)
 {
-    if (out->keyword_count < UINT32_MAX)
-        out->keyword_count++;
+    count_line(out);
     out->extensions |= kw->extension;
     switch (kw->extension) {
     case SMTPREPLY_EXT_AUTH_LEGACY:
@@ -463,34 +486,196 @@ static void take_keyword(const struct smtpreply_ehlo_keyword *kw, struct smtprep
 }
 
 /* The first line: "server-name [greeting]". Informative only, so a cut first line
- * is still read. */
-static void read_first_line(const struct smtpreply_reply *r, struct smtpreply_ehlo *out)
+ * is still read. Returns where the second line begins, or NULL for none. */
+static const unsigned char *read_first_line(const struct smtpreply_reply *r,
+                                            struct smtpreply_ehlo *out)
 {
-    const char *t = r->text, *nl;
+    const unsigned char *t = (const unsigned char *)r->text, *nl = first_line_end(r);
     size_t n, i;
 
     out->server_name = out->greeting = r->text;
-    if (r->text == NULL || r->lines_stored == 0)
-        return;
-    nl = memchr(t, '\n', r->text_len);
-    n = trim_end(t, nl ? (size_t)(nl - t) : r->text_len);
-    i = skip_space(t, n, 0);
-    out->server_name = t + i;
-    while (i < n && !is_space((unsigned char)t[i]))
-        i++;
-    out->server_name_len = (size_t)(t + i - out->server_name);
-    i = skip_space(t, n, i);
-    out->greeting = t + i;
+    if (nl == NULL)
+        return NULL;
+    n = trim_end(r->text, (size_t)(nl - t));
+    i = skip_space(r->text, n, 0);
+    out->server_name = r->text + i;
+    i = word_end(r->text, n, i);
+    out->server_name_len = (size_t)(r->text + i - out->server_name);
+    i = skip_space(r->text, n, i);
+    out->greeting = r->text + i;
     out->greeting_len = n - i;
+    return nl < t + r->text_len ? nl + 1 : NULL;
+}
+
+/* Where the lines that can be trusted end, from p: at the text's end, or for a
+ * truncated reply at its last LF (the line after it may be cut short). */
+static const unsigned char *trusted_end(const struct smtpreply_reply *r,
+                                        const unsigned char *p)
+{
+    const unsigned char *end = (const unsigned char *)r->text + r->text_len;
+
+    if (!(r->flags & SMTPREPLY_FLAG_TRUNCATED))
+        return end;
+    while (end > p && end[-1] != '\n')
+        end--;
+    return end > p ? end - 1 : p;
+}
+
+/* The line after the one that ends at nl. */
+static SMTPREPLY__INLINE const unsigned char *after(const unsigned char *nl,
+                                                    const unsigned char *end)
+{
+    return nl + (nl < end);
+}
+
+/* The number that the digits opening the eight bytes w (lowest first) make, and
+ * in *n how many there are (0 to 8): a byte is a digit when its high half is 3
+ * and adding 6 keeps it so (the lowest other byte is found exactly; carries only
+ * reach the bytes above it); the digits are then paired, and the pairs paired. */
+static SMTPREPLY__INLINE uint64_t digits8(uint64_t w, unsigned *n)
+{
+    const uint64_t high = 0xF0F0F0F0F0F0F0F0ULL, threes = ONES * 0x30;
+    uint64_t other = ((w & high) ^ threes) | (((w + ONES * 6) & high) ^ threes);
+    uint64_t t = w - threes;
+
+    *n = other ? smtpreply__lowest(other) / 8 : 8;
+    if (*n == 0)
+        return 0;
+    t <<= 8 * (8 - *n);                           /* the last digit in the top byte */
+    t = (t * 10 + (t >> 8)) & 0x00FF00FF00FF00FFULL;
+    t = (t * 100 + (t >> 16)) & 0x0000FFFF0000FFFFULL;
+    return (t * 10000 + (t >> 32)) & 0xFFFFFFFFULL;
+}
+
+/* "SIZE n" with n of 1 to 15 digits and the line's end right after, at d (the 16
+ * bytes from d readable): taken into out, returning the next line; NULL for any
+ * other shape, which split_params() and first_number() then read. */
+static const unsigned char *size_line(const unsigned char *d, struct smtpreply_ehlo *out)
+{
+    static const uint64_t ten_to[8] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000 };
+    unsigned n, m = 0;
+    uint64_t v = digits8(smtpreply__load8(d), &n);
+
+    if (n == 8) {
+        uint64_t low = digits8(smtpreply__load8(d + 8), &m);
+
+        if (m == 8)
+            return NULL;
+        v = v * ten_to[m] + low;
+    }
+    if (n == 0 || d[n + m] != '\n')
+        return NULL;
+    count_line(out);
+    out->extensions |= SMTPREPLY_EXT_SIZE;
+    if (out->size_max == 0)
+        out->size_max = v;
+    return d + n + m + 1;
+}
+
+/* The line at p holding known keyword k followed at q by SP, TAB, CR or '=' (the
+ * 24 bytes from p and the one after readable): its parameters read for the
+ * keywords that have them. Returns the next line. */
+static const unsigned char *keyword_line(const unsigned char *p, const unsigned char *q,
+                                         const unsigned char *end, const struct ehlo_slot *k,
+                                         struct smtpreply_ehlo *out)
+{
+    struct smtpreply_ehlo_keyword kw;
+    const unsigned char *nl;
+
+    if (k->bit == SMTPREPLY_EXT_SIZE && *q == ' ' && (nl = size_line(q + 1, out)) != NULL)
+        return nl;
+    nl = find_nl(q, end);
+    set_keyword((const char *)p, (size_t)(nl - p), k->len, k->bit, &kw);
+    take_keyword(&kw, out);
+    return after(nl, end);
+}
+
+/* Any other line at p: blank, or starting with whitespace or '='. */
+static const unsigned char *other_line(const unsigned char *p, const unsigned char *end,
+                                       struct smtpreply_ehlo *out)
+{
+    struct smtpreply_ehlo_keyword kw;
+    const unsigned char *nl = find_nl(p, end);
+
+    if (split_line((const char *)p, (size_t)(nl - p), &kw))
+        take_keyword(&kw, out);
+    return after(nl, end);
+}
+
+/* What read_lines() found itself, added to out at the end. */
+struct tally {
+    uint64_t count;
+    uint32_t ext;
+};
+
+/*
+ * The capability lines that start before stop, each ending at an LF before end;
+ * the 24 bytes from a line's start, and the one after them, are readable. A line
+ * that starts with a known keyword's name is that keyword when an LF, whitespace
+ * or '=' follows the name; a line starting with any other byte of a keyword is an
+ * unknown keyword, which only counts. Returns where the next line starts.
+ */
+static SMTPREPLY__INLINE const unsigned char *read_lines(const unsigned char *p,
+                                                         const unsigned char *stop,
+                                                         const unsigned char *end,
+                                                         struct smtpreply_ehlo *out,
+                                                         struct tally *t)
+{
+    while (p < stop) {
+        uint64_t w = smtpreply__load8(p);
+        const struct ehlo_slot *k = ext_slot(w);
+        const unsigned char *q = p + k->len;
+
+        if (same_name(p, w, end, k, 1)) {
+            if (*q == '\n') {
+                t->ext |= k->bit;       /* the common line: a keyword alone */
+                t->count++;
+                p = q + 1;
+                continue;
+            }
+            if (is_space(*q) || *q == '=') {
+                p = keyword_line(p, q, end, k, out);
+                continue;
+            }
+        }
+        if (!is_space(*p) && *p != '=' && *p != '\n') {
+            t->count++;                 /* an unknown keyword */
+            p = after(find_nl(p, end), end);
+        } else {
+            p = other_line(p, end, out);
+        }
+    }
+    return p;
+}
+
+/* The capability lines of [p, end), each ending at an LF or at end: read in
+ * place while 25 bytes remain, the rest from a zero-padded copy with an LF put at
+ * its end (where the last line ended at end), so every read of read_lines() stays
+ * inside the text or the copy. */
+static void read_capabilities(const unsigned char *p, const unsigned char *end,
+                              struct smtpreply_ehlo *out)
+{
+    unsigned char pad[64] = { 0 };
+    struct tally t = { 0, 0 };
+    size_t n;
+
+    if (end - p > 24)
+        p = read_lines(p, end - 24, end, out, &t);
+    if (p < end) {
+        n = (size_t)(end - p);      /* at most 24 */
+        memcpy(pad, p, n);
+        pad[n] = '\n';
+        read_lines(pad, pad + n + 1, pad + n + 1, out, &t);
+    }
+    out->extensions |= t.ext;
+    t.count += out->keyword_count;
+    out->keyword_count = t.count < UINT32_MAX ? (uint32_t)t.count : UINT32_MAX;
 }
 
 /* documented in smtpreply.h */
 int smtpreply_ehlo_parse(const struct smtpreply_reply *r, struct smtpreply_ehlo *out)
 {
-    struct smtpreply_ehlo_keyword kw;
-    const unsigned char *end;
-    size_t pos;
-    int got;
+    const unsigned char *p;
 
     if (out != NULL)
         memset(out, 0, sizeof *out);
@@ -499,27 +684,8 @@ int smtpreply_ehlo_parse(const struct smtpreply_reply *r, struct smtpreply_ehlo 
     if (r->code != 250)
         return SMTPREPLY_E_NOT_EHLO;
     /* The pointers are never NULL on success: empty fields point into the text. */
-    read_first_line(r, out);
-    if ((pos = second_line(r)) == 0)
-        return SMTPREPLY_OK;
-    end = (const unsigned char *)r->text + r->text_len;
-    for (;;) {
-        const unsigned char *p = (const unsigned char *)r->text + pos;
-        const struct ehlo_slot *k = pos <= r->text_len ? known_keyword(p, end) : NULL;
-
-        /* The common line, a known keyword alone before the next line, here. */
-        if (k && p + k->len < end && p[k->len] == '\n') {
-            out->extensions |= k->bit;
-            if (out->keyword_count < UINT32_MAX)
-                out->keyword_count++;
-            pos += k->len + 1;
-            continue;
-        }
-        if ((got = read_line(r, &pos, &kw, k)) < 0)
-            break;
-        if (got)
-            take_keyword(&kw, out);
-    }
+    if ((p = read_first_line(r, out)) != NULL)
+        read_capabilities(p, trusted_end(r, p), out);
     return SMTPREPLY_OK;
 }
 

@@ -44,6 +44,21 @@ static inline uint32_t smtpreply__load4(const unsigned char *t)
     return x;
 }
 
+/* The index of the lowest bit set in m (m not 0). */
+static SMTPREPLY__INLINE unsigned smtpreply__lowest(uint64_t m)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(m);
+#else
+    unsigned i = 0;
+    while (!(m & 1)) {
+        m >>= 1;
+        i++;
+    }
+    return i;
+#endif
+}
+
 /*
  * lib/dispatch.c: the parser's kernels and line path come in one set per
  * instruction set (lib/isa.h: "scalar", "sse2", "avx2", "neon"); the best this CPU

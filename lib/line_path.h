@@ -57,20 +57,7 @@ static SMTPREPLY__INLINE int lp_crlf(const unsigned char *p)
 #endif
 }
 
-/* The index of the lowest bit set in m (m not 0). */
-static SMTPREPLY__INLINE unsigned lp_lowest(uint64_t m)
-{
-#if defined(__GNUC__)
-    return (unsigned)__builtin_ctzll(m);
-#else
-    unsigned i = 0;
-    while (!(m & 1)) {
-        m >>= 1;
-        i++;
-    }
-    return i;
-#endif
-}
+#define lp_lowest smtpreply__lowest
 
 /* The window at the byte after a CRLF whose CR is byte pos of the window m: what m
  * says of the bytes after the LF, the bytes m did not cover unmarked, so an empty

@@ -6,18 +6,23 @@
 
 Two perfect hashes, each with its slot table:
 
-  keywords    slot = ((x | 0x202020) * A mod 2^32) >> B & MASK, x the first three
-              bytes of the keyword, lowest first (OR 0x20 puts ASCII letters in
-              lower case); the lookup then compares the whole keyword, so a line
-              need not be scanned for the keyword's end before it is looked up.
+  keywords    slot = ((x << 8 | 0x20202000) * A mod 2^32) >> (32 - BITS), x the
+              first three bytes of the keyword, lowest first (OR 0x20 puts ASCII
+              letters in lower case); the lookup then compares the whole keyword,
+              so a line need not be scanned for the keyword's end before it is
+              looked up.
   mechanisms  slot = (len * A + c0 * B + clast) & MASK over the length and the
               first and last bytes, each OR 0x20.
 
-A slot holds, as three 64-bit words lowest byte first, the name in lower case,
-per byte the bit case folding may change (0x20 on letters), and the bytes the
-name covers, so a keyword compares in three word operations. The multipliers are
-the first that give no two names the same slot in the smallest table that has
-room; the script fails when none does.
+A slot holds a name as 64-bit words, lowest byte first, each as three numbers:
+the bytes in lower case, per byte the bit case folding may change (0x20 on
+letters), and the bytes the name covers (0xFF): "head" is bytes 0-7 of a name
+longer than eight bytes, "tail" the eight bytes that end the name (or a shorter
+name whole, with head empty), "mid" bytes 8-15 of a name longer than 16. So a
+name compares in two or three word operations, whatever its length. Every slot
+is written; an empty one matches no text. The multipliers are the first that
+give no two names the same slot in the smallest table that has room; the script
+fails when none does.
 
 Meson runs this at build time; nothing it writes is committed.
 """
@@ -26,6 +31,9 @@ import sys
 
 ROW = re.compile(r'^\s*(EHLO_EXT|EHLO_MECH|EHLO_EXT_NAME|EHLO_MECH_NAME)\("([^"]+)",\s*(\w+)\)\s*$')
 WORDS = 3
+# An empty slot: a one-byte name whose every bit the fold sets, compared with 0, so
+# no text ever matches it and the lookup needs no test for emptiness.
+EMPTY = "{ { 0, 0, 0 }, { 0, 0xFF, 0xFF }, { 0, 0 }, 0, 1, 0 }"
 
 
 def read_rows(path):
@@ -49,10 +57,10 @@ def fold(c):
     return ord(c) | 0x20
 
 
-def ext_key(name, a, b):
+def ext_key(name, a, bits):
     padded = (name + "\0\0").encode("ascii")
-    x = (padded[0] | padded[1] << 8 | padded[2] << 16) | 0x202020
-    return ((x * a) & 0xFFFFFFFF) >> b
+    x = ((padded[0] | padded[1] << 8 | padded[2] << 16) << 8) | 0x20202000
+    return ((x * a) & 0xFFFFFFFF) >> (32 - bits)
 
 
 def mech_key(name, a, b):
@@ -65,7 +73,7 @@ def search(names, key, a_range, b_range):
         if len(names) > mask + 1:
             continue
         for a in a_range:
-            for b in b_range:
+            for b in b_range(bits):
                 slots = set()
                 for name in names:
                     slot = key(name, a, b) & mask
@@ -77,22 +85,27 @@ def search(names, key, a_range, b_range):
     sys.exit("no perfect hash for: " + " ".join(names))
 
 
-def words(name, what):
-    """The name's bytes in lower case, its fold bits, or its cover (0xFF per byte),
-    as WORDS 64-bit words."""
-    out = []
-    for w in range(WORDS):
-        v = 0
-        for i, c in enumerate(name[8 * w:8 * w + 8]):
-            if what == "fold":
-                byte = 0x20 if c.isalpha() else 0
-            elif what == "cover":
-                byte = 0xFF
-            else:
-                byte = ord(c.lower())
-            v |= byte << (8 * i)
-        out.append("0x%016xULL" % v)
-    return "{ " + ", ".join(out) + " }"
+def part(chunk):
+    """The lower-case bytes, fold bits and cover of up to eight bytes, as C."""
+    lower = fold = cover = 0
+    for i, c in enumerate(chunk):
+        lower |= ord(c.lower()) << (8 * i)
+        fold |= (0x20 if c.isalpha() else 0) << (8 * i)
+        cover |= 0xFF << (8 * i)
+    return lower, fold, cover
+
+
+def slot_row(name, bit):
+    n = len(name)
+    empty = (0, 0, 0)
+    if n <= 8:
+        head, tail, toff = empty, part(name), 0
+    else:
+        head, tail, toff = part(name[:8]), part(name[n - 8:]), n - 8
+    mid = part(name[8:16])[:2] if n > 16 else (0, 0)
+    words = lambda t: "{ " + ", ".join("0x%016xULL" % v for v in t) + " }"
+    return "    { %s, %s, %s, %s, %d, %d }, /* %s */" % (words(head), words(tail), words(mid),
+                                                      bit, n, toff, name)
 
 
 def table(prefix, rows, key, a_range, b_range):
@@ -102,10 +115,12 @@ def table(prefix, rows, key, a_range, b_range):
            "#define %s_A %du" % (prefix, a),
            "#define %s_B %du" % (prefix, b),
            "static const struct ehlo_slot %s_slots[%d] = {" % (prefix.lower(), mask + 1)]
-    for name, bit in rows:
-        out.append("    [%d] = { %s, %s, %s, %s, %d }, /* %s */"
-                   % (key(name, a, b) & mask, words(name, "lower"), words(name, "fold"),
-                      words(name, "cover"), bit, len(name), name))
+    by_slot = {key(name, a, b) & mask: (name, bit) for name, bit in rows}
+    for slot in range(mask + 1):
+        if slot in by_slot:
+            out.append(slot_row(*by_slot[slot]))
+        else:
+            out.append("    " + EMPTY + ",")
     out.append("};")
     return out
 
@@ -115,8 +130,11 @@ def main():
         sys.exit(__doc__)
     rows = read_rows(sys.argv[1])
     lines = ["/* Generated by tools/gen_ehlo_hash.py from lib/ehlo_keywords.def; do not edit. */"]
-    lines += table("EHLO_EXT", rows["EHLO_EXT"], ext_key, range(1, 1 << 16, 2), range(16, 28))
-    lines += table("EHLO_MECH", rows["EHLO_MECH"], mech_key, range(1, 256), range(1, 256))
+    # keywords: B is the table's bits, so the slot is the product's top bits
+    lines += table("EHLO_EXT", rows["EHLO_EXT"], ext_key, range(1, 1 << 20, 2),
+                   lambda bits: [bits])
+    lines += table("EHLO_MECH", rows["EHLO_MECH"], mech_key, range(1, 256),
+                   lambda bits: range(1, 256))
     with open(sys.argv[2], "w", encoding="ascii") as f:
         f.write("\n".join(lines) + "\n")
 
