@@ -407,18 +407,22 @@ int smtpreply_ehlo_next(const struct smtpreply_reply *r, size_t *pos,
     return 0;
 }
 
+/* The mechanisms named in s[0..n), SP/TAB-separated; unknown ones as OTHER. */
 static uint32_t parse_mechanisms(const char *s, size_t n)
 {
-    uint32_t bits = 0;
-    size_t at = 0, wn;
-    const char *w;
+    const unsigned char *p = (const unsigned char *)s, *end = p + n, *w;
+    uint32_t bits = 0, bit;
 
-    while (next_word(s, n, &at, &w, &wn)) {
-        uint32_t bit = mechanism_bit(w, wn, s + n);
-
+    for (;;) {
+        while (p < end && is_space(*p))
+            p++;
+        if (p == end)
+            return bits;
+        w = p;
+        p = find_blank(p, end);
+        bit = mechanism_bit((const char *)w, (size_t)(p - w), (const char *)end);
         bits |= bit != 0 ? bit : (uint32_t)SMTPREPLY_AUTH_OTHER;
     }
-    return bits;
 }
 
 /* RFC 9422: "LIMITS RCPTMAX=100 MAILMAX=1000"; unknown names are ignored. */
@@ -572,19 +576,15 @@ static const unsigned char *size_line(const unsigned char *d, struct smtpreply_e
     return d + n + m + 1;
 }
 
-/* The line at p holding known keyword k followed at q by SP, TAB, CR or '=' (the
- * 24 bytes from p and the one after readable): its parameters read for the
- * keywords that have them. Returns the next line. */
+/* The line at p holding known keyword k followed at q by SP, TAB, CR or '=': its
+ * parameters read for the keywords that have them. Returns the next line. */
 static const unsigned char *keyword_line(const unsigned char *p, const unsigned char *q,
                                          const unsigned char *end, const struct ehlo_slot *k,
                                          struct smtpreply_ehlo *out)
 {
     struct smtpreply_ehlo_keyword kw;
-    const unsigned char *nl;
+    const unsigned char *nl = find_nl(q, end);
 
-    if (k->bit == SMTPREPLY_EXT_SIZE && *q == ' ' && (nl = size_line(q + 1, out)) != NULL)
-        return nl;
-    nl = find_nl(q, end);
     set_keyword((const char *)p, (size_t)(nl - p), k->len, k->bit, &kw);
     take_keyword(&kw, out);
     return after(nl, end);
@@ -634,7 +634,10 @@ static SMTPREPLY__INLINE const unsigned char *read_lines(const unsigned char *p,
                 continue;
             }
             if (is_space(*q) || *q == '=') {
-                p = keyword_line(p, q, end, k, out);
+                const unsigned char *next = k->bit == SMTPREPLY_EXT_SIZE && *q == ' '
+                                          ? size_line(q + 1, out) : NULL;
+
+                p = next ? next : keyword_line(p, q, end, k, out);
                 continue;
             }
         }
