@@ -95,6 +95,12 @@ C("4.2.1 temporarily disabled", 450, "4.2.1", "mailbox temporarily disabled: bob
 C("suspended", 550, "", "Account has been suspended", "RCPT", MAILBOX_DISABLED, HARD, NEVER, HIGH, TEXT), /* common wording of disabled-account refusals */
 C("suspended for now, permanent code", 550, "", "Account temporarily suspended, try again later", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* rule C6: the words say the state is temporary */
 C("5.2.1 with no words", 550, "5.2.1", "<bob@example.org>", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, ENHANCED), /* rule C6: RFC 3463 x.2.1 may be temporary; only words make it hard */
+C("C6: words in capitals", 550, "", "Account suspended, TRY AGAIN", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* rule C6: ASCII case is ignored */
+C("C6: the word ends the text", 550, "", "Account suspended;TeMpOrAr", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* rule C6: a word in the last bytes, after the last whole block of eight */
+C("C6: the word across a block edge", 550, "", "Account suspended xx temporarily", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* rule C6: "temporar" starts in one block of eight and ends in the next */
+C("C6: the word after the last block", 550, "", "Account suspended       try again", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* rule C6: "try again" starts after the last whole block of eight */
+C("C6: a cut word is no word", 550, "", "This account is suspended xx tempora", "RCPT", MAILBOX_DISABLED, HARD, NEVER, HIGH, TEXT), /* rule C6: "tempora" at the end is not "temporar" */
+C("C6: t and T without the words", 550, "", "Account suspended: TTTTTTTT tttttttt try agai", "RCPT", MAILBOX_DISABLED, HARD, NEVER, HIGH, TEXT), /* rule C6: many 't' bytes, no word */
 C("disabled mailbox named at MAIL is the sender's", 550, "", "Account has been disabled", "MAIL", SENDER_REJECTED, BLOCK, AFTER_FIX, HIGH, TEXT), /* rule C5 before C6 */
 C("4xx disabled stays soft", 450, "", "This mailbox is disabled", "RCPT", MAILBOX_DISABLED, SOFT, RETRY, HIGH, TEXT), /* RFC 5321 s.4.2.1: a 4xx is transient */
 
