@@ -78,6 +78,7 @@ static struct {
     int has_since, has_until;
     int64_t since, until;    /* seconds since the epoch */
     time_t now;
+    int now_year;            /* the local year of now, found once (localtime() reads the zone file) */
     const char *file;        /* name shown for the current input */
     struct reason_stats reasons[SMTPREPLY_REASON_COUNT];
     struct reject_stats rejected[SMTPREPLY_REASON_COUNT];
@@ -197,24 +198,37 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-/* A time without a zone is local time (the TZ variable); 0 when mktime() fails. */
+/*
+ * A time without a zone is local time (the TZ variable); 0 when mktime() fails.
+ * mktime() reads the zone file on every call, so the start of the last hour
+ * asked for is kept: a log's lines come in order, and zones change their offset
+ * on the hour.
+ */
 static int local_epoch(int year, const struct bounce_time *t, int64_t *out)
 {
+    static struct { int year, mon, mday, hour, ok; int64_t start; } last;
     struct tm tm;
     time_t v;
 
-    memset(&tm, 0, sizeof tm);
-    tm.tm_year = year - 1900;
-    tm.tm_mon = t->mon - 1;
-    tm.tm_mday = t->mday;
-    tm.tm_hour = t->hour;
-    tm.tm_min = t->min;
-    tm.tm_sec = t->sec;
-    tm.tm_isdst = -1;
-    v = mktime(&tm);
-    if (v == (time_t)-1 && !(year == 1969 && t->mon == 12 && t->mday == 31))
-        return 0;
-    *out = (int64_t)v;
+    if (!(last.ok && last.year == year && last.mon == t->mon && last.mday == t->mday &&
+          last.hour == t->hour)) {
+        memset(&tm, 0, sizeof tm);
+        tm.tm_year = year - 1900;
+        tm.tm_mon = t->mon - 1;
+        tm.tm_mday = t->mday;
+        tm.tm_hour = t->hour;
+        tm.tm_isdst = -1;
+        v = mktime(&tm);
+        if (v == (time_t)-1 && !(year == 1969 && t->mon == 12 && t->mday == 31 && t->hour == 23))
+            return 0;
+        last.year = year;
+        last.mon = t->mon;
+        last.mday = t->mday;
+        last.hour = t->hour;
+        last.ok = 1;
+        last.start = (int64_t)v;
+    }
+    *out = last.start + t->min * 60 + t->sec;
     return 1;
 }
 
@@ -225,7 +239,6 @@ static int local_epoch(int year, const struct bounce_time *t, int64_t *out)
  */
 static int event_year(const struct bounce_time *t)
 {
-    struct tm now;
     int64_t when;
     int y;
 
@@ -233,8 +246,7 @@ static int event_year(const struct bounce_time *t)
         return t->year;
     if (g.year != 0)
         return g.year;
-    now = *localtime(&g.now);
-    y = now.tm_year + 1900;
+    y = g.now_year;
     if (local_epoch(y, t, &when) && when > (int64_t)g.now + 86400)
         y--;
     return y;
@@ -1070,6 +1082,10 @@ int main(int argc, char **argv)
     const char *follow_path = NULL;
 
     g.now = time(NULL);
+    {
+        struct tm now;
+        g.now_year = localtime_r(&g.now, &now) != NULL ? now.tm_year + 1900 : 1970;
+    }
     bounce_log_init(&parser, emit, NULL);
     (void)i18n_select(&lang, i18n_env());      /* an unknown LANG means English */
     for (i = 1; i < argc; i++) {
