@@ -68,12 +68,15 @@ def main(argv):
         rest = rest[2:]
     slack, limit = int(opts["--slack"]), int(opts["--limit"])
     # A sanitizer's runtime and shadow memory add about 20 MiB that does not grow
-    # with the input: the absolute limit moves up by 32 MiB and the slack doubles;
-    # the growth from the small to the big log is still what is checked.
+    # with the input, and the shadow of what the tool touches varies from run to
+    # run by a few hundred KiB: the absolute limit moves up by 32 MiB and the slack
+    # is four times the plain build's (growth with the input, such as one block
+    # per event kept in the sanitizer's quarantine, is still several MiB over it;
+    # the plain build's check is the strict one).
     with open(exe, "rb") as f:
         if b"__asan_init" in f.read():
             limit += 32768
-            slack *= 2
+            slack *= 4
             print("sanitizer build: limit %d KiB, slack %d KiB" % (limit, slack))
     failed = passed = 0
     with tempfile.TemporaryDirectory() as tmp:
