@@ -1156,6 +1156,21 @@ static void exim_fields(struct bounce_event *e, const char *p, const char *end,
 }
 
 /* documented in bounce_log.h */
+/* Can tok be one of the tokens before an Exim line's flag (date, time, zone,
+ * [pid], message id)? Their bytes are letters, digits and - : . + [ ]. */
+static int exim_head_token(const char *tok, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        unsigned c = (unsigned char)tok[i];
+        if (!((c | 0x20u) - 'a' < 26u || c - '0' < 10u || c == '-' || c == ':' || c == '.' ||
+              c == '+' || c == '[' || c == ']'))
+            return 0;
+    }
+    return 1;
+}
+
 int bounce_exim_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
 {
     const char *end = s + n, *tok = s, *prev = NULL, *flag = NULL, *p, *rc, *m;
@@ -1187,6 +1202,11 @@ int bounce_exim_line(struct bounce_log *b, const char *s, size_t n, uint64_t lin
             sender_forget(b, prev, prev_len);
             return 1;
         }
+        /* Date, time, zone, [pid] and id hold nothing else: a token such as
+         * "H=host" or "F=<address" means the line is not a delivery line, and a
+         * flag further on would come from inside an address or the text. */
+        if (!exim_head_token(tok, tl))
+            return 0;
         prev = tok;
         prev_len = tl;
         if (te == NULL)
