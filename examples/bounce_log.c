@@ -2043,6 +2043,16 @@ void bounce_log_init(struct bounce_log *b, bounce_emit_fn emit, void *ctx)
     b->ctx = ctx;
 }
 
+/* Is the line a Postfix reject by its structure: ": reject: " before the first
+ * '<'? In a delivery line the same words could only stand inside an address or
+ * the reply's text, which come after a '<'. */
+static int reject_by_structure(const char *s, size_t n)
+{
+    const char *r = find(s, n, ": reject: "), *lt = memchr(s, '<', n);
+
+    return r != NULL && (lt == NULL || r < lt);
+}
+
 /* documented in bounce_log.h */
 void bounce_log_line(struct bounce_log *b, const char *s, size_t n, uint64_t line_no)
 {
@@ -2065,6 +2075,8 @@ void bounce_log_line(struct bounce_log *b, const char *s, size_t n, uint64_t lin
     }
     /* In a DSN message, a line is the message's text: what a server said there
      * may look like a log line, and is not one. */
+    if (!d->in_message && reject_by_structure(s, n) && bounce_reject_line(b, s, n, line_no))
+        return;
     if (!d->in_message &&
         (bounce_postfix_line(b, s, n, line_no) || bounce_opensmtpd_line(b, s, n, line_no) ||
          bounce_sendmail_line(b, s, n, line_no) || bounce_exim_line(b, s, n, line_no) ||
