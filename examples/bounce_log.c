@@ -2044,13 +2044,14 @@ void bounce_log_init(struct bounce_log *b, bounce_emit_fn emit, void *ctx)
 }
 
 /* Is the line a Postfix reject by its structure: ": reject: " before the first
- * '<'? In a delivery line the same words could only stand inside an address or
- * the reply's text, which come after a '<'. */
+ * '<' and the first '"'? In a delivery line the same words could only stand
+ * inside an address (in <>, or quoted: Exim writes addresses without <>) or the
+ * reply's text, which come after one of them. */
 static int reject_by_structure(const char *s, size_t n)
 {
-    const char *r = find(s, n, ": reject: "), *lt = memchr(s, '<', n);
+    const char *r = find(s, n, ": reject: "), *lt = memchr(s, '<', n), *qt = memchr(s, '"', n);
 
-    return r != NULL && (lt == NULL || r < lt);
+    return r != NULL && (lt == NULL || r < lt) && (qt == NULL || r < qt);
 }
 
 /* documented in bounce_log.h */
