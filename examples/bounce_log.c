@@ -187,13 +187,17 @@ static int is_name_char(int c)
 
 /*
  * The first "name=" of a line: the name is the run of name characters just
- * before the line's first '='. Returns the value's start, or NULL.
+ * before the line's first '='. Returns the value's start, or NULL. The logs
+ * that write fields (Postfix, Sendmail, OpenSMTPD) write the first one before
+ * any address or quoted text, so an '=' after a '<' or '"' is inside an address
+ * someone else chose (an Exim line's quoted recipient "x: to=<y>, status=sent")
+ * and never a field.
  */
 static const char *first_field(const char *s, size_t n, const char **name, size_t *name_len)
 {
-    const char *eq = memchr(s, '=', n), *a;
+    const char *eq = memchr(s, '=', n), *lt = memchr(s, '<', n), *qt = memchr(s, '"', n), *a;
 
-    if (eq == NULL)
+    if (eq == NULL || (lt != NULL && lt < eq) || (qt != NULL && qt < eq))
         return NULL;
     for (a = eq; a > s && is_name_char((unsigned char)a[-1]); a--)
         ;
