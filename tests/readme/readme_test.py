@@ -4,8 +4,15 @@
 every sample output block with what the commands print.
 
 Usage:
-  readme_test.py [--update] [--keep] [REPO]   run (REPO: default, this checkout)
+  readme_test.py [--update] [--keep] [--done=COMMAND]... [REPO]
+                                              run (REPO: default, this checkout)
   readme_test.py --check [REPO]               the markup alone, nothing run
+
+--done=COMMAND: a README command the caller has already run on the same tree
+(tools/test-all.sh passes the test-suite line, which its gcc step has just run
+with every test); it is listed as not run, with that reason, instead of running
+a second time. COMMAND is the whole command as the README writes it, its
+trailing "# comment" left out or not.
 
 REPO is cloned with `git clone` into an empty temporary folder (nothing beside
 it); changes to tracked files that are not committed yet are applied to the
@@ -522,7 +529,20 @@ def rewrite(readme_lines, block, new_body):
     readme_lines[start:end] = [l + "\n" for l in new_body]
 
 
-def run_all(repo, update, keep):
+DONE_REASON = "the caller ran it on this tree already (--done)"
+
+
+def mark_done(commands, done):
+    """Mark the commands named by --done as not run; each must exist."""
+    for text in done:
+        hits = [c for c in commands if text in (c.text, c.text.split(" #")[0].rstrip())]
+        if not hits:
+            raise MarkupError("--done=%r is not a command of the README" % text)
+        for c in hits:
+            c.not_run = c.not_run or DONE_REASON
+
+
+def run_all(repo, update, keep, done=()):
     repo = os.path.abspath(repo)
     readme_path = os.path.join(repo, "README.md")
     t0 = time.monotonic()
@@ -532,6 +552,7 @@ def run_all(repo, update, keep):
             text = f.read()
         blocks, commands = plan(text)
         ci = check_opening(blocks, commands, runner.clone)
+        mark_done(commands, done)
         print("readme-test: %s on a fresh clone in %s" % (readme_path, runner.clone))
         print("readme-test: %r (what .ci/run runs) is in the opening block, not run" % ci)
         outputs = {}                 # block -> accumulated output lines (sh)
@@ -625,21 +646,22 @@ def check_only(repo):
 
 def main(argv):
     args = [a for a in argv if not a.startswith("--")]
-    opts = {a for a in argv if a.startswith("--")}
+    done = [a[len("--done="):] for a in argv if a.startswith("--done=")]
+    opts = {a for a in argv if a.startswith("--") and not a.startswith("--done=")}
     unknown = opts - {"--update", "--keep", "--check", "--help"}
     if "--help" in opts:
         print(__doc__)
         return 0
-    if unknown or len(args) > 1 or ("--check" in opts and opts & {"--update", "--keep"}):
-        print("usage: readme_test.py [--update] [--keep] [REPO] | --check [REPO]",
-              file=sys.stderr)
+    if unknown or len(args) > 1 or ("--check" in opts and (opts & {"--update", "--keep"} or done)):
+        print("usage: readme_test.py [--update] [--keep] [--done=COMMAND]... [REPO]"
+              " | --check [REPO]", file=sys.stderr)
         return 2
     repo = args[0] if args else os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                              "..", "..")
     try:
         if "--check" in opts:
             return check_only(os.path.abspath(repo))
-        return run_all(repo, "--update" in opts, "--keep" in opts)
+        return run_all(repo, "--update" in opts, "--keep" in opts, done)
     except MarkupError as e:
         print("readme-test: README.md: %s" % e, file=sys.stderr)
         return 2

@@ -122,6 +122,22 @@ def main():
         check("update: " + name, got == want, "got %r" % got)
         check("update: %s: the result matches" % name, rt.matches(got, out, []))
 
+    # --done: the named command (with or without its comment) is not run, with the
+    # reason; another command stays run; a command the README lacks is an error.
+    text = "```sh\nmake all   # build\nmake check\n```\n"
+    for done in ("make all", "make all   # build"):
+        _, cmds = rt.plan(text)
+        rt.mark_done(cmds, [done])
+        check("--done=%r: not run, with its reason" % done,
+              [c.not_run for c in cmds] == [rt.DONE_REASON, None],
+              "got %r" % [c.not_run for c in cmds])
+    _, cmds = rt.plan(text)
+    try:
+        rt.mark_done(cmds, ["make install"])
+        check("--done with a command the README lacks is an error", False, "no error")
+    except rt.MarkupError as e:
+        check("--done with a command the README lacks is an error", "make install" in str(e))
+
     # The opening block: the command .ci/run runs, not run; the demo, run.
     with tempfile.TemporaryDirectory() as d:
         os.makedirs(os.path.join(d, ".ci"))
