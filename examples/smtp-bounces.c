@@ -332,13 +332,14 @@ static void format_delay(uint64_t ms, char *out, size_t cap)
 
 /* The event's columns, in the order of both formats. */
 enum col {
-    C_RECIPIENT, C_STATUS, C_CODE, C_ENHANCED, C_COMMAND, C_REASON, C_BOUNCE, C_RETRY,
+    C_RECIPIENT, C_STATUS, C_CODE, C_ENHANCED, C_TEXT, C_COMMAND, C_REASON, C_BOUNCE, C_RETRY,
     C_CONFIDENCE, C_EVIDENCE, C_TIME, C_QUEUE_ID, C_SENDER, C_RELAY, C_DELAY, C_DIRECTION,
     C_LINE, C_FILE, C_COUNT
 };
 
 static const struct { const char *name; int text; } columns[C_COUNT] = {
-    { "recipient", 1 }, { "status", 0 }, { "code", 0 }, { "enhanced", 0 }, { "command", 0 },
+    { "recipient", 1 }, { "status", 0 }, { "code", 0 }, { "enhanced", 0 }, { "text", 1 },
+    { "command", 0 },
     { "reason", 0 }, { "bounce", 0 }, { "retry", 0 }, { "confidence", 0 }, { "evidence", 0 },
     { "time", 0 }, { "queue_id", 1 }, { "sender", 1 }, { "relay", 1 }, { "delay", 0 },
     { "direction", 0 }, { "line", 0 }, { "file", 1 },
@@ -427,6 +428,8 @@ static void print_event(const struct bounce_event *e, int cmd, const struct smtp
         snprintf(enh, sizeof enh, "%u.%u.%u", e->enh.klass, e->enh.subject, e->enh.detail);
         SET(C_ENHANCED, enh, strlen(enh), 0);
     }
+    if (e->text != NULL)
+        SET(C_TEXT, e->text, e->text_len, 0);
     if (cmd != SMTPREPLY_CMD_UNKNOWN)
         SET(C_COMMAND, smtpreply_command_name(cmd), strlen(smtpreply_command_name(cmd)), 0);
     SET(C_REASON, smtpreply_reason_name(reason), strlen(smtpreply_reason_name(reason)), 0);

@@ -20,10 +20,10 @@ import subprocess
 import sys
 import tempfile
 
-FIELDS = ["recipient", "status", "code", "enhanced", "command", "reason",
+FIELDS = ["recipient", "status", "code", "enhanced", "text", "command", "reason",
           "bounce", "retry", "confidence", "evidence", "time", "queue_id", "sender",
           "relay", "delay", "direction", "line"]
-TEXT_FIELDS = ("recipient", "queue_id", "sender", "relay", "file")
+TEXT_FIELDS = ("recipient", "text", "queue_id", "sender", "relay", "file")
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$")
 STATUS = {"bounced", "deferred", "sent", "expired"}
 REASONS = {
