@@ -1082,28 +1082,51 @@ static int exim_id(const char *s, size_t n)
     return dashes == 2;
 }
 
+/* documented in bounce_log.h */
+int bounce_command_of(const char *s, size_t n)
+{
+    return command_of(s, n);
+}
+
+/* documented in bounce_log.h */
+const char *bounce_exim_reply(const char *s, size_t n, int *command, const char **words,
+                              size_t *words_len)
+{
+    static const char head[] = "SMTP error from remote mail server after ";
+    const char *end = s + n, *a = find(s, n, head), *c, *ce, *r;
+
+    if (a == NULL)
+        return NULL;
+    c = a + sizeof head - 1;
+    /* The command may hold an address: "RCPT TO:<"x: 550 y"@z>: 250 ..." */
+    ce = find_outside(c, end, ": ");
+    if (ce == NULL)
+        return NULL;
+    *command = command_of(c, (size_t)(ce - c));
+    *words = c;
+    *words_len = (size_t)(ce - c);
+    r = ce + 2;
+    /* Older Exim: "after RCPT TO:<a@b>: host mx [192.0.2.1]: 550 ..." */
+    if (starts_ci(r, (size_t)(end - r), "host ")) {
+        const char *h = find(r, (size_t)(end - r), "]: ");
+        if (h != NULL)
+            r = h + 3;
+    }
+    return r;
+}
+
 /* The event's message: what follows an Exim "SMTP error ... after CMD:" and the like. */
 static void exim_message(struct bounce_log *b, struct bounce_event *e, const char *m, size_t mn)
 {
-    const char *end = m + mn, *a, *c, *ce, *r;
+    const char *end = m + mn, *a, *c, *ce, *r, *words;
+    size_t words_len;
+    int command;
 
-    a = find(m, mn, "SMTP error from remote mail server after ");
-    if (a != NULL) {
-        c = a + 41;
-        /* The command may hold an address: "RCPT TO:<"x: 550 y"@z>: 250 ..." */
-        ce = find_outside(c, end, ": ");
-        if (ce != NULL) {
-            e->command = command_of(c, (size_t)(ce - c));
-            r = ce + 2;
-            /* Older Exim: "after RCPT TO:<a@b>: host mx [192.0.2.1]: 550 ..." */
-            if (starts_ci(r, (size_t)(end - r), "host ")) {
-                const char *h = find(r, (size_t)(end - r), "]: ");
-                if (h != NULL)
-                    r = h + 3;
-            }
-            if (take_reply(b, e, r, (size_t)(end - r), NULL, 0))
-                return;
-        }
+    r = bounce_exim_reply(m, mn, &command, &words, &words_len);
+    if (r != NULL) {
+        e->command = command;
+        if (take_reply(b, e, r, (size_t)(end - r), NULL, 0))
+            return;
     }
     /* "SMTP timeout after end of data (1234 bytes written): Connection timed out",
        "Remote host mx [192.0.2.1] closed connection in response to end of data" */

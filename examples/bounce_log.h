@@ -164,4 +164,22 @@ const char *bounce_status_name(int status);
  */
 const char *bounce_addr_end(const char *p, const char *end, const char *stops);
 
+/*
+ * The command a log names in words ("RCPT TO", "MAIL FROM:<a@b> SIZE=12",
+ * "end of DATA", "initial connection", "pipelined RCPT TO:<x>"), as
+ * enum smtpreply_command; SMTPREPLY_CMD_UNKNOWN when it names none.
+ */
+int bounce_command_of(const char *s, size_t n);
+
+/*
+ * Where the remote server's reply starts in text an MTA wrote around it:
+ * after Exim's "SMTP error from remote mail server after CMD: " (older Exim
+ * adds "host NAME [ADDR]: "), the command's words skipped as a whole, so an
+ * address in them cannot end them early. Returns the reply's first byte and
+ * sets *command, and *words / *words_len to the command as written ("RCPT
+ * TO:<a@b>"); NULL when s[0..n) holds no such words.
+ */
+const char *bounce_exim_reply(const char *s, size_t n, int *command, const char **words,
+                              size_t *words_len);
+
 #endif

@@ -38,6 +38,7 @@
  */
 #include <smtpreply.h>
 
+#include "bounce_log.h"
 #include "compare.h"
 #include "i18n.h"
 #include "json_out.h"
@@ -482,9 +483,12 @@ static void untranslated_note(struct i18n *L)
 /* What was assumed about a pasted text that was not quite a reply on the wire. */
 enum assumption {
     ASSUME_CONTINUES, ASSUME_NO_LINE_END, ASSUME_LOG_COMMAND, ASSUME_LOG_PREFIX, ASSUME_JOINED,
+    ASSUME_EXIM_PREFIX, ASSUME_EXIM_JOINED,
 };
+/* Their names in JSON: Postfix's prefix and Exim's are both a log's prefix. */
 static const char *const assumption_names[] = {
     "last-line-continues", "no-final-line-end", "command-from-log", "log-prefix", "joined-lines",
+    "log-prefix", "joined-lines",
 };
 
 /* An assumption or an error, kept for the text view and the JSON summary. */
@@ -497,6 +501,18 @@ struct note {
     char text[40];          /* the words the note quotes, terminal-safe */
 };
 
+/* Exim's words before a reply, "SMTP error from remote mail server after ",
+ * take 41 bytes of the paste: that bounds the commands a paste can name so. */
+#define MAX_LOG_COMMANDS (PASTE_CAP / 41 + 1)
+
+/* A command a pasted log line names before its reply ("after RCPT TO:<a@b>: "). */
+struct log_command {
+    unsigned line;          /* the kept line where the reply starts */
+    int command;            /* enum smtpreply_command */
+    const char *words;      /* as the log writes it, inside struct paste's raw */
+    size_t len;
+};
+
 /* The pasted text as the parser reads it: each line ends in CRLF. */
 struct paste {
     char raw[PASTE_CAP + 1];            /* as given; one byte more tells "too long" */
@@ -507,6 +523,8 @@ struct paste {
     unsigned lines;                     /* kept lines */
     struct note notes[MAX_NOTES];       /* assumptions and errors, in order */
     unsigned nnotes;
+    struct log_command log_cmds[MAX_LOG_COMMANDS];
+    unsigned nlog_cmds;
 };
 
 /* Keep a note; text[0..len) is what it quotes (may be NULL). The array holds
@@ -583,6 +601,22 @@ static const char *postfix_said(const char *s, size_t n)
 }
 
 /*
+ * Does s[0..n) hold a reply after a log's own words: Postfix's "said: ", or
+ * Exim's "SMTP error from remote mail server after CMD: "?
+ */
+static int logged_reply(const char *s, size_t n)
+{
+    const char *r, *words;
+    size_t words_len;
+    int command;
+
+    if (postfix_said(s, n) != NULL)
+        return 1;
+    r = bounce_exim_reply(s, n, &command, &words, &words_len);
+    return r != NULL && reply_line(r, (size_t)(s + n - r));
+}
+
+/*
  * Keep s[0..n) as one line of the parser's text, from pasted line `line`.
  * Room: every kept line takes at least one byte of p->raw plus the LF or
  * space that ended it, and adds two (CRLF), so p->text needs at most twice
@@ -624,17 +658,81 @@ static size_t joined_at(const char *s, size_t n, size_t from, size_t enh_len)
     return n;
 }
 
+/* The enhanced code right after the reply code at s[0..n) ("550 5.1.1 x"): its length, or 0. */
+static size_t enhanced_after_code(const char *s, size_t n)
+{
+    struct smtpreply_enhanced enh;
+    size_t k;
+
+    if (n <= 4 || !reply_line(s, n))
+        return 0;
+    k = smtpreply_enhanced_parse(s + 4, n - 4, &enh);
+    return k != 0 && n > 4 + k && s[4 + k] != ' ' ? 0 : k;
+}
+
+/* Note that the last `parts` kept lines came from one pasted line whose first reply line is s. */
+static void note_joined(struct paste *p, const char *s, size_t n, unsigned parts)
+{
+    size_t enh_len = enhanced_after_code(s, n);
+    char code[24];
+
+    snprintf(code, sizeof code, "%.3s%s%.*s", s, enh_len ? " " : "", (int)enh_len, s + 4);
+    add_note(p, ASSUME_JOINED, p->lines - parts + 1, 0, code, strlen(code))->count = parts;
+}
+
+/*
+ * An Exim log line or bounce, "... SMTP error from remote mail server after
+ * RCPT TO:<a@b>: 550-5.1.1 first\n550 5.1.1 last": keep the reply's lines,
+ * which Exim joins with the two characters backslash and n, and remember the
+ * command the log names for the reply. 0 when s[0..n) is not such a line.
+ */
+static int paste_exim(struct paste *p, const char *s, size_t n, unsigned line)
+{
+    const char *r, *words, *end = s + n;
+    size_t words_len;
+    unsigned parts = 0;
+    int command;
+
+    r = bounce_exim_reply(s, n, &command, &words, &words_len);
+    if (r == NULL || !reply_line(r, (size_t)(end - r)))
+        return 0;
+    add_note(p, ASSUME_EXIM_PREFIX, p->lines + 1, 0, NULL, 0);
+    if (command != SMTPREPLY_CMD_UNKNOWN && p->nlog_cmds < MAX_LOG_COMMANDS) {
+        struct log_command *c = &p->log_cmds[p->nlog_cmds++];
+        c->line = p->lines + 1;
+        c->command = command;
+        c->words = words;
+        c->len = words_len;
+    }
+    while (r < end) {
+        const char *e = r;
+
+        while (e < end && !(e[0] == '\\' && e + 1 < end && e[1] == 'n'))
+            e++;
+        if (e > r) {
+            keep_line(p, r, (size_t)(e - r), line);
+            parts++;
+        }
+        r = e < end ? e + 2 : end;
+    }
+    if (parts > 1)
+        add_note(p, ASSUME_EXIM_JOINED, p->lines - parts + 1, 0, NULL, 0)->count = parts;
+    return 1;
+}
+
 /*
  * Keep one pasted line (blanks around it already gone): the reply after a
- * Postfix log's "said: ", split where Postfix joined its lines.
+ * Postfix log's "said: ", split where Postfix joined its lines, or after
+ * Exim's words (paste_exim).
  */
 static void paste_line(struct paste *p, const char *s, size_t n, unsigned line)
 {
-    struct smtpreply_enhanced enh;
-    size_t enh_len = 0, start = 0, at;
+    size_t enh_len, start = 0, at;
     unsigned parts = 0;
     const char *said;
 
+    if (!reply_line(s, n) && postfix_said(s, n) == NULL && paste_exim(p, s, n, line))
+        return;
     if (!reply_line(s, n) && (said = postfix_said(s, n)) != NULL) {
         /* "status=bounced (host x said: 550 ... (in reply to RCPT TO command))":
          * the parentheses the prefix opened close at the end of the line. */
@@ -654,11 +752,7 @@ static void paste_line(struct paste *p, const char *s, size_t n, unsigned line)
             open--;
         }
     }
-    if (n > 4 && reply_line(s, n)) {
-        enh_len = smtpreply_enhanced_parse(s + 4, n - 4, &enh);
-        if (enh_len != 0 && n > 4 + enh_len && s[4 + enh_len] != ' ')
-            enh_len = 0;
-    }
+    enh_len = enhanced_after_code(s, n);
     for (;;) {
         at = reply_line(s, n) ? joined_at(s, n, start + 4, enh_len) : n;
         keep_line(p, s + start, at - start, line);
@@ -667,12 +761,8 @@ static void paste_line(struct paste *p, const char *s, size_t n, unsigned line)
             break;
         start = at + 1;
     }
-    if (parts > 1) {
-        char code[24];
-
-        snprintf(code, sizeof code, "%.3s%s%.*s", s, enh_len ? " " : "", (int)enh_len, s + 4);
-        add_note(p, ASSUME_JOINED, p->lines - parts + 1, 0, code, strlen(code))->count = parts;
-    }
+    if (parts > 1)
+        note_joined(p, s, n, parts);
 }
 
 /*
@@ -763,6 +853,24 @@ static int log_command(const char *s, size_t n, const char **from, size_t *len)
     return smtpreply_command_parse(verb, vn);
 }
 
+/*
+ * The command a pasted log line named before the reply that starts at kept
+ * line `line` (Exim's "after RCPT TO:<a@b>: "), with *from, *len set to its
+ * words; SMTPREPLY_CMD_UNKNOWN when it named none.
+ */
+static int command_before(const struct paste *p, unsigned line, const char **from, size_t *len)
+{
+    unsigned i;
+
+    for (i = 0; i < p->nlog_cmds; i++)
+        if (p->log_cmds[i].line == line) {
+            *from = p->log_cmds[i].words;
+            *len = p->log_cmds[i].len;
+            return p->log_cmds[i].command;
+        }
+    return SMTPREPLY_CMD_UNKNOWN;
+}
+
 /* The meaning of a bounce class, a retry advice and a confidence, in words. */
 static const char *bounce_words(struct i18n *L, int bounce)
 {
@@ -802,6 +910,15 @@ static void assumption_text(const struct note *n, int command, struct i18n *L,
         compose(out, tr(L, L_EXPLAIN_PASTE_ASSUME_NO_LINE_END), args, 0);
     else if (n->kind == ASSUME_LOG_PREFIX)
         compose(out, tr(L, L_EXPLAIN_PASTE_ASSUME_LOG_PREFIX), args, 0);
+    else if (n->kind == ASSUME_EXIM_PREFIX)
+        compose(out, tr(L, L_EXPLAIN_PASTE_ASSUME_EXIM_PREFIX), args, 0);
+    else if (n->kind == ASSUME_EXIM_JOINED) {
+        char count[16];
+
+        snprintf(count, sizeof count, "%u", n->count);
+        args[0] = count;
+        compose(out, tr(L, L_EXPLAIN_PASTE_ASSUME_EXIM_JOINED), args, 1);
+    }
     else if (n->kind == ASSUME_JOINED) {
         char count[16];
 
@@ -921,6 +1038,8 @@ static int show_reply(struct paste *p, const struct smtpreply_reply *r, int comm
         last_len = n;
     }
     logged = last != NULL ? log_command(last, last_len, &from, &from_len) : SMTPREPLY_CMD_UNKNOWN;
+    if (logged == SMTPREPLY_CMD_UNKNOWN)
+        logged = command_before(p, r->first_line, &from, &from_len);
     if (command == SMTPREPLY_CMD_UNKNOWN && logged != SMTPREPLY_CMD_UNKNOWN) {
         command = logged;
         add_note(p, ASSUME_LOG_COMMAND, last_line, 0, from, from_len);
@@ -1227,7 +1346,7 @@ int main(int argc, char **argv)
         if (rc == 1)
             return input_error(json, L, "too-long", "The pasted text is longer than 65536 "
                                "bytes; smtp-parse reads a whole stream.");
-    } else if (!reply_shaped(args[0]) && postfix_said(args[0], strlen(args[0])) == NULL) {
+    } else if (!reply_shaped(args[0]) && !logged_reply(args[0], strlen(args[0]))) {
         for (i = 0; i < nargs && code_shaped(args[i]); i++)
             ;
         fprintf(stderr, "smtp-explain: \"%s\": expected a reply code (535), an enhanced code "

@@ -38,6 +38,20 @@ POSTFIX_LOG = ("Dec  7 05:00:01 mx postfix/smtp[4242]: 4F2A1: to=<bob@gmail.com>
                "relay=gmail-smtp-in.l.google.com[142.250.1.26]:25, delay=1.2, "
                "status=bounced (host gmail-smtp-in.l.google.com[142.250.1.26] said: "
                + " ".join(GMAIL_LINES) + " (in reply to RCPT TO command))")
+# Exim logs the reply after its own words, "SMTP error from remote mail server
+# after CMD: ", the lines of a multiline reply joined by the two characters "\n".
+EXIM_LOG = ("2026-12-07 05:00:01 1wQx3a-000Abc-1Z ** bob@gmail.com R=dnslookup "
+            "T=remote_smtp H=gmail-smtp-in.l.google.com [142.250.1.26]: SMTP error from "
+            "remote mail server after RCPT TO:<bob@gmail.com>: " + "\\n".join(GMAIL_LINES))
+# Older Exim puts the host between the command and the reply.
+EXIM_OLD = ("2026-12-07 05:00:02 1wQx3b-000Abc-2Z ** ann@example.org: SMTP error from remote "
+            "mail server after end of data: host mx.example.org [192.0.2.7]: "
+            "550 5.7.1 Message rejected as spam")
+# A recipient's quoted local part holds ": 250 ok": the command's words are
+# skipped whole, so the reply is the 550 that follows them.
+EXIM_QUOTED = ("2026-12-07 05:00:03 1wQx3c-000Abc-3Z ** x@victim.example: SMTP error from "
+               "remote mail server after RCPT TO:<\"x: 250 2.0.0 ok\"@victim.example>: "
+               "550 5.1.1 No such user here")
 UNTRANSLATED = ("Not yet translated into", "Chưa được dịch sang")
 
 
@@ -106,6 +120,23 @@ TEXT_CASES = [
     ("a code repeated in the text is not a joined line",
      ["550 5.1.1 mailbox full, code 550 seen before"], None, {}, 0,
      ["550 seen before"], ["Assumed"], []),
+    ("an Exim log line", [EXIM_LOG], None, {}, 0,
+     ["Reply: 550 5.1.1", "The email account that you tried to reach does not exist. Please try",
+      "double-checking the recipient's email address", "provider gmail", "Command: RCPT",
+      "SMTP error from remote mail server after COMMAND:", "4 reply lines joined by \\n",
+      "the log says \"RCPT TO:<bob@gmail.com>\""],
+     ["R=dnslookup", "\\n550", "as Postfix logs them"], []),
+    ("an Exim log line on standard input", ["-"], (EXIM_LOG + "\n").encode(), {}, 0,
+     ["Reply: 550 5.1.1", "Command: RCPT", "4 reply lines joined by \\n"], ["R=dnslookup"], []),
+    ("an older Exim log line, the host before the reply", [EXIM_OLD], None, {}, 0,
+     ["Reply: 550 5.7.1", "Command: DATA_END", "the log says \"end of data\"",
+      "Message rejected as spam"],
+     ["mx.example.org", "joined"], []),
+    ("an address in Exim's command words cannot end them", [EXIM_QUOTED], None, {}, 0,
+     ["Reply: 550 5.1.1", "Command: RCPT", "No such user here"],
+     ["Reply: 250", "Reason: none"], []),
+    ("--command wins over Exim's command words", ["--command", "MAIL", EXIM_LOG], None, {}, 0,
+     ["Command: MAIL", "Reply: 550 5.1.1"], ["Command: RCPT", "the log says"], []),
     ("a Postfix log line on standard input", ["-"], (POSTFIX_LOG + "\n").encode(), {}, 0,
      ["Reply: 550 5.1.1", "Command: RCPT", "4 reply lines joined"], ["postfix/smtp"], []),
     ("--command wins over the log's trailer", ["--command", "MAIL", GREYLIST], None, {}, 0,
