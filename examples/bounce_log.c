@@ -1100,8 +1100,18 @@ const char *bounce_exim_reply(const char *s, size_t n, int *command, const char 
     c = a + sizeof head - 1;
     /* The command may hold an address: "RCPT TO:<"x: 550 y"@z>: 250 ..." */
     ce = find_outside(c, end, ": ");
-    if (ce == NULL)
-        return NULL;
+    if (ce == NULL) {
+        /* An Exim bounce message ends the line there and puts the reply on
+         * the next: "... after RCPT TO:<a@b>:". */
+        for (ce = c; (ce = find_outside(ce, end, ":")) != NULL && ce != end - 1; ce++)
+            ;
+        if (ce == NULL)
+            return NULL;
+        *command = command_of(c, (size_t)(ce - c));
+        *words = c;
+        *words_len = (size_t)(ce - c);
+        return end;
+    }
     *command = command_of(c, (size_t)(ce - c));
     *words = c;
     *words_len = (size_t)(ce - c);

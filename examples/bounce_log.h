@@ -177,7 +177,9 @@ int bounce_command_of(const char *s, size_t n);
  * adds "host NAME [ADDR]: "), the command's words skipped as a whole, so an
  * address in them cannot end them early. Returns the reply's first byte and
  * sets *command, and *words / *words_len to the command as written ("RCPT
- * TO:<a@b>"); NULL when s[0..n) holds no such words.
+ * TO:<a@b>"); NULL when s[0..n) holds no such words. When the words end the
+ * text with their colon, as in an Exim bounce message whose next line is the
+ * reply, the return is s + n.
  */
 const char *bounce_exim_reply(const char *s, size_t n, int *command, const char **words,
                               size_t *words_len);

@@ -601,19 +601,20 @@ static const char *postfix_said(const char *s, size_t n)
 }
 
 /*
- * Does s[0..n) hold a reply after a log's own words: Postfix's "said: ", or
- * Exim's "SMTP error from remote mail server after CMD: "?
+ * Does the text at s start with a log's own words before a reply: Postfix's
+ * "... said: 550 ...", Exim's "... after CMD: 550 ...", or Exim's words
+ * alone on the first line, as a bounce message writes them?
  */
-static int logged_reply(const char *s, size_t n)
+static int logged_reply(const char *s)
 {
     const char *r, *words;
-    size_t words_len;
+    size_t n = strcspn(s, "\r\n"), words_len;
     int command;
 
     if (postfix_said(s, n) != NULL)
         return 1;
     r = bounce_exim_reply(s, n, &command, &words, &words_len);
-    return r != NULL && reply_line(r, (size_t)(s + n - r));
+    return r != NULL && (r == s + n || reply_line(r, (size_t)(s + n - r)));
 }
 
 /*
@@ -681,10 +682,12 @@ static void note_joined(struct paste *p, const char *s, size_t n, unsigned parts
 }
 
 /*
- * An Exim log line or bounce, "... SMTP error from remote mail server after
- * RCPT TO:<a@b>: 550-5.1.1 first\n550 5.1.1 last": keep the reply's lines,
- * which Exim joins with the two characters backslash and n, and remember the
- * command the log names for the reply. 0 when s[0..n) is not such a line.
+ * An Exim log line, "... SMTP error from remote mail server after RCPT
+ * TO:<a@b>: 550-5.1.1 first\n550 5.1.1 last": keep the reply's lines, which
+ * Exim joins with the two characters backslash and n, and remember the
+ * command the log names for the reply. A line of an Exim bounce message ends
+ * with "after RCPT TO:<a@b>:" and the reply follows on its own lines. 0 when
+ * s[0..n) is neither.
  */
 static int paste_exim(struct paste *p, const char *s, size_t n, unsigned line)
 {
@@ -694,8 +697,10 @@ static int paste_exim(struct paste *p, const char *s, size_t n, unsigned line)
     int command;
 
     r = bounce_exim_reply(s, n, &command, &words, &words_len);
-    if (r == NULL || !reply_line(r, (size_t)(end - r)))
+    if (r == NULL || (r < end && !reply_line(r, (size_t)(end - r))))
         return 0;
+    /* At the end of the line (an Exim bounce), the words are about the reply
+     * on the next lines, which will start at the next kept line. */
     add_note(p, ASSUME_EXIM_PREFIX, p->lines + 1, 0, NULL, 0);
     if (command != SMTPREPLY_CMD_UNKNOWN && p->nlog_cmds < MAX_LOG_COMMANDS) {
         struct log_command *c = &p->log_cmds[p->nlog_cmds++];
@@ -1346,7 +1351,7 @@ int main(int argc, char **argv)
         if (rc == 1)
             return input_error(json, L, "too-long", "The pasted text is longer than 65536 "
                                "bytes; smtp-parse reads a whole stream.");
-    } else if (!reply_shaped(args[0]) && !logged_reply(args[0], strlen(args[0]))) {
+    } else if (!reply_shaped(args[0]) && !logged_reply(args[0])) {
         for (i = 0; i < nargs && code_shaped(args[i]); i++)
             ;
         fprintf(stderr, "smtp-explain: \"%s\": expected a reply code (535), an enhanced code "

@@ -52,6 +52,9 @@ EXIM_OLD = ("2026-12-07 05:00:02 1wQx3b-000Abc-2Z ** ann@example.org: SMTP error
 EXIM_QUOTED = ("2026-12-07 05:00:03 1wQx3c-000Abc-3Z ** x@victim.example: SMTP error from "
                "remote mail server after RCPT TO:<\"x: 250 2.0.0 ok\"@victim.example>: "
                "550 5.1.1 No such user here")
+# An Exim bounce message ends a line with the command and puts the reply below.
+EXIM_BOUNCE = ("    SMTP error from remote mail server after pipelined RCPT TO:<bob@gmail.com>:\n"
+               + "".join("    " + l + "\n" for l in GMAIL_LINES))
 UNTRANSLATED = ("Not yet translated into", "Chưa được dịch sang")
 
 
@@ -135,6 +138,13 @@ TEXT_CASES = [
     ("an address in Exim's command words cannot end them", [EXIM_QUOTED], None, {}, 0,
      ["Reply: 550 5.1.1", "Command: RCPT", "No such user here"],
      ["Reply: 250", "Reason: none"], []),
+    ("lines of an Exim bounce message", ["-"], EXIM_BOUNCE.encode(), {}, 0,
+     ["Reply: 550 5.1.1", "provider gmail", "Command: RCPT",
+      "SMTP error from remote mail server after COMMAND:",
+      "the log says \"pipelined RCPT TO:"],
+     ["joined"], []),
+    ("lines of an Exim bounce message in one argument", [EXIM_BOUNCE], None, {}, 0,
+     ["Reply: 550 5.1.1", "Command: RCPT"], [], []),
     ("--command wins over Exim's command words", ["--command", "MAIL", EXIM_LOG], None, {}, 0,
      ["Command: MAIL", "Reply: 550 5.1.1"], ["Command: RCPT", "the log says"], []),
     ("a Postfix log line on standard input", ["-"], (POSTFIX_LOG + "\n").encode(), {}, 0,
