@@ -209,6 +209,31 @@ static void data_end(struct transcript *t, uint64_t offset, unsigned long line_n
     t->in_content = 0;
 }
 
+static int blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Does s[0..n) start with the verb AUTH (any case) and a blank? */
+static int auth_verb(const char *s, size_t n)
+{
+    return n > 4 && upper(s[0]) == 'A' && upper(s[1]) == 'U' && upper(s[2]) == 'T'
+           && upper(s[3]) == 'H' && blank(s[4]);
+}
+
+/* How much of an AUTH line may be shown: the verb and the mechanism, never
+ * the initial response after them (RFC 4954 section 4). */
+static size_t auth_shown(const char *s, size_t n)
+{
+    size_t i = 4;
+
+    while (i < n && blank(s[i]))
+        i++;
+    while (i < n && !blank(s[i]))
+        i++;
+    return i;
+}
+
 /* A client line outside the message content. */
 static int client_line(struct transcript *t, const char *s, size_t n, uint64_t offset,
                        unsigned long line_no)
@@ -226,13 +251,10 @@ static int client_line(struct transcript *t, const char *s, size_t n, uint64_t o
         t->lmtp = 1;
     if (command == SMTPREPLY_CMD_MAIL)
         t->rcpt_accepted = 0;
-    if (command == SMTPREPLY_CMD_AUTH) {
-        /* "AUTH PLAIN <initial response>": the mechanism only. */
-        size_t mech = 5;
-
-        while (mech < n && s[mech] != ' ')
-            mech++;
-        push(t, command, offset, line_no, s, mech < n ? mech : n);
+    if (command == SMTPREPLY_CMD_AUTH || auth_verb(s, n)) {
+        /* "AUTH PLAIN <initial response>": the mechanism only, whatever the
+         * blanks between the words and whether the parser took the verb. */
+        push(t, SMTPREPLY_CMD_AUTH, offset, line_no, s, auth_shown(s, n));
         return TK_CLIENT;
     }
     if (command == SMTPREPLY_CMD_BDAT) {

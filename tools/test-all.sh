@@ -557,7 +557,7 @@ for s in "${STEPS[@]}"; do
     data-po) run_step "$s" step_data_po ;;
     readme) run_step readme step_readme ;;
     integration) run_step integration step_with_gcc_build bash tests/integration/run-exim.sh "$B_GCC" ;;
-    fuzz) FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-$OUT/build-fuzz} run_step fuzz bash tests/fuzz/run.sh "$ROOT" 60 ;;
+    fuzz) FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-$OUT/build-fuzz} run_step fuzz bash tests/fuzz/run.sh "$ROOT" 88 ;;
     valgrind) run_step valgrind step_with_gcc_build bash tests/valgrind/run.sh "$B_GCC" ;;
     static) STATIC_BUILD_DIR=${STATIC_BUILD_DIR:-$OUT/build-static} run_step static bash tests/static/run.sh "$ROOT" ;;
     neon) NEON_BUILD_DIR=${NEON_BUILD_DIR:-$OUT/build-neon} run_step neon bash tests/cross/neon.sh "$ROOT" ;;

@@ -188,6 +188,19 @@ for name, secrets in (("cs-pipelining.txt", [b"c2VuZGVyQGV4YW1wbGUub3Jn", b"c2Vj
         check("%s --format %s: AUTH data not shown" % (name, fmt),
               out and not any(s in out for s in secrets))
 
+# An initial response stays hidden whatever the blanks between the words, in
+# any case of the verb, in every form.
+SECRET = b"AGFsaWNlAHNlY3JldA=="
+for form, text in (
+        ("cs", b"S: 220 mx\nC: auth\tplain\t" + SECRET + b"\nS: 535 5.7.8 no\n"),
+        ("cs", b"S: 220 mx\nC: AUTH  PLAIN  " + SECRET + b"\nS: 535 5.7.8 no\n"),
+        ("raw", b"220 mx\r\nAuth\tPLAIN " + SECRET + b"\r\n535 5.7.8 no\r\n"),
+        ("swaks", b"<-  220 mx\n -> AUTH\tPLAIN\t" + SECRET + b"\n<** 535 5.7.8 no\n")):
+    for fmt in ("json", "text"):
+        out = run(["--input", form, "--format", fmt], text)[1]
+        check("AUTH with its response after tabs or two spaces (%s, %s): response hidden"
+              % (form, fmt), out and SECRET not in out and b"535" in out, out)
+
 # A line without a mark where AUTH data was due is an error, and not repeated.
 rc, out, _ = run([], b"S: 220 mx\nC: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\nc2VjcmV0\nS: 535 no\n")
 objs = objects(out)
