@@ -237,6 +237,28 @@ static inline void json_reply_lines(FILE *f, const struct smtpreply_reply *r)
     fputc(']', f);
 }
 
+/* [...] with every set bit of the reply's flags, then of the verdict's, by the library's names. */
+static inline void json_flags(FILE *f, uint32_t reply_flags, uint32_t verdict_flags)
+{
+    const uint32_t flags[2] = { reply_flags, verdict_flags };
+    const char *(*const name[2])(uint32_t) = { smtpreply_flag_name, smtpreply_verdict_flag_name };
+    uint32_t bit;
+    int first = 1, k;
+
+    fputc('[', f);
+    for (k = 0; k < 2; k++) {
+        for (bit = 1; bit; bit <<= 1) {
+            if (flags[k] & bit) {
+                if (!first)
+                    fputc(',', f);
+                json_cstring(f, name[k](bit));
+                first = 0;
+            }
+        }
+    }
+    fputc(']', f);
+}
+
 /*
  * The next character of s[0..n) at *i as terminal-safe text in out (at most 12
  * bytes plus NUL); advances *i. Returns the length written.

@@ -1004,26 +1004,6 @@ static void show_verdict(const struct smtpreply_reply *r, const struct smtpreply
         field(tr(L, L_EXPLAIN_PASTE_FLAGS), buf);
 }
 
-/* JSON: "flags":[...] with the reply's and the verdict's flags. */
-static void json_flags(const struct smtpreply_reply *r, const struct smtpreply_verdict *v)
-{
-    char buf[1024] = "";
-    const char *p, *q;
-    int first = 1;
-
-    put_flag_names(buf, sizeof buf, r->flags, smtpreply_flag_name);
-    put_flag_names(buf, sizeof buf, v->flags, smtpreply_verdict_flag_name);
-    printf("\"flags\":[");
-    for (p = buf; *p != '\0'; p = *q ? q + 1 : q) {
-        q = strchr(p, ' ');
-        if (q == NULL)
-            q = p + strlen(p);
-        printf("%s\"%.*s\"", first ? "" : ",", (int)(q - p), p);
-        first = 0;
-    }
-    putchar(']');
-}
-
 /* One reply: classified, then shown with the entries of its codes. */
 static int show_reply(struct paste *p, const struct smtpreply_reply *r, int command, int json,
                       int index, struct i18n *L)
@@ -1078,7 +1058,8 @@ static int show_reply(struct paste *p, const struct smtpreply_reply *r, int comm
             printf("\"%s\",", smtpreply_command_name(command));
         else
             printf("null,");
-        json_flags(r, &v);
+        fputs("\"flags\":", stdout);
+        json_flags(stdout, r->flags, v.flags);
         printf(",\"entry\":");
         json_item(&item, L);
         putchar('}');

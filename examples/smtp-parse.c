@@ -85,18 +85,6 @@ struct tool {
 
 static struct i18n labels;
 
-/* Every set bit, by the library's own names, as JSON strings. */
-static void put_flags(uint32_t flags, const char *(*name)(uint32_t), int *first)
-{
-    uint32_t bit;
-    for (bit = 1; bit; bit <<= 1) {
-        if (flags & bit) {
-            printf("%s\"%s\"", *first ? "" : ",", name(bit));
-            *first = 0;
-        }
-    }
-}
-
 /* ---- places: parser offsets back to the input --------------------------- */
 
 static void remember(struct tool *o, uint64_t start, uint64_t text, unsigned long line)
@@ -133,7 +121,6 @@ static void print_reply(struct tool *o, const struct smtpreply_reply *r, int com
     static const char *encodings[] = { "ascii", "utf8", "other" };
     struct smtpreply_verdict v;
     uint64_t offset = r->offset;
-    int first = 1;
 
     smtpreply_classify(r, command, &v);
     if (o->transcript) {
@@ -142,7 +129,7 @@ static void print_reply(struct tool *o, const struct smtpreply_reply *r, int com
             offset = pl->start;
     }
     if (o->text) {
-        text_view_reply_lines(&o->tv, r);
+        text_view_reply_lines(&o->tv, r, NULL);
         /* The command, when the reply does not follow it at once (pipelined
          * groups), and the recipient of each of LMTP's replies to the data. */
         if (answered != NULL && answered->shown[0] != '\0'
@@ -187,10 +174,9 @@ static void print_reply(struct tool *o, const struct smtpreply_reply *r, int com
         putchar(',');
         json_member(stdout, "recipient_line", answered->recipient, strlen(answered->recipient));
     }
-    printf(",\"encoding\":\"%s\",\"flags\":[", encodings[r->encoding <= 2 ? r->encoding : 2]);
-    put_flags(r->flags, smtpreply_flag_name, &first);
-    put_flags(v.flags, smtpreply_verdict_flag_name, &first);
-    fputs("]}\n", stdout);
+    printf(",\"encoding\":\"%s\",\"flags\":", encodings[r->encoding <= 2 ? r->encoding : 2]);
+    json_flags(stdout, r->flags, v.flags);
+    fputs("}\n", stdout);
 }
 
 /*

@@ -59,6 +59,7 @@
 
 #include "i18n.h"
 #include "json_out.h"
+#include "text_view.h"
 
 #ifdef HAVE_OPENSSL
 #include <openssl/err.h>
@@ -185,7 +186,7 @@ struct session {
     int64_t reply_ms;      /* the last reply's time since sent_at */
     unsigned long replies; /* replies shown */
     int tls_hint_shown;
-    int colour;
+    struct text_view tv;   /* the readable view (text_view.h): colours, language */
     int64_t session_end;   /* CLOCK_MONOTONIC ms of --max-time; 0: none */
     char helo[256];
 };
@@ -215,7 +216,7 @@ static void stop_unsafe(struct session *s, enum ending e)
 
 static const char *col(const struct session *s, const char *code)
 {
-    return s->colour ? code : "";
+    return text_view_col(&s->tv, code);
 }
 
 /* The language of everything shown to a person (examples/i18n.h). */
@@ -227,14 +228,6 @@ static const char *fill(char *out, size_t cap, enum tool_label id, const char *c
     i18n_compose(out, cap, tr(&lang, id), args, n);
     return out;
 }
-
-#define C_RESET "\033[0m"
-#define C_DIM "\033[2m"
-#define C_BOLD "\033[1m"
-#define C_GREEN "\033[32m"
-#define C_YELLOW "\033[33m"
-#define C_RED "\033[31m"
-#define C_CYAN "\033[36m"
 
 /* Notes for people: on stdout in the readable view, on stderr with --json. */
 static void note(const struct session *s, const char *fmt, ...)
@@ -248,13 +241,13 @@ static void note(const struct session *s, const char *fmt, ...)
     va_list ap;
 
     fputs(s->opt->json ? "smtp-probe: " : "   ", f);
-    fputs(s->opt->json ? "" : col(s, C_CYAN), f);
+    fputs(s->opt->json ? "" : col(s, TV_CYAN), f);
     if (!s->opt->json)
         i18n_pad(f, tr(&lang, L_PROBE_NOTE), 11);
     va_start(ap, fmt);
     vfprintf(f, fmt, ap);
     va_end(ap);
-    fputs(s->opt->json ? "" : col(s, C_RESET), f);
+    fputs(s->opt->json ? "" : col(s, TV_RESET), f);
     fputc('\n', f);
     fflush(f);
 }
@@ -282,9 +275,9 @@ static void show_command(const struct session *s, const char *shown)
 {
     if (s->opt->json)
         return;
-    printf("%sC:%s %s", col(s, C_DIM), col(s, C_RESET), col(s, C_BOLD));
+    printf("%sC:%s %s", col(s, TV_DIM), col(s, TV_RESET), col(s, TV_BOLD));
     term_text(stdout, shown, strlen(shown));
-    printf("%s\n", col(s, C_RESET));
+    printf("%s\n", col(s, TV_RESET));
     fflush(stdout);
 }
 
@@ -326,20 +319,6 @@ static void json_capabilities(const struct smtpreply_reply *r, const struct smtp
     fputs("]}", stdout);
 }
 
-/* Every set bit, by the library's own names. */
-static void put_flags(FILE *f, uint32_t flags, const char *(*name)(uint32_t),
-                      const char *quote, const char *sep, int *first)
-{
-    uint32_t bit;
-
-    for (bit = 1; bit; bit <<= 1) {
-        if (flags & bit) {
-            fprintf(f, "%s%s%s%s", *first ? "" : sep, quote, name(bit), quote);
-            *first = 0;
-        }
-    }
-}
-
 /* ,"tls":"verified"|"unverified" on what was read over TLS; nothing in clear text. */
 static void json_tls(const struct session *s)
 {
@@ -352,7 +331,6 @@ static void print_json(const struct session *s, const char *shown, const struct 
                        const struct smtpreply_verdict *v, const struct smtpreply_ehlo *caps)
 {
     static const char *const encodings[] = { "ascii", "utf8", "other" };
-    int first = 1;
 
     printf("{\"offset\":%llu,\"code\":%u,\"enhanced\":", (unsigned long long)r->offset,
            (unsigned)r->code);
@@ -376,51 +354,14 @@ static void print_json(const struct session *s, const char *shown, const struct 
         fputs(",\"recipient\":", stdout);
         json_cstring(stdout, s->recipient);
     }
-    printf(",\"encoding\":\"%s\",\"flags\":[", encodings[r->encoding <= 2 ? r->encoding : 2]);
-    put_flags(stdout, r->flags, smtpreply_flag_name, "\"", ",", &first);
-    put_flags(stdout, v->flags, smtpreply_verdict_flag_name, "\"", ",", &first);
-    printf("],\"ms\":%lld", (long long)s->reply_ms);
+    printf(",\"encoding\":\"%s\",\"flags\":", encodings[r->encoding <= 2 ? r->encoding : 2]);
+    json_flags(stdout, r->flags, v->flags);
+    printf(",\"ms\":%lld", (long long)s->reply_ms);
     json_tls(s);
     if (caps != NULL)
         json_capabilities(r, caps);
     fputs("}\n", stdout);
     fflush(stdout);
-}
-
-/* Long catalog sentences, wrapped under the value column of the readable view. */
-static void put_wrapped(const char *text)
-{
-    const size_t width = 86;
-    size_t col = 0;
-
-    while (*text != '\0') {
-        size_t word = strcspn(text, " "), cols = 0, i;
-
-        for (i = 0; i < word; i++)        /* columns: UTF-8 continuation bytes take none */
-            cols += ((unsigned char)text[i] & 0xC0) != 0x80;
-        if (col > 0 && col + 1 + cols > width) {
-            printf("\n%14s", "");
-            col = 0;
-        } else if (col > 0) {
-            fputc(' ', stdout);
-            col++;
-        }
-        fwrite(text, 1, word, stdout);
-        col += cols;
-        text += word;
-        while (*text == ' ')
-            text++;
-    }
-    fputc('\n', stdout);
-}
-
-/* Label column for the readable view. */
-/* A label of the readable view, in its 10-column field (by columns, not bytes). */
-static void label(const struct session *s, enum tool_label id)
-{
-    printf("   %s", col(s, C_DIM));
-    i18n_pad(stdout, tr(&lang, id), 10);
-    printf("%s ", col(s, C_RESET));
 }
 
 /* A note from a label template: note() with no format of the translator's. */
@@ -431,79 +372,16 @@ static void note_l(const struct session *s, enum tool_label id, const char *cons
     note(s, "%s", fill(text, sizeof text, id, args, n));
 }
 
+/* The reply as the readable view shows it, with its time after the first line. */
 static void print_human(const struct session *s, const struct smtpreply_reply *r,
                         const struct smtpreply_verdict *v)
 {
-    const char *code_col = r->code < 400 ? C_GREEN : r->code < 500 ? C_YELLOW : C_RED;
-    int first = 1;
-    size_t pos = 0, n;
-    const char *t;
+    char took[32];
 
-    /* Each line on its own: one line's bad bytes do not change how the others show. */
-    while (smtpreply_reply_line(r, &pos, &t, &n)) {
-        if (first)
-            printf("%sS:%s %s%u%s %-6s ", col(s, C_DIM), col(s, C_RESET), col(s, code_col),
-                   (unsigned)r->code, col(s, C_RESET), r->enhanced_text);
-        else
-            printf("%14s", "");
-        term_text(stdout, t, n);
-        if (first)     /* from the command (or the connect) to the reply's last line */
-            printf("  %s(%lld ms)%s", col(s, C_DIM), (long long)s->reply_ms, col(s, C_RESET));
-        fputc('\n', stdout);
-        first = 0;
-    }
-    if (r->flags != 0 || v->flags != 0) {
-        int none = 1;
-
-        label(s, L_PROBE_FLAGS);
-        put_flags(stdout, r->flags, smtpreply_flag_name, "", " ", &none);
-        put_flags(stdout, v->flags, smtpreply_verdict_flag_name, "", " ", &none);
-        fputc('\n', stdout);
-    }
-    if (r->code >= 400) {
-        struct smtpreply_code_info info;
-        struct smtpreply_enhanced_info einfo;
-
-        label(s, L_PROBE_VERDICT);
-        printf("%s%s%s, %s\n", col(s, code_col), smtpreply_severity_name(v->severity),
-               col(s, C_RESET), smtpreply_category_name(v->category));
-        label(s, L_PROBE_REASON);
-        {
-            const char *args[5];
-            char detail[1024];
-
-            args[0] = smtpreply_bounce_name(v->bounce);
-            args[1] = smtpreply_retry_name(v->retry);
-            args[2] = smtpreply_confidence_name(smtpreply_verdict_confidence(v));
-            args[3] = smtpreply_evidence_name(v->evidence);
-            args[4] = v->rule;
-            printf("%s%s%s %s\n", col(s, C_BOLD), smtpreply_reason_name(v->reason),
-                   col(s, C_RESET),
-                   fill(detail, sizeof detail, L_PROBE_REASON_DETAIL, args, 5));
-        }
-        label(s, L_PROBE_WHY);
-        put_wrapped(smtpreply_reason_describe(v->reason, s->opt->lang));
-        if (smtpreply_explain_code(r->code, s->opt->lang, &info) == SMTPREPLY_OK) {
-            label(s, L_PROBE_MEANING);
-            printf("%u %s", (unsigned)r->code, info.title);
-            if (r->enhanced.klass != 0
-                && smtpreply_explain_enhanced(&r->enhanced, s->opt->lang, &einfo) == SMTPREPLY_OK)
-                printf("; %s %s", r->enhanced_text, einfo.title);
-            fputc('\n', stdout);
-            label(s, L_PROBE_FIX);
-            put_wrapped(info.fix);
-        }
-    }
-    if (v->flags & SMTPREPLY_VERDICT_UNEXPECTED) {
-        char code[16], text[256];
-        const char *args[2];
-
-        label(s, L_PROBE_UNEXPECTED);
-        snprintf(code, sizeof code, "%u", (unsigned)r->code);
-        args[0] = code;
-        args[1] = smtpreply_command_name(v->command);
-        printf("%s\n", fill(text, sizeof text, L_PROBE_UNEXPECTED_REPLY, args, 2));
-    }
+    /* from the command (or the connect) to the reply's last line */
+    snprintf(took, sizeof took, "%lld ms", (long long)s->reply_ms);
+    text_view_reply_lines(&s->tv, r, took);
+    text_view_verdict(&s->tv, r, v);
     fflush(stdout);
 }
 
@@ -515,7 +393,7 @@ static void print_caps(const struct session *s, const struct smtpreply_reply *r,
     int any = 0;
     uint32_t bit;
 
-    label(s, L_PROBE_SERVER);
+    text_view_label(&s->tv, L_PROBE_SERVER);
     term_text(stdout, e->server_name, e->server_name_len);
     if (e->greeting_len > 0) {
         fputs(" (", stdout);
@@ -523,7 +401,7 @@ static void print_caps(const struct session *s, const struct smtpreply_reply *r,
         fputc(')', stdout);
     }
     fputc('\n', stdout);
-    label(s, L_PROBE_EXTENSIONS);
+    text_view_label(&s->tv, L_PROBE_EXTENSIONS);
     for (i = 0; i < 32; i++) {
         bit = (uint32_t)1u << i;
         if (!(e->extensions & bit) || bit == SMTPREPLY_EXT_AUTH_LEGACY)
@@ -537,7 +415,7 @@ static void print_caps(const struct session *s, const struct smtpreply_reply *r,
     }
     printf("%s\n", any ? "" : tr(&lang, L_PROBE_NONE));
     if (e->extensions & SMTPREPLY_EXT_AUTH) {
-        label(s, L_PROBE_AUTH);
+        text_view_label(&s->tv, L_PROBE_AUTH);
         any = 0;
         for (i = 0; i < 32; i++) {
             bit = (uint32_t)1u << i;
@@ -554,7 +432,7 @@ static void print_caps(const struct session *s, const struct smtpreply_reply *r,
         char n1[24], n2[24], n3[24], text[256];
         const char *args[3];
 
-        label(s, L_PROBE_LIMITS);
+        text_view_label(&s->tv, L_PROBE_LIMITS);
         snprintf(n1, sizeof n1, "%lu", (unsigned long)e->limits_rcptmax);
         snprintf(n2, sizeof n2, "%lu", (unsigned long)e->limits_mailmax);
         snprintf(n3, sizeof n3, "%lu", (unsigned long)e->limits_rcptdomainmax);
@@ -568,7 +446,7 @@ static void print_caps(const struct session *s, const struct smtpreply_reply *r,
         if (kw.extension != 0)
             continue;
         if (!any)
-            label(s, L_PROBE_OTHER);
+            text_view_label(&s->tv, L_PROBE_OTHER);
         printf("%s", any ? " " : "");
         term_text(stdout, kw.keyword, kw.keyword_len);
         any = 1;
@@ -696,11 +574,11 @@ static int open_connection(struct session *s)
 
                 args[0] = addr;
                 args[1] = port;
-                printf("%s-- %s%s%s%s\n", col(s, C_DIM),
+                printf("%s-- %s%s%s%s\n", col(s, TV_DIM),
                        fill(text, sizeof text, L_PROBE_CONNECTED, args, 2),
                        s->opt->implicit_tls ? " " : "",
                        s->opt->implicit_tls ? tr(&lang, L_PROBE_IMPLICIT_TLS) : "",
-                       col(s, C_RESET));
+                       col(s, TV_RESET));
             }
             break;
         }
@@ -917,8 +795,8 @@ static int read_reply(struct session *s, const char *shown, struct smtpreply_rep
                     json_tls(s);
                     fputs("}\n", stdout);
                 } else {
-                    printf("%sS: (malformed line %lu: %s: %s)%s\n", col(s, C_RED),
-                           (unsigned long)e.line, e.name, e.message, col(s, C_RESET));
+                    printf("%sS: (malformed line %lu: %s: %s)%s\n", col(s, TV_RED),
+                           (unsigned long)e.line, e.name, e.message, col(s, TV_RESET));
                 }
                 fflush(stdout);
                 waited_for(what, sizeof what, shown);
@@ -1188,10 +1066,10 @@ static int start_tls(struct session *s)
                                                             : L_PROBE_TLS_JSON_NOT_VERIFIED,
                          args, 2));
         } else {
-            label(s, L_PROBE_TLS);
-            snprintf(word, sizeof word, "%s%s%s", col(s, s->tls_verified ? C_GREEN : C_YELLOW),
+            text_view_label(&s->tv, L_PROBE_TLS);
+            snprintf(word, sizeof word, "%s%s%s", col(s, s->tls_verified ? TV_GREEN : TV_YELLOW),
                      tr(&lang, s->tls_verified ? L_PROBE_VERIFIED : L_PROBE_NOT_VERIFIED),
-                     col(s, C_RESET));
+                     col(s, TV_RESET));
             args[1] = word;
             args[2] = s->tls_verified ? shown : X509_verify_cert_error_string(verify);
             printf("%s\n", fill(text, sizeof text, s->tls_verified ? L_PROBE_TLS_VERIFIED
@@ -1426,7 +1304,7 @@ static int data_end_reply(struct session *s, const char *rcpt)
     if (read_reply(s, "DATA_END", &r) != 1)
         return 0;
     if (rcpt != NULL && !s->opt->json) {
-        label(s, L_PROBE_RECIPIENT);
+        text_view_label(&s->tv, L_PROBE_RECIPIENT);
         term_text(stdout, rcpt, strlen(rcpt));
         fputc('\n', stdout);
     }
@@ -1473,8 +1351,8 @@ static void transaction(struct session *s)
 
             snprintf(count, sizeof count, "%lu", (unsigned long)(ncmd - 1));
             args[0] = count;
-            printf("%s-- %s%s\n", col(s, C_DIM),
-                   fill(text, sizeof text, L_PROBE_PIPELINING, args, 1), col(s, C_RESET));
+            printf("%s-- %s%s\n", col(s, TV_DIM),
+                   fill(text, sizeof text, L_PROBE_PIPELINING, args, 1), col(s, TV_RESET));
         }
         s->sent_at = now_ms();      /* every reply of the group is timed from this write */
         if (conn_write(s, out, used, step_deadline(s)) < 0) {
@@ -2310,9 +2188,9 @@ static int closing(struct session *s)
         fputs("}\n", stdout);
     } else {
         fill(text, sizeof text, words, args, 1);
-        printf("%s-- %s%s%s [%s, exit %d]%s\n", col(s, C_DIM), text, insecure ? " " : "",
+        printf("%s-- %s%s%s [%s, exit %d]%s\n", col(s, TV_DIM), text, insecure ? " " : "",
                insecure ? tr(&lang, L_PROBE_END_TLS_NOT_VERIFIED) : "", endings[e].name,
-               endings[e].exit, col(s, C_RESET));
+               endings[e].exit, col(s, TV_RESET));
     }
     fflush(stdout);
     return endings[e].exit;
@@ -2333,7 +2211,10 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     s.opt = &opt;
     s.c.fd = -1;
-    s.colour = !opt.json && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+    s.tv.out = stdout;
+    s.tv.colour = !opt.json && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+    s.tv.lang = opt.lang;
+    s.tv.labels = &lang;
     if (opt.helo != NULL) {
         snprintf(s.helo, sizeof s.helo, "%s", opt.helo);
     } else if (gethostname(s.helo, sizeof s.helo - 1) != 0 || s.helo[0] == '\0'

@@ -63,7 +63,8 @@ void text_view_flags(FILE *f, uint32_t flags, const char *(*name)(uint32_t), con
     }
 }
 
-void text_view_reply_lines(const struct text_view *tv, const struct smtpreply_reply *r)
+void text_view_reply_lines(const struct text_view *tv, const struct smtpreply_reply *r,
+                           const char *note)
 {
     const char *t;
     size_t pos = 0, n;
@@ -78,6 +79,9 @@ void text_view_reply_lines(const struct text_view *tv, const struct smtpreply_re
         else
             fprintf(tv->out, "%14s", "");
         term_text(tv->out, t, n);
+        if (first && note != NULL)
+            fprintf(tv->out, "  %s(%s)%s", text_view_col(tv, TV_DIM), note,
+                    text_view_col(tv, TV_RESET));
         fputc('\n', tv->out);
         first = 0;
     }

@@ -58,8 +58,11 @@ void text_view_wrapped(const struct text_view *tv, const char *text);
 void text_view_flags(FILE *f, uint32_t flags, const char *(*name)(uint32_t), const char *sep,
                      int *first);
 
-/* "S: 250 2.1.0  text" and each further line of the reply under the first. */
-void text_view_reply_lines(const struct text_view *tv, const struct smtpreply_reply *r);
+/* "S: 250 2.1.0  text" and each further line of the reply under the first;
+ * note, when not NULL, dimmed in brackets after the first line (smtp-probe:
+ * the reply's time). */
+void text_view_reply_lines(const struct text_view *tv, const struct smtpreply_reply *r,
+                           const char *note);
 
 /* The labelled lines after the reply: flags; for 4xx/5xx verdict, reason,
  * why, meaning and fix; "unexpected" when the code is not one the command
