@@ -38,12 +38,15 @@ def read_rows(path):
     return rows
 
 
-def c_string(s):
-    """A C string literal for ASCII text s."""
-    try:
-        s.encode("ascii")
-    except UnicodeEncodeError:
-        raise ValueError("non-ASCII text in a registry field: %r" % s)
+def c_string(s, ascii_only=True):
+    """A C string literal for s. Registry fields must be ASCII (ascii_only);
+    the translations in po/ are UTF-8, whose non-ASCII bytes are kept as
+    they are."""
+    if ascii_only:
+        try:
+            s.encode("ascii")
+        except UnicodeEncodeError:
+            raise ValueError("non-ASCII text in a registry field: %r" % s)
     out = ['"']
     prev = ""
     for ch in s:
@@ -51,6 +54,8 @@ def c_string(s):
             out.append("\\" + ch)
         elif ch == "\n":
             out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
         elif ord(ch) < 32 or ord(ch) == 127:
             out.append("\\%03o" % ord(ch))
         elif ch == "?" and prev == "?":
@@ -60,7 +65,6 @@ def c_string(s):
         prev = ch
     out.append('"')
     return "".join(out)
-
 
 
 def write(path, text):

@@ -21,6 +21,8 @@ Anything else stops with "file:line: message".
 import re
 import sys
 
+import datafile
+
 ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a",
            "b": "\b", "f": "\f", "v": "\v"}
 ATTR = {"msgctxt": "ctx", "msgid": "msgid", "msgstr": "msgstr"}
@@ -277,24 +279,7 @@ def load(pot_path, linguas_path, po_dir):
 
 def c_string(s):
     """A C string literal for UTF-8 text s; non-ASCII bytes are kept as they are."""
-    out = ['"']
-    prev = ""
-    for ch in s:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 32 or ord(ch) == 127:
-            out.append("\\%03o" % ord(ch))
-        elif ch == "?" and prev == "?":
-            out.append("\\?")          # no trigraphs
-        else:
-            out.append(ch)
-        prev = ch
-    out.append('"')
-    return "".join(out)
+    return datafile.c_string(s, ascii_only=False)
 
 
 def quote(s):

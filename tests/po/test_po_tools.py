@@ -282,11 +282,37 @@ def data_header(tmp):
             check(len(rows) > 10, "data/%s: %d rows" % (name, len(rows)))
 
 
+# (name, text, C literal of datafile.c_string, of po.c_string); None: refused
+C_STRING_CASES = [
+    ("plain", "250 OK", '"250 OK"', '"250 OK"'),
+    ("quote and backslash", 'a "b" \\c', '"a \\"b\\" \\\\c"', '"a \\"b\\" \\\\c"'),
+    ("line end and tab", "a\nb\tc", '"a\\nb\\tc"', '"a\\nb\\tc"'),
+    ("other controls in octal", "a\x01b\x7f", '"a\\001b\\177"', '"a\\001b\\177"'),
+    ("no trigraphs", "what??!", '"what?\\?!"', '"what?\\?!"'),
+    ("UTF-8: refused in a registry, kept in a translation", "Xin chào",
+     None, '"Xin chào"'),
+]
+
+
+def c_strings():
+    """One C literal writer (tools/datafile.py) for registry fields and translations."""
+    import datafile
+    for name, text, registry, translation in C_STRING_CASES:
+        try:
+            got = datafile.c_string(text)
+        except ValueError:
+            got = None
+        check(got == registry, "datafile.c_string, %s: %r, want %r" % (name, got, registry))
+        got = po.c_string(text)
+        check(got == translation, "po.c_string, %s: %r, want %r" % (name, got, translation))
+
+
 with tempfile.TemporaryDirectory() as tmp:
     parse_cases(tmp)
     status_cases()
     round_trip(tmp)
     generators(tmp)
     data_header(tmp)
+c_strings()
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
