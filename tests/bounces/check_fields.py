@@ -22,39 +22,10 @@
 import csv
 import io
 import json
-import os
-import subprocess
 import sys
 import time
 
-EXE = os.path.abspath(sys.argv[1])
-ENV = dict(os.environ, TZ="UTC", LC_ALL="C", LANG="C")
-failures = []
-checks = 0
-
-
-def check(cond, what, detail=""):
-    global checks
-    checks += 1
-    if cond:
-        print("PASS " + what)
-    else:
-        failures.append(what)
-        print("FAIL " + what + (("\n     " + str(detail)[:3000]) if detail else ""))
-
-
-def run(args, data, env=ENV):
-    return subprocess.run([EXE] + args, input=data.encode() if isinstance(data, str) else data,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60, env=env)
-
-
-def events(args, data, env=ENV):
-    p = run(["--json"] + args, data, env)
-    out = []
-    for line in p.stdout.decode("utf-8").splitlines():
-        out.append(json.loads(line))
-    return p, out
-
+from harness import ENV, check, events, finish, run
 
 PF = "mail postfix/smtp[2301]: "
 QMGR = "Nov 27 09:00:01 mail postfix/qmgr[1873]: 4YbQ1k0Xf2z9vQA: from=<news@example.org>, size=18422, nrcpt=2 (queue active)\n"
@@ -338,8 +309,7 @@ def main():
     range_cases()
     postqueue_cases()
     reject_cases()
-    print("%d passed, %d failed" % (checks - len(failures), len(failures)))
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -26,21 +26,9 @@ import sys
 import tempfile
 import time
 
-EXE = os.path.abspath(sys.argv[1])
-ENV = dict(os.environ, TZ="UTC", LC_ALL="C", LANG="C")
+from harness import ENV, EXE, check, finish, run
+
 WAIT = 15.0                     # seconds for anything to show up
-failures = []
-checks = 0
-
-
-def check(cond, what, detail=""):
-    global checks
-    checks += 1
-    if cond:
-        print("PASS " + what)
-    else:
-        failures.append(what)
-        print("FAIL " + what + (("\n     " + str(detail)[:2000]) if detail else ""))
 
 
 def line(rcpt, qid="Q1", status="bounced"):
@@ -182,13 +170,11 @@ def main():
         # Usage errors.
         for args in (["--follow"], ["--follow", "-"], ["--follow", log, log2],
                      ["--from-start", log]):
-            p = subprocess.run([EXE] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, timeout=WAIT, env=ENV)
+            p = run(args, timeout=WAIT)
             check(p.returncode == 2, "follow: %s is a usage error" % " ".join(args[:2]),
                   p.stderr)
 
-    print("%d passed, %d failed" % (checks - len(failures), len(failures)))
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

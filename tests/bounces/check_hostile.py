@@ -17,39 +17,20 @@
 """
 import bz2
 import gzip
-import json
 import lzma
 import os
 import subprocess
 import sys
 import tempfile
 
-EXE = os.path.abspath(sys.argv[1])
-failures = []
-checks = 0
+import harness
+from harness import EXE, check, events_of, finish
 
 
-def check(cond, what, detail=""):
-    global checks
-    checks += 1
-    if cond:
-        print("PASS " + what)
-    else:
-        failures.append(what)
-        print("FAIL " + what + (("\n     " + str(detail)[:2000]) if detail else ""))
-
-
-def run(args, stdin=None):
-    p = subprocess.run([EXE] + args, input=stdin, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=60)
+def run(args, stdin=b""):
+    """Exit status, standard output (bytes) and standard error (text)."""
+    p = harness.run(args, stdin)
     return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
-
-
-def events_of(out):
-    try:
-        return [json.loads(l) for l in out.decode("utf-8").splitlines() if l.strip()]
-    except (UnicodeDecodeError, ValueError) as e:
-        return "not UTF-8 JSON: %s" % e
 
 
 PF = "Nov 27 09:00:02 mail postfix/smtp[2301]: 4YbQ1k0Xf2z9vQA: "
@@ -238,8 +219,7 @@ def main():
               and evs[0].get("recipient_raw", "").encode("latin-1") == b'"r\xe9"@victim.example',
               "recipient not UTF-8: U+FFFD in recipient, exact bytes in recipient_raw", evs)
 
-    print("%d passed, %d failed" % (checks - len(failures), len(failures)))
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":
