@@ -12,39 +12,18 @@ served in Vietnamese, with no note about English text. Prints "N passed, N
 failed" last and exits non-zero on any failure.
 """
 
-import json
 import os
 import re
-import subprocess
 import sys
 import unicodedata
 
-TOOL = sys.argv[1]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from toolcheck import Tool, check, finish  # noqa: E402
+
+explain = Tool(sys.argv[1])
 ROOT = sys.argv[2]
 WIDTH = 78
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what)
-
-
-LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")
-
-
-def run(*args, env=None):
-    """The tool's exit status, stdout and stderr; the locale variables are
-    unset unless env sets them, so the caller's own locale changes nothing."""
-    e = {k: v for k, v in os.environ.items() if k not in LOCALE_VARS}
-    e.update(env or {})
-    p = subprocess.run([TOOL] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       env=e)
-    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+run = explain.run
 
 
 def columns(line):
@@ -62,32 +41,20 @@ def text_ok(name, out, needles, width=True):
           "%s: trailing blanks" % name)
 
 
-def json_of(name, *args):
-    rc, out, err = run("--json", *args)
-    check(rc == 0, "%s --json: exit %d (%s)" % (name, rc, err.strip()))
-    try:
-        doc = json.loads(out)
-    except ValueError as e:
-        check(False, "%s --json: not JSON (%s): %r" % (name, e, out[:200]))
-        return None
-    check(out.count("\n") == 1, "%s --json: not exactly one line" % name)
-    return doc
-
-
 # ---- One basic code ----
-rc, out, err = run("535")
+rc, out, err = run(["535"])
 check(rc == 0, "535: exit %d" % rc)
 text_ok("535", out, ["535  ", "Class: 5xx Permanent Negative Completion", "permanent failure",
                      "Category: x3z", "Meaning: ", "When you see it: ", "How to fix: ",
                      "Reference: RFC 4954", "Reply to: AUTH (error)", "app password"])
 check("not a standard" not in out, "535: called non-standard")
 
-rc, out, err = run("220")
+rc, out, err = run(["220"])
 text_ok("220", out, ["220  ", "2xx Positive Completion", "CONNECT, STARTTLS (success)",
                      "RFC 5321", "RFC 3207", "STARTTLS"])
 
 # ---- Two codes: the comparison ----
-rc, out, err = run("220", "535")
+rc, out, err = run(["220", "535"])
 check(rc == 0, "220 535: exit %d" % rc)
 text_ok("220 535", out, [
     "SMTP 220 vs 535", "2xx Positive Completion", "5xx Permanent Negative",
@@ -104,46 +71,46 @@ check(out.index("Key differences") < out.index("When each applies"),
 applies = out[out.index("When each applies"):]
 check("- 220: " in applies and "- 535: " in applies, "220 535: 'when each applies' per code")
 
-rc, out, err = run("450", "550")
+rc, out, err = run(["450", "550"])
 text_ok("450 550", out, ["450 is temporary", "550 is permanent", "Both can answer",
                          "RCPT"])
-rc, out, err = run("250", "251")
+rc, out, err = run(["250", "251"])
 text_ok("250 251", out, ["both are a success (2xx Positive Completion)"])
-rc, out, err = run("535", "535")
+rc, out, err = run(["535", "535"])
 text_ok("535 535", out, ["Both arguments name the same code"])
 
 # ---- A 3xx: its outcome reads well in the class line, the table and a sentence ----
-rc, out, err = run("354")
+rc, out, err = run(["354"])
 text_ok("354", out, ["Class: 3xx Positive Intermediate (request for more input)"])
-rc, out, err = run("354", "250")
+rc, out, err = run(["354", "250"])
 text_ok("354 250", out, ["354 is a request for more input (3xx Positive Intermediate)"])
 for args in (["354"], ["354", "250"], ["--lang", "vi", "334"]):
-    rc, out, err = run(*args)
+    rc, out, err = run(args)
     check("((" not in out and "))" not in out and "a intermediate" not in out,
           "%r: doubled parentheses or a broken article in %r" % (args, out))
 
 # ---- Enhanced code ----
-rc, out, err = run("5.7.26")
+rc, out, err = run(["5.7.26"])
 check(rc == 0, "5.7.26: exit %d" % rc)
 text_ok("5.7.26", out, ["5.7.26  ", "5.x.x Permanent Failure", "x.7.x Security or Policy",
                         "What to do: ", "DKIM", "Reference: RFC 7372",
                         "Usual basic codes: 550"])
 
 # ---- Both in one argument ----
-rc, out, err = run("550 5.1.1")
+rc, out, err = run(["550 5.1.1"])
 check(rc == 0, "'550 5.1.1': exit %d" % rc)
 text_ok("550 5.1.1", out, ["550  ", "5.1.1  ", "x.1.x Addressing Status",
                            "Usual basic codes: 451, 550", "RCPT"])
 check(out.index("550  ") < out.index("5.1.1  "), "'550 5.1.1': basic entry first")
-rc, out, err = run("250 5.1.1")
+rc, out, err = run(["250 5.1.1"])
 text_ok("250 5.1.1", out, ["differs from the reply code's first digit"])
 
 # ---- Unknown codes ----
-rc, out, err = run("599")
+rc, out, err = run(["599"])
 check(rc == 0, "599: exit %d (unknown codes are explained, not refused)" % rc)
 text_ok("599", out, ["599 is not a standard SMTP reply code", "explained by its class, 5xx",
                      "5xx Permanent Negative Completion", "How to fix: "])
-rc, out, err = run("5.9.9")
+rc, out, err = run(["5.9.9"])
 check(rc == 0, "5.9.9: exit %d" % rc)
 text_ok("5.9.9", out, ["5.9.9 is not a registered enhanced status code",
                        "5.x.x Permanent Failure", "What to do: "])
@@ -154,13 +121,13 @@ for args, want in [(["700"], 1), (["199"], 1), (["abc"], 1), (["3.1.1"], 1), (["
                    (["--lang", "fr", "220"], 2), (["--lang"], 2), (["220", "221", "250"], 2),
                    (["--bogus", "220"], 2), (["--help"], 0), (["--lang=vi", "220"], 0),
                    (["--", "220"], 0)]:
-    rc, out, err = run(*args)
+    rc, out, err = run(args)
     check(rc == want, "%r: exit %d, want %d" % (args, rc, want))
     if want == 1:
         check(err.startswith("smtp-explain: ") and out == "", "%r: message on stderr only" % args)
 
 # ---- JSON ----
-doc = json_of("535", "535")
+doc = explain.json("535", ["535"])
 if doc:
     e = doc["entry"]
     b = e["basic"]
@@ -174,7 +141,7 @@ if doc:
           "535 --json: empty strings")
     check('"' in b["when"], "535 --json: quotes in text survive escaping")
 
-doc = json_of("220 535", "220", "535")
+doc = explain.json("220 535", ["220", "535"])
 if doc:
     check([c["basic"]["code"] for c in doc["compare"]] == [220, 535], "220 535 --json: codes")
     check(len(doc["differences"]) >= 4, "220 535 --json: differences")
@@ -183,7 +150,7 @@ if doc:
     check({"command": "CONNECT", "outcome": "success"} in doc["compare"][0]["basic"]["commands"],
           "220 535 --json: CONNECT")
 
-doc = json_of("550 5.1.1", "550 5.1.1")
+doc = explain.json("550 5.1.1", ["550 5.1.1"])
 if doc:
     e = doc["entry"]
     check(e["basic"]["code"] == 550 and e["enhanced"]["code"] == "5.1.1",
@@ -192,24 +159,24 @@ if doc:
           "'550 5.1.1' --json: registry facts")
     check(e["class_disagrees"] is False, "'550 5.1.1' --json: classes agree")
 
-doc = json_of("599", "599")
+doc = explain.json("599", ["599"])
 if doc:
     b = doc["entry"]["basic"]
     check(b["standard"] is False and b["match"] == "class" and b["reference"] == "",
           "599 --json: class fallback")
 
-doc = json_of("5.7.26 vs 5.1.1", "5.7.26", "5.1.1")
+doc = explain.json("5.7.26 vs 5.1.1", ["5.7.26", "5.1.1"])
 if doc:
     check(any("Subject" in d for d in doc["differences"]), "5.7.26 5.1.1 --json: subject diff")
 
 # ---- Vietnamese ----
 UNTRANSLATED = ("Not yet translated into", "Chưa được dịch sang")
-rc, out, err = run("--lang", "vi", "220", "535")
+rc, out, err = run(["--lang", "vi", "220", "535"])
 check(rc == 0, "vi 220 535: exit %d" % rc)
 text_ok("vi 220 535", out, ["SMTP 220 và 535", "Khác biệt chính", "Khi nào mỗi mã áp dụng",
                             "Ý nghĩa: ", "Khi nào gặp: ", "Cách khắc phục: "])
 check(not any(n in out for n in UNTRANSLATED), "vi 220 535: says some text is English")
-doc = json_of("vi 220 535", "--lang", "vi", "220", "535")
+doc = explain.json("vi 220 535", ["--lang", "vi", "220", "535"])
 if doc:
     check(doc["lang"] == "vi", "vi --json: lang")
     for entry in doc["compare"]:
@@ -219,22 +186,22 @@ if doc:
         check(entry["basic"]["title"] and entry["basic"]["title"] in out,
               "vi: %s title not in the text output" % code)
 
-doc = json_of("vi 5.7.26", "--lang", "vi", "5.7.26")
+doc = explain.json("vi 5.7.26", ["--lang", "vi", "5.7.26"])
 if doc:
     check(doc["entry"]["enhanced"]["locale"] == "vi", "vi 5.7.26: locale")
-doc = json_of("vi 599", "--lang", "vi", "599")
+doc = explain.json("vi 599", ["--lang", "vi", "599"])
 if doc:
     check(doc["entry"]["basic"]["locale"] == "vi", "vi 599: locale %s"
           % doc["entry"]["basic"]["locale"])
-rc, out, err = run("--lang", "vi", "599")
+rc, out, err = run(["--lang", "vi", "599"])
 text_ok("vi 599", out, ["599 không phải là mã phản hồi SMTP chuẩn"])
-rc, out, err = run("--lang", "vi", "550 5.1.1")
+rc, out, err = run(["--lang", "vi", "550 5.1.1"])
 check(rc == 0 and not any(n in out for n in UNTRANSLATED),
       "vi 550 5.1.1: exit %d or a note about English text" % rc)
 
 # ---- The language from the environment (POSIX order), and --lang over it ----
-rc, vi_out, _ = run("--lang", "vi", "535")
-rc_en, en_out, _ = run("--lang", "en", "535")
+rc, vi_out, _ = run(["--lang", "vi", "535"])
+rc_en, en_out, _ = run(["--lang", "en", "535"])
 check(rc == 0 and rc_en == 0 and vi_out != en_out, "535: vi and en outputs differ")
 for env, want in [({"LANG": "vi_VN.UTF-8"}, vi_out),
                   ({"LANG": "vi"}, vi_out),
@@ -244,15 +211,14 @@ for env, want in [({"LANG": "vi_VN.UTF-8"}, vi_out),
                   ({"LC_ALL": "", "LANG": "vi_VN"}, vi_out),
                   ({"LANG": "fr_FR.UTF-8"}, en_out),
                   ({"LANG": "C"}, en_out), ({}, en_out)]:
-    rc, out, err = run("535", env=env)
+    rc, out, err = run(["535"], env=env)
     check(rc == 0 and out == want, "535 with %s: not the %s output (exit %d, %s)"
           % (env, "vi" if want == vi_out else "en", rc, err.strip()))
-rc, out, _ = run("--lang", "en", "535", env={"LANG": "vi_VN.UTF-8"})
+rc, out, _ = run(["--lang", "en", "535"], env={"LANG": "vi_VN.UTF-8"})
 check(out == en_out, "--lang en does not win over LANG=vi_VN.UTF-8")
-rc, out, _ = run("--lang", "vi_VN.UTF-8", "535")
+rc, out, _ = run(["--lang", "vi_VN.UTF-8", "535"])
 check(rc == 0 and out == vi_out, "--lang vi_VN.UTF-8 is not vi")
-rc, out, err = run("--lang", "fr", "535")
+rc, out, err = run(["--lang", "fr", "535"])
 check(rc == 2 and "fr" in err and "en vi" in err, "--lang fr: exit %d, %r" % (rc, err))
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(finish())

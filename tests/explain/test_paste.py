@@ -14,13 +14,14 @@ LANG, and bad input (a named error and the documented exit status). Prints
 "N passed, N failed" last and exits non-zero on any failure.
 """
 
-import json
 import os
-import subprocess
 import sys
 
-TOOL = sys.argv[1]
-passed = failed = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from toolcheck import Tool, check, finish  # noqa: E402
+
+explain = Tool(sys.argv[1])
+run = explain.run
 
 GMAIL_1 = "550-5.1.1 The email account that you tried to reach does not exist."
 GMAIL_LINES = [
@@ -56,23 +57,6 @@ EXIM_QUOTED = ("2026-12-07 05:00:03 1wQx3c-000Abc-3Z ** x@victim.example: SMTP e
 EXIM_BOUNCE = ("    SMTP error from remote mail server after pipelined RCPT TO:<bob@gmail.com>:\n"
                + "".join("    " + l + "\n" for l in GMAIL_LINES))
 UNTRANSLATED = ("Not yet translated into", "Chưa được dịch sang")
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what)
-
-
-def run(args, stdin=None, env=None):
-    e = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
-    e.update(env or {})
-    p = subprocess.run([TOOL] + list(args), input=stdin, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, env=e, timeout=30)
-    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
 
 
 # (name, args, stdin bytes or None, env, exit status, stdout needles,
@@ -222,19 +206,7 @@ for args in (["535"], ["5.7.8"], ["535 5.7.8"], [" 550\t5.1.1 "], ["220", "535"]
 
 
 # ---- JSON ----
-def json_of(name, args, stdin=None, env=None, want_rc=0):
-    rc, out, err = run(["--json"] + args, stdin, env)
-    check(rc == want_rc, "%s --json: exit %d, want %d (%s)" % (name, rc, want_rc, err.strip()))
-    try:
-        doc = json.loads(out)
-    except ValueError as e:
-        check(False, "%s --json: not JSON (%s): %r" % (name, e, out[:300]))
-        return None
-    check(out.count("\n") == 1, "%s --json: not exactly one line" % name)
-    return doc
-
-
-doc = json_of("continuation", [GMAIL_1])
+doc = explain.json("continuation", [GMAIL_1])
 if doc:
     check(doc["lang"] == "en", "json: lang")
     check(doc["assumed"] == [{"assumption": "last-line-continues", "line": 1}],
@@ -258,20 +230,20 @@ if doc:
           "json: entry %r" % e.get("input"))
     check(e["basic"]["title"] == "Mailbox unavailable or action refused", "json: basic title")
 
-doc = json_of("gmail block", ["\n".join(GMAIL_LINES)])
+doc = explain.json("gmail block", ["\n".join(GMAIL_LINES)])
 if doc:
     r = doc["replies"][0]
     check(doc["assumed"] == [] and len(r["lines"]) == 4, "json block: lines/assumed")
     check(r["evidence"] == "provider" and "provider-text" in r["flags"], "json block: provider")
 
-doc = json_of("log line", [GREYLIST])
+doc = explain.json("log line", [GREYLIST])
 if doc:
     r = doc["replies"][0]
     check(r["command"] == "RCPT" and r["reason"] == "greylisted", "json log: command/reason")
     check(doc["assumed"] == [{"assumption": "command-from-log", "line": 1}],
           "json log: assumed %r" % doc["assumed"])
 
-doc = json_of("postfix log", [POSTFIX_LOG])
+doc = explain.json("postfix log", [POSTFIX_LOG])
 if doc:
     r = doc["replies"][0]
     check(r["lines"][0] == "The email account that you tried to reach does not exist. Please try"
@@ -281,34 +253,36 @@ if doc:
           "json postfix: assumed %r" % doc["assumed"])
     check(r["command"] == "RCPT" and r["bounce"] == "hard", "json postfix: command/bounce")
 
-doc = json_of("stdin no line end", ["-"], b"421 4.7.0 Try again later")
+doc = explain.json("stdin no line end", ["-"], b"421 4.7.0 Try again later")
 if doc:
     check(doc["assumed"] == [{"assumption": "no-final-line-end", "line": 1}],
           "json stdin: assumed %r" % doc["assumed"])
     check(doc["replies"][0]["bounce"] == "soft", "json stdin: bounce")
 
-doc = json_of("mismatch", ["550-5.1.1 first\n551 5.1.1 second"], want_rc=1)
+doc = explain.json("mismatch", ["550-5.1.1 first\n551 5.1.1 second"], want_rc=1)
 if doc:
     check([x["error"] for x in doc["errors"]] == ["code-mismatch"] and doc["errors"][0]["line"] == 2,
           "json mismatch: errors %r" % doc["errors"])
     check([x["code"] for x in doc["replies"]] == [551], "json mismatch: replies")
 
-doc = json_of("no reply", ["-"], b"", want_rc=1)
+doc = explain.json("no reply", ["-"], b"", want_rc=1)
 if doc:
     check(doc["replies"] == [] and [x["error"] for x in doc["errors"]] == ["no-reply"],
           "json empty: %r" % doc)
 
-doc = json_of("every error kept", ["-"], b"oops\n" * 300 + b"550 5.1.1 No such user\n", want_rc=1)
+doc = explain.json("every error kept", ["-"], b"oops\n" * 300 + b"550 5.1.1 No such user\n",
+                   want_rc=1)
 if doc:
     check(len(doc["errors"]) == 300 and doc["errors"][-1]["line"] == 300
           and len(doc["replies"]) == 1, "json: %d errors kept of 300" % len(doc["errors"]))
 
-doc = json_of("invalid UTF-8", ["550 5.1.1 caf\xe9".encode("latin-1").decode("utf-8", "surrogateescape")])
+doc = explain.json("invalid UTF-8",
+                   ["550 5.1.1 caf\xe9".encode("latin-1").decode("utf-8", "surrogateescape")])
 if doc:
     r = doc["replies"][0]
     check(r["lines"] == ["caf\ufffd"] and r["lines_raw"] == ["caf\xe9"], "json raw: %r" % r)
 
-doc = json_of("vi", ["--lang", "vi", GMAIL_1])
+doc = explain.json("vi", ["--lang", "vi", GMAIL_1])
 if doc:
     r = doc["replies"][0]
     check(doc["lang"] == "vi" and r["reason"] == "recipient-unknown" and r["bounce"] == "hard",
@@ -316,5 +290,4 @@ if doc:
     check(r["entry"]["basic"]["locale"] == "vi" and r["entry"]["enhanced"]["locale"] == "vi",
           "json vi: entries served in vi")
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(finish())

@@ -19,18 +19,9 @@ import tempfile
 ROOT = sys.argv[1]
 TOOLS = os.path.join(ROOT, "tools")
 sys.path.insert(0, TOOLS)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import po  # noqa: E402
-
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what)
+from toolcheck import check, finish  # noqa: E402
 
 
 HEADER = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
@@ -314,5 +305,4 @@ with tempfile.TemporaryDirectory() as tmp:
     generators(tmp)
     data_header(tmp)
 c_strings()
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(finish())

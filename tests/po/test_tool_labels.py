@@ -15,37 +15,17 @@ failed" and exits 1 on any failure.
 import os
 import re
 import socket
-import subprocess
 import sys
 import threading
 
-PROBE, BOUNCES, ROOT = sys.argv[1:4]
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-import po  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import toolcheck  # noqa: E402
+from toolcheck import check, finish  # noqa: E402
 
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what)
-
-
-_, template = po.parse(os.path.join(ROOT, "po", "smtpreply.pot"))
-_, vi_entries = po.parse(os.path.join(ROOT, "po", "vi.po"))
-EN = {e.ctx: e.msgid for e in template}
-VI = {e.ctx: e.msgstr for e in vi_entries}
-
-
-def run(cmd, env=None, stdin=None):
-    e = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
-    e.update(env or {})
-    p = subprocess.run(cmd, capture_output=True, env=e, input=stdin, timeout=60)
-    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+smtp_probe, smtp_bounces = toolcheck.Tool(sys.argv[1]), toolcheck.Tool(sys.argv[2])
+ROOT = sys.argv[3]
+EN = toolcheck.english(os.path.join(ROOT, "po", "smtpreply.pot"))
+VI = toolcheck.translated(os.path.join(ROOT, "po", "vi.po"))
 
 
 # ---- smtp-bounces ----
@@ -54,7 +34,7 @@ BOUNCES_SHOWN = ["bounces.heading-reasons", "bounces.col-reason", "bounces.col-c
                  "bounces.col-share", "bounces.col-example", "bounces.heading-domains",
                  "bounces.heading-totals", "bounces.row-events", "bounces.row-bounce",
                  "bounces.row-input"]
-rc, vi_out, err = run([BOUNCES, "--lang", "vi", LOG])
+rc, vi_out, err = smtp_bounces.run(["--lang", "vi", LOG])
 check(rc == 0, "smtp-bounces --lang vi: exit %d (%s)" % (rc, err.strip()))
 for ctx in BOUNCES_SHOWN:
     check(VI[ctx] in vi_out, "smtp-bounces --lang vi: no %s (%r)" % (ctx, VI[ctx]))
@@ -62,15 +42,15 @@ for ctx in ("bounces.heading-reasons", "bounces.heading-domains", "bounces.headi
     check(EN[ctx] not in vi_out, "smtp-bounces --lang vi: English %r is left" % EN[ctx])
 check(("1 " + VI["bounces.input-detail-one"].split("{1} ", 1)[1].split(",")[0]) in vi_out,
       "smtp-bounces --lang vi: the input line is not Vietnamese")
-rc, env_out, _ = run([BOUNCES, LOG], env={"LANG": "vi_VN.UTF-8"})
+rc, env_out, _ = smtp_bounces.run([LOG], env={"LANG": "vi_VN.UTF-8"})
 check(rc == 0 and env_out == vi_out, "smtp-bounces with LANG=vi_VN.UTF-8 is not --lang vi")
-rc, en_out, _ = run([BOUNCES, LOG])
+rc, en_out, _ = smtp_bounces.run([LOG])
 check(rc == 0 and EN["bounces.heading-reasons"] in en_out and VI["bounces.heading-totals"]
       not in en_out, "smtp-bounces without a language is not English")
-rc, json_vi, _ = run([BOUNCES, "--json", "--lang", "vi", LOG])
-rc2, json_en, _ = run([BOUNCES, "--json", LOG])
+rc, json_vi, _ = smtp_bounces.run(["--json", "--lang", "vi", LOG])
+rc2, json_en, _ = smtp_bounces.run(["--json", LOG])
 check(rc == 0 and rc2 == 0 and json_vi == json_en, "smtp-bounces --json differs by language")
-rc, _, err = run([BOUNCES, "--lang", "tlh", LOG])
+rc, _, err = smtp_bounces.run(["--lang", "tlh", LOG])
 check(rc == 2 and "en vi" in err, "smtp-bounces --lang tlh: exit %d, %r" % (rc, err))
 
 
@@ -119,9 +99,9 @@ def probe(*args, env=None):
     t = threading.Thread(target=serve, args=(sock,), daemon=True)
     t.start()
     try:
-        return run([PROBE, "--timeout", "5", "--no-starttls", "--from", "a@example.org",
-                    "--to", "nobody@example.test", *args, "127.0.0.1",
-                    str(sock.getsockname()[1])], env=env)
+        return smtp_probe.run(["--timeout", "5", "--no-starttls", "--from", "a@example.org",
+                               "--to", "nobody@example.test", *args, "127.0.0.1",
+                               str(sock.getsockname()[1])], env=env)
     finally:
         t.join(10)
         sock.close()
@@ -151,8 +131,7 @@ check(rc == 1 and untimed(env_out) == untimed(vi_out),
 rc, en_out, _ = probe()
 check(rc == 1 and EN["probe.verdict"] in en_out and EN["probe.end-refused"] in en_out,
       "smtp-probe without a language is not English")
-rc, _, err = run([PROBE, "--lang", "tlh", "127.0.0.1", "9"])
+rc, _, err = smtp_probe.run(["--lang", "tlh", "127.0.0.1", "9"])
 check(rc == 2 and "en vi" in err, "smtp-probe --lang tlh: exit %d, %r" % (rc, err))
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(finish())
