@@ -1438,6 +1438,15 @@ static void copy_file(struct site *S, const char *name)
     fclose(in);
 }
 
+/* "key":"value" of a JSON object, after a comma unless it is member 0. */
+static void json_pair(struct site *S, size_t i, const char *key, const char *value)
+{
+    put(S, i > 0 ? "," : "");
+    json_text(S, key);
+    put(S, ":");
+    json_text(S, value);
+}
+
 /* The words site.js shows around a parsed reply, in the page's language. */
 static void paste_words(struct site *S)
 {
@@ -1445,45 +1454,30 @@ static void paste_words(struct site *S)
                                    SMTPREPLY_BOUNCE_HARD, SMTPREPLY_BOUNCE_BLOCK };
     static const int retries[] = { SMTPREPLY_RETRY_NOT_NEEDED, SMTPREPLY_RETRY_RETRY,
                                    SMTPREPLY_RETRY_AFTER_FIX, SMTPREPLY_RETRY_NEVER };
-    struct i18n *L = &S->L;
+    /* "labels": the words site.js puts before each part of the verdict. */
+    static const struct {
+        const char *key;
+        enum tool_label id;
+    } labels[] = {
+        { "severity", L_SITE_SEVERITY }, { "category", L_EXPLAIN_CATEGORY },
+        { "reason", L_SITE_REASON },     { "bounce", L_SITE_BOUNCE },
+        { "retry", L_SITE_RETRY },       { "evidence", L_SITE_EVIDENCE },
+        { "rule", L_SITE_RULE },         { "flags", L_SITE_FLAGS },
+        { "error", L_SITE_LINE_ERROR },  { "nothing", L_SITE_NO_REPLY },
+    };
     size_t i;
 
     put(S, "<script type=\"application/json\" id=\"paste-words\">{\"lang\":");
     json_text(S, S->lang);
     put(S, ",\"bounce\":{");
-    for (i = 0; i < COUNT_OF(bounces); i++) {
-        put(S, i > 0 ? "," : "");
-        json_text(S, smtpreply_bounce_name(bounces[i]));
-        put(S, ":");
-        json_text(S, bounce_word(S, bounces[i]));
-    }
+    for (i = 0; i < COUNT_OF(bounces); i++)
+        json_pair(S, i, smtpreply_bounce_name(bounces[i]), bounce_word(S, bounces[i]));
     put(S, "},\"retry\":{");
-    for (i = 0; i < COUNT_OF(retries); i++) {
-        put(S, i > 0 ? "," : "");
-        json_text(S, smtpreply_retry_name(retries[i]));
-        put(S, ":");
-        json_text(S, retry_word(S, retries[i]));
-    }
-    put(S, "},\"labels\":{\"severity\":");
-    json_text(S, T(S, L_SITE_SEVERITY));
-    put(S, ",\"category\":");
-    json_text(S, tr(L, L_EXPLAIN_CATEGORY));
-    put(S, ",\"reason\":");
-    json_text(S, T(S, L_SITE_REASON));
-    put(S, ",\"bounce\":");
-    json_text(S, T(S, L_SITE_BOUNCE));
-    put(S, ",\"retry\":");
-    json_text(S, T(S, L_SITE_RETRY));
-    put(S, ",\"evidence\":");
-    json_text(S, T(S, L_SITE_EVIDENCE));
-    put(S, ",\"rule\":");
-    json_text(S, T(S, L_SITE_RULE));
-    put(S, ",\"flags\":");
-    json_text(S, T(S, L_SITE_FLAGS));
-    put(S, ",\"error\":");
-    json_text(S, T(S, L_SITE_LINE_ERROR));
-    put(S, ",\"nothing\":");
-    json_text(S, T(S, L_SITE_NO_REPLY));
+    for (i = 0; i < COUNT_OF(retries); i++)
+        json_pair(S, i, smtpreply_retry_name(retries[i]), retry_word(S, retries[i]));
+    put(S, "},\"labels\":{");
+    for (i = 0; i < COUNT_OF(labels); i++)
+        json_pair(S, i, labels[i].key, T(S, labels[i].id));
     put(S, "},\"basic\":[");
     for (i = 0; i < S->ncodes; i++)
         putf(S, "%s%u", i > 0 ? "," : "", S->codes[i]);
