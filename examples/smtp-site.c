@@ -401,26 +401,28 @@ static void enh_forms(const struct enh_entry *e, int usual_only, const char *sep
 /* ------------------------------------------------------------------------ */
 /* Page frame.                                                               */
 
-struct page {
-    const char *name;           /* file name, the same in every locale */
-    const char *title;
-    const char *description;
-    const char *kind;           /* body data-page: index, compare, code, pair */
-};
-
-static void page_start(struct site *S, const struct page *P)
+/*
+ * Open DIR/<lang>/name and write the page up to its <main>: the head with
+ * title and description, the same page in every locale, the top bar. kind is
+ * the body's data-page (index, compare, paste, code, pair); name is the same
+ * in every locale. Returns -1 when the file cannot be opened.
+ */
+static int page_open(struct site *S, const char *name, const char *title,
+                     const char *description, const char *kind)
 {
     int i;
 
+    if (file_open(S, S->lang, name) != 0)
+        return -1;
     html(S, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<title>%h</title>\n<meta name=\"description\" content=\"%h\">\n",
-         S->lang, P->title, P->description);
+         S->lang, title, description);
     for (i = 0; i < TOOL_LOCALE_COUNT; i++)
         putf(S, "<link rel=\"alternate\" hreflang=\"%s\" href=\"../%s/%s\">\n",
-             tool_locale_names[i], tool_locale_names[i], P->name);
+             tool_locale_names[i], tool_locale_names[i], name);
     putf(S, "<link rel=\"alternate\" hreflang=\"x-default\" href=\"../%s/%s\">\n",
-         tool_locale_names[0], P->name);
+         tool_locale_names[0], name);
     put(S, "<link rel=\"icon\" href=\"data:,\">\n"
            "<link rel=\"stylesheet\" href=\"../style.css\">\n"
            "<script src=\"../site.js\" defer></script>\n</head>\n");
@@ -430,7 +432,7 @@ static void page_start(struct site *S, const struct page *P)
             "<label for=\"q\">%h</label>\n<input type=\"search\" id=\"q\" name=\"q\" "
             "autocomplete=\"off\" placeholder=\"%h\">\n<button type=\"submit\">%h</button>\n"
             "</form>\n<nav class=\"lang\" aria-label=\"%h\">\n<ul>\n",
-         P->kind, T(S, L_SITE_NAME), T(S, L_SITE_SEARCH_LABEL),
+         kind, T(S, L_SITE_NAME), T(S, L_SITE_SEARCH_LABEL),
          T(S, L_SITE_SEARCH_PLACEHOLDER), T(S, L_SITE_SEARCH_BUTTON), T(S, L_SITE_LANGUAGE));
     for (i = 0; i < TOOL_LOCALE_COUNT; i++) {
         const char *code = tool_locale_names[i];
@@ -439,9 +441,10 @@ static void page_start(struct site *S, const struct page *P)
             html(S, "<li><strong>%h</strong></li>\n", S->lang_name[i]);
         else
             html(S, "<li><a href=\"../%s/%s\" hreflang=\"%s\" lang=\"%s\">%h</a></li>\n", code,
-                 P->name, code, code, S->lang_name[i]);
+                 name, code, code, S->lang_name[i]);
     }
     put(S, "</ul>\n</nav>\n</header>\n<main>\n");
+    return 0;
 }
 
 /* Breadcrumb: the index, then this page. */
@@ -452,15 +455,16 @@ static void crumbs(struct site *S, const char *here)
          T(S, L_SITE_BREADCRUMB), T(S, L_SITE_NAME), here);
 }
 
-static void page_end(struct site *S)
+/* The end of a page from page_open(): its footer, and the file closed. */
+static void page_close(struct site *S)
 {
     struct sentence s;
     const char *args[1];
 
     args[0] = smtpreply_version();
     html(S, "</main>\n<footer>\n<p>%h</p>\n</footer>\n</body>\n</html>\n",
-         TF(S, &s, L_SITE_FOOTER,
-            args, 1));
+         TF(S, &s, L_SITE_FOOTER, args, 1));
+    file_close(S);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -655,19 +659,14 @@ static void table_start(struct site *S, const char *col1, const char *col2)
 static int code_page_start(struct site *S, const char *name, const char *code_text,
                            const char *title, enum tool_label desc)
 {
-    struct page P;
     struct sentence t, d, h;
-    const char *args[2];
+    const char *args[2], *page_title;
 
     args[0] = code_text;
     args[1] = title;
-    P.name = name;
-    P.title = TF(S, &t, L_SITE_CODE_TITLE, args, 2);
-    P.description = TF(S, &d, desc, args, 2);
-    P.kind = "code";
-    if (file_open(S, S->lang, name) != 0)
+    page_title = TF(S, &t, L_SITE_CODE_TITLE, args, 2);
+    if (page_open(S, name, page_title, TF(S, &d, desc, args, 2), "code") != 0)
         return -1;
-    page_start(S, &P);
     crumbs(S, code_text);
     if (compose(&h, "SMTP {1} {2}", args, 2))
         fail(S, name, "h1 cut");
@@ -796,8 +795,7 @@ static void basic_page(struct site *S, size_t index)
              TF(S, &s, L_SITE_VS, args, 2), other);
     }
     put(S, "</ul>\n</section>\n");
-    page_end(S);
-    file_close(S);
+    page_close(S);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1002,8 +1000,7 @@ static void enhanced_page(struct site *S, size_t index)
         put(S, "</ul>\n");
     }
     put(S, "</section>\n");
-    page_end(S);
-    file_close(S);
+    page_close(S);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1037,10 +1034,9 @@ static void pair_side(struct site *S, const struct item *it)
 static void pair_page(struct site *S, const struct item *x, const struct item *y)
 {
     struct i18n *L = &S->L;
-    struct page P;
     struct sentence title, desc, s, diffs[12];
     char name[48], ca[512], cb[512];
-    const char *args[4];
+    const char *args[4], *page_title;
     const struct item *both[2];
     int n, i;
 
@@ -1049,16 +1045,13 @@ static void pair_page(struct site *S, const struct item *x, const struct item *y
     args[1] = y->label;
     args[2] = x->bi.title;
     args[3] = y->bi.title;
-    P.name = name;
-    P.title = TF(S, &title, L_SITE_PAIR_TITLE, args, 4);
+    page_title = TF(S, &title, L_SITE_PAIR_TITLE, args, 4);
     args[1] = x->bi.title;
     args[2] = y->label;
     args[3] = y->bi.title;
-    P.description = TF(S, &desc, L_SITE_PAIR_DESCRIPTION, args, 4);
-    P.kind = "pair";
-    if (file_open(S, S->lang, name) != 0)
+    if (page_open(S, name, page_title, TF(S, &desc, L_SITE_PAIR_DESCRIPTION, args, 4),
+                  "pair") != 0)
         return;
-    page_start(S, &P);
     args[0] = x->label;
     args[1] = y->label;
     if (compose(&s, tr(L, L_EXPLAIN_TITLE_COMPARE), args, 2))
@@ -1117,8 +1110,7 @@ static void pair_page(struct site *S, const struct item *x, const struct item *y
         html(S, "<li><strong>%u:</strong> %h</li>\n", both[i]->code, s.text);
     }
     put(S, "</ul>\n</section>\n");
-    page_end(S);
-    file_close(S);
+    page_close(S);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1254,19 +1246,14 @@ static void search_index(struct site *S)
 static void index_page(struct site *S)
 {
     struct i18n *L = &S->L;
-    struct page P;
     struct sentence s;
     size_t i, j;
     char href[40], num[8];
     int digit;
 
-    P.name = "index.html";
-    P.title = T(S, L_SITE_INDEX_TITLE);
-    P.description = T(S, L_SITE_INDEX_DESCRIPTION);
-    P.kind = "index";
-    if (file_open(S, S->lang, P.name) != 0)
+    if (page_open(S, "index.html", T(S, L_SITE_INDEX_TITLE), T(S, L_SITE_INDEX_DESCRIPTION),
+                  "index") != 0)
         return;
-    page_start(S, &P);
     element(S, "h1", T(S, L_SITE_NAME), NULL);
     element(S, "p", T(S, L_SITE_INDEX_INTRO),
             NULL);
@@ -1338,23 +1325,17 @@ static void index_page(struct site *S)
     }
     put(S, "</ul>\n</section>\n</div>\n");
     search_index(S);
-    page_end(S);
-    file_close(S);
+    page_close(S);
 }
 
 /* Where the compare form lands: site.js goes on to the pair; without it, links. */
 static void compare_page(struct site *S)
 {
-    struct page P;
     size_t i;
 
-    P.name = "compare.html";
-    P.title = T(S, L_SITE_COMPARE_TITLE);
-    P.description = T(S, L_SITE_COMPARE_DESCRIPTION);
-    P.kind = "compare";
-    if (file_open(S, S->lang, P.name) != 0)
+    if (page_open(S, "compare.html", T(S, L_SITE_COMPARE_TITLE),
+                  T(S, L_SITE_COMPARE_DESCRIPTION), "compare") != 0)
         return;
-    page_start(S, &P);
     crumbs(S, T(S, L_SITE_COMPARE_TWO));
     element(S, "h1", T(S, L_SITE_COMPARE_TITLE), NULL);
     compare_form(S);
@@ -1370,8 +1351,7 @@ static void compare_page(struct site *S)
         code_row(S, href, num, info.title, NULL);
     }
     put(S, "</ul>\n");
-    page_end(S);
-    file_close(S);
+    page_close(S);
 }
 
 /* DIR/index.html: the choice of language. */
@@ -1494,16 +1474,11 @@ static void paste_words(struct site *S)
 static void paste_page(struct site *S)
 {
     struct i18n *L = &S->L;
-    struct page P;
     int c;
 
-    P.name = "paste.html";
-    P.title = T(S, L_SITE_PASTE_TITLE);
-    P.description = T(S, L_SITE_PASTE_DESCRIPTION);
-    P.kind = "paste";
-    if (file_open(S, S->lang, P.name) != 0)
+    if (page_open(S, "paste.html", T(S, L_SITE_PASTE_TITLE), T(S, L_SITE_PASTE_DESCRIPTION),
+                  "paste") != 0)
         return;
-    page_start(S, &P);
     crumbs(S, T(S, L_SITE_PASTE));
     element(S, "h1", T(S, L_SITE_PASTE), NULL);
     element(S, "p", T(S, L_SITE_PASTE_INTRO), NULL);
@@ -1521,8 +1496,7 @@ static void paste_page(struct site *S)
     html(S, "<div id=\"paste-out\" aria-live=\"polite\"><p class=\"note\">%h</p></div>\n",
          T(S, L_SITE_PASTE_NEEDS_SERVER));
     paste_words(S);
-    page_end(S);
-    file_close(S);
+    page_close(S);
 }
 
 static void write_locale(struct site *S, int locale)
