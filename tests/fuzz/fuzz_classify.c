@@ -30,6 +30,8 @@ static void die(const char *what)
 
 #define CHECK(cond) do { if (!(cond)) die("check failed: " #cond); } while (0)
 
+#include "fuzz_feed.h"
+
 static int named(const char *s)
 {
     return s != NULL && strcmp(s, "unknown") != 0;
@@ -82,39 +84,28 @@ static void check_verdict(const struct smtpreply_verdict *v, unsigned code, int 
     }
 }
 
+/* Each reply classified with the stream's command, then with every command,
+ * so the command evidence is exercised on it. */
+static void classify_reply(void *ctx, const struct smtpreply_reply *r)
+{
+    struct smtpreply_verdict v;
+    int command = *(const int *)ctx, c;
+
+    CHECK(smtpreply_classify(r, command, &v) == SMTPREPLY_OK);
+    check_verdict(&v, r->code, command);
+    for (c = 0; c < SMTPREPLY_CMD_COUNT; c++) {
+        CHECK(smtpreply_classify(r, c, &v) == SMTPREPLY_OK);
+        check_verdict(&v, r->code, c);
+    }
+}
+
 static void classify_stream(const uint8_t *s, size_t n, int command)
 {
     struct smtpreply_parser p;
     static char text[4096];
-    size_t at = 0;
-    int stalled = 0;
 
     CHECK(smtpreply_parser_init(&p, text, sizeof text) == SMTPREPLY_OK);
-    while (at < n) {
-        struct smtpreply_reply r;
-        struct smtpreply_verdict v;
-        size_t used = 0;
-        int rc = smtpreply_parser_feed(&p, (const char *)s + at, n - at, &used, &r);
-
-        CHECK(used <= n - at);
-        if (rc == SMTPREPLY_REPLY) {
-            int c;
-            CHECK(smtpreply_classify(&r, command, &v) == SMTPREPLY_OK);
-            check_verdict(&v, r.code, command);
-            /* Every command, so the command evidence is exercised on this reply. */
-            for (c = 0; c < SMTPREPLY_CMD_COUNT; c++) {
-                CHECK(smtpreply_classify(&r, c, &v) == SMTPREPLY_OK);
-                check_verdict(&v, r.code, c);
-            }
-        }
-        if (used == 0) {
-            CHECK(rc < 0 && !stalled);
-            stalled = 1;
-        } else {
-            stalled = 0;
-        }
-        at += used;
-    }
+    fuzz_feed(&p, (const char *)s, n, classify_reply, &command);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -28,6 +28,8 @@ static void die(const char *what)
 
 #define CHECK(cond) do { if (!(cond)) die("check failed: " #cond); } while (0)
 
+#include "fuzz_feed.h"
+
 /* [p, p + n) lies inside the reply's text (an empty range may sit at its end). */
 static int inside(const struct smtpreply_reply *r, const char *p, size_t n)
 {
@@ -79,11 +81,16 @@ static void check_ehlo(const struct smtpreply_reply *r)
     CHECK(count == e.keyword_count);
 }
 
+static void check_reply(void *ctx, const struct smtpreply_reply *r)
+{
+    (void)ctx;
+    check_ehlo(r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct smtpreply_parser p;
-    size_t cap, at = 0;
-    int stalled = 0;
+    size_t cap;
     char *buf;
 
     if (size < 1)
@@ -93,25 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (cap && !buf)
         die("out of memory");
     CHECK(smtpreply_parser_init(&p, buf, cap) == SMTPREPLY_OK);
-    data++;
-    size--;
-    while (at < size) {
-        struct smtpreply_reply r;
-        size_t used = 0;
-        int rc = smtpreply_parser_feed(&p, (const char *)data + at, size - at, &used, &r);
-
-        CHECK(used <= size - at);
-        if (rc == SMTPREPLY_REPLY)
-            check_ehlo(&r);
-        if (used == 0) {
-            /* Allowed once, with an error: the LF it stopped at comes next. */
-            CHECK(rc < 0 && !stalled);
-            stalled = 1;
-        } else {
-            stalled = 0;
-        }
-        at += used;
-    }
+    fuzz_feed(&p, (const char *)data + 1, size - 1, check_reply, NULL);
     free(buf);
     return 0;
 }

@@ -33,6 +33,8 @@ static void die(const char *what)
 
 #define CHECK(cond) do { if (!(cond)) die("check failed: " #cond); } while (0)
 
+#include "fuzz_feed.h"
+
 static int blank(char c)
 {
     return c == ' ' || c == '\t';
@@ -94,33 +96,13 @@ static void check_shown(const struct transcript_cmd *c, const char *s, size_t n,
     CHECK(at + m <= from);
 }
 
-/* Server bytes to the parser; each reply answers the oldest pending command. */
-static void feed_server(struct smtpreply_parser *p, struct transcript *t, const char *s,
-                        size_t n)
+/* Each reply answers the oldest pending command. */
+static void answer(void *ctx, const struct smtpreply_reply *r)
 {
-    size_t at = 0;
-    int stalled = 0;
+    struct transcript_cmd c;
 
-    while (at < n) {
-        struct smtpreply_reply r;
-        struct transcript_cmd c;
-        size_t used = 0;
-        int rc = smtpreply_parser_feed(p, s + at, n - at, &used, &r);
-
-        CHECK(used <= n - at);
-        if (rc == SMTPREPLY_REPLY) {
-            (void)transcript_answer(t, r.code, &c);
-            check_terminated(&c);
-        }
-        if (used == 0) {
-            /* Allowed once, with an error: the LF it stopped at comes next. */
-            CHECK(rc < 0 && !stalled);
-            stalled = 1;
-        } else {
-            stalled = 0;
-        }
-        at += used;
-    }
+    (void)transcript_answer(ctx, r->code, &c);
+    check_terminated(&c);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -161,9 +143,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             n--;
         if (kind == TK_SERVER) {
             CHECK(skip <= len);
-            feed_server(&p, &t, line + skip, len - skip);
+            fuzz_feed(&p, line + skip, len - skip, answer, &t);
             if (nl == NULL)
-                feed_server(&p, &t, "\r\n", 2);
+                fuzz_feed(&p, "\r\n", 2, answer, &t);
         } else if (kind == TK_CLIENT && t.count == before + 1) {
             check_shown(&t.queue[(t.head + t.count - 1) % TRANSCRIPT_QUEUE], line, n, auth_data);
         }
