@@ -597,6 +597,19 @@ static void none_verdict(unsigned digit, struct smtpreply_verdict *v)
     v->rule = digit == 2 ? "class 2xx" : "class 3xx";
 }
 
+/* The category of the codes 200-399 (smtpreply__category()) by code - 200, one load
+ * on the path most replies take. */
+#define CAT_TEN(cat) cat, cat, cat, cat, cat, cat, cat, cat, cat, cat
+#define CAT_HUNDRED                                                                   \
+    CAT_TEN(SMTPREPLY_CAT_SYNTAX), CAT_TEN(SMTPREPLY_CAT_INFORMATION),                \
+    CAT_TEN(SMTPREPLY_CAT_CONNECTIONS), CAT_TEN(SMTPREPLY_CAT_UNSPECIFIED),           \
+    CAT_TEN(SMTPREPLY_CAT_UNSPECIFIED), CAT_TEN(SMTPREPLY_CAT_MAIL_SYSTEM),           \
+    CAT_TEN(SMTPREPLY_CAT_UNKNOWN), CAT_TEN(SMTPREPLY_CAT_UNKNOWN),                   \
+    CAT_TEN(SMTPREPLY_CAT_UNKNOWN), CAT_TEN(SMTPREPLY_CAT_UNKNOWN)
+static const uint8_t class_only_category[200] = { CAT_HUNDRED, CAT_HUNDRED };
+#undef CAT_HUNDRED
+#undef CAT_TEN
+
 /*
  * Most replies of a session: a 2xx or 3xx whose enhanced code (if any) agrees.
  * Writes the same verdict as the general path of smtpreply_classify_parts() and
@@ -609,11 +622,11 @@ static int class_only_verdict(unsigned code, const struct smtpreply_enhanced *en
 {
     unsigned digit = code / 100;
 
-    if (code < 200 || code > 399 || (text == NULL && len != 0)
+    if (code - 200u >= 200u || (text == NULL && len != 0)
         || (enhanced != NULL && enhanced->klass != 0 && enhanced->klass != digit))
         return 0;
     v->severity = (int32_t)digit;
-    v->category = smtpreply__category(code);
+    v->category = class_only_category[code - 200];
     none_verdict(digit, v);
     v->command = command;
     v->flags = command > SMTPREPLY_CMD_UNKNOWN && command < SMTPREPLY_CMD_COUNT
