@@ -76,6 +76,7 @@ enum guard { GUARD_ANY = 0, GUARD_AFTER_DATA = 1, GUARD_TRANSIENT = 2, GUARD_AT_
 /* One row of data/phrases.txt or data/providers.txt. */
 struct phrase {
     const char *text;           /* lower case */
+    const char *letters;        /* per byte of text: 0x20 where it is a letter, else 0 */
     const char *rule;           /* what the verdict names, as docs/classification.md */
     uint8_t len, reason, tier, guard;
     uint8_t has_enhanced, klass, subject; /* the enhanced code the reply must carry; */
@@ -88,7 +89,8 @@ struct phrase_word {
 };
 
 struct phrase_candidate {
-    uint32_t tail, tail_mask;   /* the phrase's folded last 4 bytes, spaces masked */
+    uint32_t head, head_mask;   /* the phrase's folded first 4 bytes, spaces masked */
+    uint32_t tail, tail_mask;   /* and its last 4 */
     uint16_t row;
     uint8_t offset, len;
 };
@@ -259,12 +261,23 @@ static inline unsigned normalise1(unsigned c)
     return c == '\n' ? ' ' : c;
 }
 
+/* Do eight text bytes x spell the phrase's eight bytes s (letters as in p->letters
+ * l)? OR-ing 0x20 into the letters alone lowers exactly the upper-case forms of
+ * the phrase's own letters, so an equal result is a match; only a text that
+ * differs elsewhere, as a line break where the phrase has a space, needs the
+ * full normalisation. */
+static inline int same8(uint64_t x, uint64_t s, uint64_t l)
+{
+    return (x | l) == s || normalise8(x) == s;
+}
+
 /* Does the text at t hold phrase p (ASCII case ignored, LF matching a space)? The
  * caller has checked that p->len bytes are there; eight at a time, the last group
  * overlapping. */
 static int confirm(const unsigned char *t, const struct phrase *p)
 {
     const unsigned char *s = (const unsigned char *)p->text;
+    const unsigned char *l = (const unsigned char *)p->letters;
     size_t n = p->len, i;
 
     if (n < 8) {
@@ -274,14 +287,16 @@ static int confirm(const unsigned char *t, const struct phrase *p)
         return 1;
     }
     for (i = 0; i + 8 < n; i += 8)
-        if (normalise8(load64(t + i)) != load64(s + i))
+        if (!same8(load64(t + i), load64(s + i), load64(l + i)))
             return 0;
-    return normalise8(load64(t + n - 8)) == load64(s + n - 8);
+    return same8(load64(t + n - 8), load64(s + n - 8), load64(l + n - 8));
 }
 
 /* The candidates of the folded anchor w (hash h) at text position pos, once the
  * filter let it through: the best row confirmed so far (rows are in strength
- * order, lower is stronger). */
+ * order, lower is stronger). A candidate's first and last 4 bytes are compared,
+ * folded, before the whole phrase: most candidates that share an anchor with the
+ * text differ there. */
 static unsigned probe(const unsigned char *t, size_t len, size_t pos, uint32_t w, uint32_t h,
                       const struct context *ctx, unsigned best)
 {
@@ -303,6 +318,7 @@ static unsigned probe(const unsigned char *t, size_t len, size_t pos, uint32_t w
                 break; /* candidates are sorted by row */
             start = pos - cand->offset;
             if (pos < cand->offset || start + cand->len > len ||
+                (load_folded(t + start) & cand->head_mask) != cand->head ||
                 (load_folded(t + start + cand->len - 4) & cand->tail_mask) != cand->tail)
                 continue;
             p = &phrases[cand->row];

@@ -50,9 +50,10 @@ FILTER_BITS (17) bits index a 128 Kbit filter (bit set = some anchor has that ha
 about 3% of the bits are set, so few probes pass by chance); only a probe that
 passes looks in the bucket named by the top HASH_BITS bits: words[] holds the
 distinct anchors of that bucket, each naming its run of candidates[] {row, offset,
-length, folded last 4 bytes and their mask without the spaces}, sorted by row, so
+length, folded first and last 4 bytes and their masks}, sorted by row, so
 the scan stops at the first row no better than one already confirmed. A candidate
-must match the phrase's last 4 bytes before a byte-wise comparison confirms it.
+must match the phrase's first and last 4 bytes (folded, spaces masked: a space
+may be a line break) before a byte-wise comparison confirms it.
 
 Reply lines are joined by LF, which folds to '*' (0x2A): an anchor holding spaces is
 registered once more for every combination of its spaces turned into 0x2A, so a
@@ -277,7 +278,8 @@ def anchors_of(scan):
 
 def row_c(r):
     c = r["cond"] or (0, 0, 0, 0)
-    return (f'    {{ {c_string(r["text"])}, {c_string(rule_of(r))}, {len(r["text"])}, '
+    letters = "".join("\\x20" if ch.isalpha() else "\\x00" for ch in r["text"])
+    return (f'    {{ {c_string(r["text"])}, "{letters}", {c_string(rule_of(r))}, {len(r["text"])}, '
             f'SMTPREPLY_REASON_{r["reason"].upper().replace("-", "_")}, {TIER_NAMES[r["tier"]]}, '
             f'{GUARDS[r["guard"]]}, {1 if r["cond"] else 0}, {c[0]}, {c[1]}, {c[2]}, {c[3]} }},'
             f'  /* {r["where"]} */\n')
@@ -342,11 +344,13 @@ def render(rows):
         out.append(f"    {{ 0x{w:08X}u, {first}, {count} }},\n")
     out.append("};\n\nstatic const struct phrase_candidate phrase_candidates[] = {\n")
     for i, off in cands:
-        text = scan[i]["text"]
-        tail = [fold(b) for b in text.encode("ascii")[-4:]]
-        mask = [0 if b == 0x20 else 0xFF for b in tail]
-        out.append(f"    {{ 0x{word(tail) & word(mask):08X}u, 0x{word(mask):08X}u, "
-                   f"{i}, {off}, {len(text)} }},\n")
+        raw = scan[i]["text"].encode("ascii")
+        ends = []
+        for four in (raw[:4], raw[-4:]):
+            folded = [fold(b) for b in four]
+            mask = [0 if b == 0x20 else 0xFF for b in folded]
+            ends.append(f"0x{word(folded) & word(mask):08X}u, 0x{word(mask):08X}u")
+        out.append(f"    {{ {ends[0]}, {ends[1]}, {i}, {off}, {len(raw)} }},\n")
     out.append("};\n")
     return "".join(out)
 
