@@ -292,91 +292,99 @@ static int confirm(const unsigned char *t, const struct phrase *p)
     return same8(load64(t + n - 8), load64(s + n - 8), load64(l + n - 8));
 }
 
-/* The candidates of the folded anchor w (hash h) at text position pos, once the
- * filter let it through: the best row confirmed so far (rows are in strength
- * order, lower is stronger). A candidate's first and last 4 bytes are compared,
- * folded, before the whole phrase: most candidates that share an anchor with the
- * text differ there. */
-static unsigned probe(const unsigned char *t, size_t len, size_t pos, uint32_t w, uint32_t h,
-                      const struct context *ctx, unsigned best)
-{
-    unsigned k, end;
+/* One pass of the phrase matcher over a text. */
+struct scan {
+    const unsigned char *t;
+    size_t len;
+    const struct context *ctx;
+    const uint32_t *filter;     /* phrase_filter[0], or [1] once an identifier is found */
+    unsigned best;              /* the strongest row confirmed so far; PHRASE_ROWS: none */
+};
 
-    h >>= PHRASE_FILTER_BITS - PHRASE_HASH_BITS;
-    end = phrase_bucket[h + 1];
-    for (k = phrase_bucket[h]; k < end; k++) {
-        const struct phrase_word *pw = &phrase_words[k];
-        unsigned c, last;
-        if (pw->word != w)
+/* The entry of phrase_words[] for the folded anchor w, or NULL: most probes end at
+ * the filter's bit, a few more at the bucket. Inline: it runs at every probe. */
+static inline const struct phrase_word *anchor_word(const uint32_t *filter, uint32_t w)
+{
+    uint32_t h = phrase_hash(w);
+    const uint16_t *bucket;
+    unsigned k;
+
+    if ((filter[h >> 5] >> (h & 31) & 1u) == 0)
+        return NULL;
+    bucket = &phrase_bucket[h >> (PHRASE_FILTER_BITS - PHRASE_HASH_BITS)];
+    for (k = bucket[0]; k < bucket[1]; k++)
+        if (phrase_words[k].word == w)
+            return &phrase_words[k];
+    return NULL;
+}
+
+/* The candidates of an anchor found at text position pos: the best row confirmed
+ * (rows are in strength order, lower is stronger). A candidate's first and last 4
+ * bytes are compared, folded, before the whole phrase: most candidates that share
+ * an anchor with the text differ there. */
+static unsigned candidates(const struct scan *s, size_t pos, const struct phrase_word *pw)
+{
+    unsigned c, last = (unsigned)pw->first + pw->count;
+
+    for (c = pw->first; c < last; c++) {
+        const struct phrase_candidate *cand = &phrase_candidates[c];
+        const struct phrase *p;
+        size_t start;
+        if (cand->row >= s->best)
+            break; /* candidates are sorted by row */
+        start = pos - cand->offset;
+        if (pos < cand->offset || start + cand->len > s->len ||
+            (load_folded(s->t + start) & cand->head_mask) != cand->head ||
+            (load_folded(s->t + start + cand->len - 4) & cand->tail_mask) != cand->tail)
             continue;
-        last = (unsigned)pw->first + pw->count;
-        for (c = pw->first; c < last; c++) {
-            const struct phrase_candidate *cand = &phrase_candidates[c];
-            const struct phrase *p;
-            size_t start;
-            if (cand->row >= best)
-                break; /* candidates are sorted by row */
-            start = pos - cand->offset;
-            if (pos < cand->offset || start + cand->len > len ||
-                (load_folded(t + start) & cand->head_mask) != cand->head ||
-                (load_folded(t + start + cand->len - 4) & cand->tail_mask) != cand->tail)
-                continue;
-            p = &phrases[cand->row];
-            if (row_allows(p, ctx) && confirm(t + start, p))
-                return cand->row;
-        }
-        break; /* the words of a bucket are distinct */
+        p = &phrases[cand->row];
+        if (row_allows(p, s->ctx) && confirm(s->t + start, p))
+            return cand->row;
     }
-    return best;
+    return s->best;
+}
+
+/* The probe at p: per PHRASE_STRIDE bytes one 4-byte load, one multiply and one
+ * bit test; the candidates only for an anchor of the tables. Once an identifier
+ * is confirmed, only a stronger identifier can win, and the filter of the
+ * identifiers alone lets almost nothing through. */
+static inline void probe(struct scan *s, const unsigned char *p)
+{
+    uint32_t w = load_folded(p);
+    const struct phrase_word *pw = anchor_word(s->filter, w);
+
+    if (pw != NULL) {
+        s->best = candidates(s, (size_t)(p - s->t), pw);
+        if (s->best < PHRASE_ID_ROWS)
+            s->filter = phrase_filter[1];
+    }
 }
 
 /* The strongest row of phrases[] that occurs in the text and that the reply
- * allows, or NULL. One pass, from the end of the text to its start (large
- * providers put their identifier last): per PHRASE_STRIDE (4) bytes one 4-byte
- * load, one multiply and one bit test; the anchors are read only for the few
- * probes that pass the filter, and a whole phrase is compared only when its tail
- * matches too. Once an identifier is confirmed, only a stronger identifier can
- * win, and the filter of the identifiers alone lets almost nothing through. */
+ * allows, or NULL. One pass of probes PHRASE_STRIDE bytes apart, from the end of
+ * the text to its start (large providers put their identifier last). */
 static const struct phrase *match_phrase(const char *text, size_t len, const struct context *ctx)
 {
-    const unsigned char *t = (const unsigned char *)text, *p;
-    const uint32_t *filter = phrase_filter[0];
-    unsigned best = PHRASE_ROWS;
+    struct scan s;
+    const unsigned char *p;
 
     if (text == NULL || len < PHRASE_MIN_LEN)
         return NULL;
-    /* Probes at len - 4, len - 8, ..., down to the first position at or below
-     * PHRASE_STRIDE - 1: t + (len - 4) % 4. */
-    p = t + len - PHRASE_ANCHOR;
-    for (;;) {
-        uint32_t w = load_folded(p), h = phrase_hash(w);
-        if ((filter[h >> 5] >> (h & 31) & 1u) != 0) {
-            best = probe(t, len, (size_t)(p - t), w, h, ctx, best);
-            if (best < PHRASE_ID_ROWS)
-                filter = phrase_filter[1];
-        }
-        if (p < t + (size_t)2 * PHRASE_STRIDE)
-            break;
-        /* two probes per round: the loop's own work is paid once per pair */
-        p -= PHRASE_STRIDE;
-        w = load_folded(p);
-        h = phrase_hash(w);
-        if ((filter[h >> 5] >> (h & 31) & 1u) != 0) {
-            best = probe(t, len, (size_t)(p - t), w, h, ctx, best);
-            if (best < PHRASE_ID_ROWS)
-                filter = phrase_filter[1];
-        }
-        p -= PHRASE_STRIDE;
+    s.t = (const unsigned char *)text;
+    s.len = len;
+    s.ctx = ctx;
+    s.filter = phrase_filter[0];
+    s.best = PHRASE_ROWS;
+    /* Probes at len - 4, len - 4 - PHRASE_STRIDE, ... down to the text's start, two
+     * a round: the loop's own work is paid once per pair. */
+    p = s.t + len - PHRASE_ANCHOR;
+    for (; p >= s.t + PHRASE_STRIDE; p -= 2 * PHRASE_STRIDE) {
+        probe(&s, p);
+        probe(&s, p - PHRASE_STRIDE);
     }
-    if (p >= t + PHRASE_STRIDE) {
-        uint32_t w, h;
-        p -= PHRASE_STRIDE;
-        w = load_folded(p);
-        h = phrase_hash(w);
-        if ((filter[h >> 5] >> (h & 31) & 1u) != 0)
-            best = probe(t, len, (size_t)(p - t), w, h, ctx, best);
-    }
-    return best < PHRASE_ROWS ? &phrases[best] : NULL;
+    if (p >= s.t)
+        probe(&s, p);
+    return s.best < PHRASE_ROWS ? &phrases[s.best] : NULL;
 }
 
 static int is_word_byte(unsigned c)
