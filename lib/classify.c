@@ -85,7 +85,7 @@ struct phrase {
 
 struct phrase_word {
     uint32_t word;              /* 4 folded bytes, little-endian */
-    uint16_t first, count;
+    uint16_t first, count;      /* its run of phrase_candidates[] */
 };
 
 struct phrase_candidate {
@@ -101,7 +101,9 @@ typedef char phrase_anchor_is_4_[PHRASE_ANCHOR == 4 ? 1 : -1];
 typedef char phrase_index_size_[
     SMTPREPLY_ARRAY_SIZE(phrase_bucket) == (1u << PHRASE_HASH_BITS) + 1 ? 1 : -1];
 typedef char phrase_rows_fit_[PHRASE_ROWS < 65535 ? 1 : -1];
-typedef char phrase_filter_size_[sizeof phrase_filter[0] * 8 == 1u << PHRASE_FILTER_BITS ? 1 : -1];
+typedef char phrase_filter_size_[
+    SMTPREPLY_ARRAY_SIZE(phrase_filter[0]) == 1u << PHRASE_HASH_BITS &&
+    sizeof phrase_filter[0] * 8 == 1u << PHRASE_FILTER_BITS ? 1 : -1];
 
 struct enh_cell {
     uint8_t reason, strength;
@@ -302,16 +304,17 @@ struct scan {
 };
 
 /* The entry of phrase_words[] for the folded anchor w, or NULL: most probes end at
- * the filter's bit, a few more at the bucket. Inline: it runs at every probe. */
+ * the filter's bit (the word its hash names, the bit its low 5 bits name), a few
+ * more at the bucket. Inline: it runs at every probe. */
 static inline const struct phrase_word *anchor_word(const uint32_t *filter, uint32_t w)
 {
     uint32_t h = phrase_hash(w);
     const uint16_t *bucket;
     unsigned k;
 
-    if ((filter[h >> 5] >> (h & 31) & 1u) == 0)
+    if ((filter[h] >> (w & 31) & 1u) == 0)
         return NULL;
-    bucket = &phrase_bucket[h >> (PHRASE_FILTER_BITS - PHRASE_HASH_BITS)];
+    bucket = &phrase_bucket[h];
     for (k = bucket[0]; k < bucket[1]; k++)
         if (phrase_words[k].word == w)
             return &phrase_words[k];

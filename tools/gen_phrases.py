@@ -45,10 +45,13 @@ spacing of STRIDE covers every phrase, whichever end it starts from.
 A probe folds its 4 bytes with OR 0x20 (upper case to lower; digits, space and most
 punctuation already have that bit), reads them little-endian whatever the host and
 hashes them with phrase_hash(), which this script writes into the output: the one
-definition of the hash, used by the tables below and by the C code alike. The top
-FILTER_BITS (17) bits index a 128 Kbit filter (bit set = some anchor has that hash;
-about 3% of the bits are set, so few probes pass by chance); only a probe that
-passes looks in the bucket named by the top HASH_BITS bits: words[] holds the
+definition of the hash, used by the tables below and by the C code alike. The hash
+(the top HASH_BITS, 12, bits of a product) names a 32-bit word of the filter and
+the low 5 bits of the folded anchor itself (its first byte's) one bit of that
+word: a 128 Kbit filter (bit set = some anchor has that word and byte; about 3%
+of the bits are set, so few probes pass by chance) tested with no further
+arithmetic. Only a probe that passes looks in the bucket that the same hash
+names: words[] holds the
 distinct anchors of that bucket, each naming its run of candidates[] {row, offset,
 length, folded first and last 4 bytes and their masks}, sorted by row, so
 the scan stops at the first row no better than one already confirmed. A candidate
@@ -76,7 +79,7 @@ ANCHOR = 4
 MIN_LEN = 9
 STRIDE = MIN_LEN - ANCHOR + 1
 HASH_BITS = 12
-FILTER_BITS = 17
+FILTER_BITS = HASH_BITS + 5
 MULTIPLIER = 0x9E3779B1
 MAX_SHORT = 8
 
@@ -94,19 +97,25 @@ ROW = re.compile(r'^(id|phrase|generic)\s+([a-z0-9-]+)\s+([a-z-]+)\s+([a-z-]+)\s
 ENH = re.compile(r'^([45x])\.(\d{1,3})\.(\d{1,3})(?:-(\d{1,3}))?$')
 
 
-def hash16(w):
-    """The hash of a folded anchor (4 bytes, little-endian): the filter's index,
-    the top FILTER_BITS bits of a 32-bit product."""
-    return ((w * MULTIPLIER) & 0xFFFFFFFF) >> (32 - FILTER_BITS)
+def phrase_hash(w):
+    """The hash of a folded anchor (4 bytes, little-endian): its bucket and the
+    word of the filter, the top HASH_BITS bits of a 32-bit product."""
+    return ((w * MULTIPLIER) & 0xFFFFFFFF) >> (32 - HASH_BITS)
+
+
+def filter_bit(w):
+    """The anchor's bit in the filter: its hash's word, and in it the bit the low 5
+    bits of the anchor name."""
+    return phrase_hash(w) * 32 + (w & 31)
 
 
 # The same function for C, from the same constants.
 C_HASH = f"""/* The hash of a folded 4-byte anchor (OR 0x20, little-endian): the top
- * {FILTER_BITS} bits of a 32-bit product. Generated with the tables, so the two can
- * never disagree. */
+ * {HASH_BITS} bits of a 32-bit product, the anchor's bucket and word of the filter.
+ * Generated with the tables, so the two can never disagree. */
 static inline uint32_t phrase_hash(uint32_t folded)
 {{
-    return (uint32_t)(folded * 0x{MULTIPLIER:08X}u) >> {32 - FILTER_BITS};
+    return (uint32_t)(folded * 0x{MULTIPLIER:08X}u) >> {32 - HASH_BITS};
 }}
 """
 
@@ -271,7 +280,7 @@ def anchors_of(scan):
                     v[k] = b
                 variants.add(word(v))
             for w in sorted(variants):
-                out.append((hash16(w) >> (FILTER_BITS - HASH_BITS), w, i, off))
+                out.append((phrase_hash(w), w, i, off))
     out.sort()
     return out
 
@@ -294,9 +303,9 @@ def render(rows):
     nid = sum(1 for r in scan if r["tier"] == 0)
     bits = [[0] * (1 << FILTER_BITS), [0] * (1 << FILTER_BITS)]
     for _, w, i, _ in anchors:
-        bits[0][hash16(w)] = 1
+        bits[0][filter_bit(w)] = 1
         if i < nid:
-            bits[1][hash16(w)] = 1
+            bits[1][filter_bit(w)] = 1
     filt = [[sum(b[k * 32 + j] << j for j in range(32)) for k in range(1 << (FILTER_BITS - 5))]
             for b in bits]
     words, cands = [], []
