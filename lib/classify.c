@@ -347,17 +347,17 @@ static unsigned candidates(const struct scan *s, size_t pos, const struct phrase
     return s->best;
 }
 
-/* The probe at p: per PHRASE_STRIDE bytes one 4-byte load, one multiply and one
- * bit test; the candidates only for an anchor of the tables. Once an identifier
- * is confirmed, only a stronger identifier can win, and the filter of the
- * identifiers alone lets almost nothing through. */
-static inline void probe(struct scan *s, const unsigned char *p)
+/* The probe at text position at: per PHRASE_STRIDE bytes one 4-byte load, one
+ * multiply and one bit test; the candidates only for an anchor of the tables.
+ * Once an identifier is confirmed, only a stronger identifier can win, and the
+ * filter of the identifiers alone lets almost nothing through. */
+static inline void probe(struct scan *s, size_t at)
 {
-    uint32_t w = load_folded(p);
+    uint32_t w = load_folded(s->t + at);
     const struct phrase_word *pw = anchor_word(s->filter, w);
 
     if (pw != NULL) {
-        s->best = candidates(s, (size_t)(p - s->t), pw);
+        s->best = candidates(s, at, pw);
         if (s->best < PHRASE_ID_ROWS)
             s->filter = phrase_filter[1];
     }
@@ -368,8 +368,9 @@ static inline void probe(struct scan *s, const unsigned char *p)
  * the text to its start (large providers put their identifier last). */
 static const struct phrase *match_phrase(const char *text, size_t len, const struct context *ctx)
 {
+    enum { S = PHRASE_STRIDE };
     struct scan s;
-    const unsigned char *p;
+    size_t at, n;
 
     if (text == NULL || len < PHRASE_MIN_LEN)
         return NULL;
@@ -378,15 +379,18 @@ static const struct phrase *match_phrase(const char *text, size_t len, const str
     s.ctx = ctx;
     s.filter = phrase_filter[0];
     s.best = PHRASE_ROWS;
-    /* Probes at len - 4, len - 4 - PHRASE_STRIDE, ... down to the text's start, two
-     * a round: the loop's own work is paid once per pair. */
-    p = s.t + len - PHRASE_ANCHOR;
-    for (; p >= s.t + PHRASE_STRIDE; p -= 2 * PHRASE_STRIDE) {
-        probe(&s, p);
-        probe(&s, p - PHRASE_STRIDE);
+    /* n probes at len - 4, len - 4 - S, ... down to the text's start, four a round
+     * while four are left: the loop's own work is paid once per four. (at wraps
+     * below zero only when no probe is left.) */
+    at = len - PHRASE_ANCHOR;
+    for (n = at / S + 1; n >= 4; n -= 4, at -= 4 * S) {
+        probe(&s, at);
+        probe(&s, at - S);
+        probe(&s, at - 2 * S);
+        probe(&s, at - 3 * S);
     }
-    if (p >= s.t)
-        probe(&s, p);
+    for (; n > 0; n--, at -= S)
+        probe(&s, at);
     return s.best < PHRASE_ROWS ? &phrases[s.best] : NULL;
 }
 
@@ -688,26 +692,33 @@ static int temporary_at(const unsigned char *t, size_t len, size_t at)
     return 0;
 }
 
+/* 0x80 in each byte of x that equals the byte c, exactly (no borrow between
+ * bytes). */
+static inline uint64_t bytes_equal(uint64_t x, unsigned c)
+{
+    uint64_t y = x ^ BYTES(c);
+
+    return ~(((y & BYTES(0x7F)) + BYTES(0x7F)) | y) & BYTES(0x80);
+}
+
 /*
  * Does the text call the failure temporary (rule C6)? Both words start with a
- * 't': eight bytes at a time, a block without 't' or 'T' is passed over with a
- * few word operations, and the words are compared only where a block has one
- * (the test may also flag a byte after a real 't': the comparison rules it out).
+ * 't' followed by an 'e' or an 'r': eight positions at a time, with the bytes at
+ * each position and after it folded (OR 0x20 turns only 'T' into 't', and so
+ * on), the words are compared only where such a pair starts.
  */
 static int says_temporary(const char *text, size_t len)
 {
     const unsigned char *t = (const unsigned char *)text;
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     size_t i = 0, k;
 
     if (text == NULL)
         return 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t y = (load64(t + i) | 0x2020202020202020u) ^ ('t' * ones);
-        if (((y - ones) & ~y & highs) == 0)
-            continue;
-        for (k = i; k < i + 8; k++)
-            if ((t[k] | 0x20u) == 't' && temporary_at(t, len, k))
+    for (; i + 9 <= len; i += 8) {
+        uint64_t x = load64(t + i) | BYTES(0x20), next = load64(t + i + 1) | BYTES(0x20);
+        uint64_t pairs = bytes_equal(x, 't') & (bytes_equal(next, 'e') | bytes_equal(next, 'r'));
+        for (k = 0; pairs != 0; k++, pairs >>= 8)
+            if ((pairs & 0x80u) != 0 && temporary_at(t, len, i + k))
                 return 1;
     }
     for (; i < len; i++)

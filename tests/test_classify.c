@@ -681,6 +681,58 @@ START_TEST(matcher_agrees_with_reference)
 }
 END_TEST
 
+/* Rule C6's words as the docs state them: "temporar" or "try again" anywhere in the
+ * text, ASCII letters in either case, nothing else folded. */
+static int naive_says_temporary(const char *text, size_t n)
+{
+    static const char *const words[] = { "temporar", "try again" };
+    size_t i, w, k;
+
+    for (i = 0; i < n; i++)
+        for (w = 0; w < ARRAY_SIZE(words); w++) {
+            size_t m = strlen(words[w]);
+            for (k = 0; k < m && i + k < n; k++)
+                if (tolower((unsigned char)text[i + k]) != words[w][k] ||
+                    (text[i + k] & 0x80) != 0)
+                    break;
+            if (k == m)
+                return 1;
+        }
+    return 0;
+}
+
+/* Rule C6 with its words, near misses and look-alike bytes at every offset and with
+ * every tail length: a disabled mailbox stays hard exactly when the words are
+ * absent (the word search reads eight bytes at a time; each alignment counts). */
+START_TEST(c6_words_at_every_offset)
+{
+    static const char *const words[] = { "temporar", "TRY AGAIN", "Temporarily", "tRy aGaIn",
+                                         "tempora", "try\nagain", "try  again", "te", "tr",
+                                         "\xd4" "emporar", "t\xe5mporar", "ttemporar", "Tt" };
+    static const char *const fill = "xTtTeRt ";
+    char text[96];
+    size_t w, pad, tail, checked = 0;
+
+    for (w = 0; w < ARRAY_SIZE(words); w++)
+        for (pad = 0; pad < 17; pad++)
+            for (tail = 0; tail < 10; tail++) {
+                struct smtpreply_verdict v;
+                size_t n = (size_t)snprintf(text, sizeof text, "This account is suspended%.*s%s",
+                                            (int)pad, "                 ", words[w]), k;
+                for (k = 0; k < tail; k++)
+                    text[n++] = fill[k % 8];
+                ck_assert_int_eq(smtpreply_classify_parts(550, NULL, text, n, SMTPREPLY_CMD_RCPT,
+                                                          &v), SMTPREPLY_OK);
+                ck_assert_int_eq(v.reason, SMTPREPLY_REASON_MAILBOX_DISABLED);
+                ck_assert_msg(v.bounce == (naive_says_temporary(text, n) ? SOFT : HARD),
+                              "\"%.*s\": bounce %s", (int)n, text,
+                              smtpreply_bounce_name(v.bounce));
+                checked++;
+            }
+    ck_assert_uint_eq(checked, ARRAY_SIZE(words) * 17 * 10);
+}
+END_TEST
+
 /* classify.c stops scanning classify_commands.def at the end of a command's rows:
  * each command's rows must be contiguous. */
 START_TEST(command_rules_are_grouped)
@@ -836,6 +888,7 @@ static Suite *classify_suite(void)
     tcase_add_test(tc, invariants);
     tcase_add_test(tc, every_phrase_is_found);
     tcase_add_test(tc, matcher_agrees_with_reference);
+    tcase_add_test(tc, c6_words_at_every_offset);
     tcase_add_test(tc, command_rules_are_grouped);
     tcase_add_loop_test(tc, generator_refuses_bad_tables, 0, (int)ARRAY_SIZE(bad_tables));
     tcase_add_test(tc, rules_are_documented);
