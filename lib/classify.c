@@ -628,8 +628,8 @@ static void none_verdict(unsigned digit, struct smtpreply_verdict *v)
     v->rule = digit == 2 ? "class 2xx" : "class 3xx";
 }
 
-/* The category of the codes 200-399 (smtpreply__category()) by code - 200, one load
- * on the path most replies take. */
+/* The category of the codes 200-599 (smtpreply__category()) by code - 200: one load
+ * where the digits cost a division and a remainder. */
 #define CAT_TEN(cat) cat, cat, cat, cat, cat, cat, cat, cat, cat, cat
 #define CAT_HUNDRED                                                                   \
     CAT_TEN(SMTPREPLY_CAT_SYNTAX), CAT_TEN(SMTPREPLY_CAT_INFORMATION),                \
@@ -637,7 +637,8 @@ static void none_verdict(unsigned digit, struct smtpreply_verdict *v)
     CAT_TEN(SMTPREPLY_CAT_UNSPECIFIED), CAT_TEN(SMTPREPLY_CAT_MAIL_SYSTEM),           \
     CAT_TEN(SMTPREPLY_CAT_UNKNOWN), CAT_TEN(SMTPREPLY_CAT_UNKNOWN),                   \
     CAT_TEN(SMTPREPLY_CAT_UNKNOWN), CAT_TEN(SMTPREPLY_CAT_UNKNOWN)
-static const uint8_t class_only_category[200] = { CAT_HUNDRED, CAT_HUNDRED };
+static const uint8_t code_category[400] = { CAT_HUNDRED, CAT_HUNDRED, CAT_HUNDRED,
+                                            CAT_HUNDRED };
 #undef CAT_HUNDRED
 #undef CAT_TEN
 
@@ -657,7 +658,7 @@ static int class_only_verdict(unsigned code, const struct smtpreply_enhanced *en
         || (enhanced != NULL && enhanced->klass != 0 && enhanced->klass != digit))
         return 0;
     v->severity = (int32_t)digit;
-    v->category = class_only_category[code - 200];
+    v->category = code_category[code - 200];
     none_verdict(digit, v);
     v->command = command;
     v->flags = command > SMTPREPLY_CMD_UNKNOWN && command < SMTPREPLY_CMD_COUNT
@@ -775,7 +776,8 @@ static int classify_general(unsigned code, const struct smtpreply_enhanced *enha
 
     severity = smtpreply__severity(code);
     v->severity = severity;
-    v->category = smtpreply__category(code);
+    v->category = severity != SMTPREPLY_SEV_UNKNOWN ? code_category[code - 200]
+                                                    : SMTPREPLY_CAT_UNKNOWN;
     ctx.command = command;
     ctx.digit = (unsigned)severity;
     ctx.e = enhanced != NULL && enhanced->klass != 0 ? enhanced : NULL;
