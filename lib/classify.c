@@ -381,15 +381,16 @@ static const struct phrase *match_phrase(const char *text, size_t len, const str
     s.best = PHRASE_ROWS;
     /* n probes at len - 4, len - 4 - S, ... down to the text's start, four a round
      * while four are left: the loop's own work is paid once per four. (at wraps
-     * below zero only when no probe is left.) */
+     * below zero only when no probe is left.) Row 0 is the strongest there is:
+     * once it is confirmed, the rest of the text cannot change the result. */
     at = len - PHRASE_ANCHOR;
-    for (n = at / S + 1; n >= 4; n -= 4, at -= 4 * S) {
+    for (n = at / S + 1; n >= 4 && s.best != 0; n -= 4, at -= 4 * S) {
         probe(&s, at);
         probe(&s, at - S);
         probe(&s, at - 2 * S);
         probe(&s, at - 3 * S);
     }
-    for (; n > 0; n--, at -= S)
+    for (; n > 0 && s.best != 0; n--, at -= S)
         probe(&s, at);
     return s.best < PHRASE_ROWS ? &phrases[s.best] : NULL;
 }
