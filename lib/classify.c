@@ -705,9 +705,10 @@ static inline uint64_t bytes_equal(uint64_t x, unsigned c)
 
 /*
  * Does the text call the failure temporary (rule C6)? Both words start with a
- * 't' followed by an 'e' or an 'r': eight positions at a time, with the bytes at
- * each position and after it folded (OR 0x20 turns only 'T' into 't', and so
- * on), the words are compared only where such a pair starts.
+ * 't' followed by an 'e' or an 'r': eight positions at a time, a block without a
+ * 't' is passed over, and in the others the bytes at each position and after it
+ * are folded (OR 0x20 turns only 'T' into 't', and so on) and compared exactly;
+ * the words are compared only where such a pair starts.
  */
 static int says_temporary(const char *text, size_t len)
 {
@@ -717,8 +718,11 @@ static int says_temporary(const char *text, size_t len)
     if (text == NULL)
         return 0;
     for (; i + 9 <= len; i += 8) {
-        uint64_t x = load64(t + i) | BYTES(0x20), next = load64(t + i + 1) | BYTES(0x20);
-        uint64_t pairs = bytes_equal(x, 't') & (bytes_equal(next, 'e') | bytes_equal(next, 'r'));
+        uint64_t x = load64(t + i) | BYTES(0x20), next, pairs, y = x ^ BYTES('t');
+        if (((y - BYTES(1)) & ~y & BYTES(0x80)) == 0)
+            continue; /* the usual zero-byte test: never misses a 't' */
+        next = load64(t + i + 1) | BYTES(0x20);
+        pairs = bytes_equal(x, 't') & (bytes_equal(next, 'e') | bytes_equal(next, 'r'));
         for (k = 0; pairs != 0; k++, pairs >>= 8)
             if ((pairs & 0x80u) != 0 && temporary_at(t, len, i + k))
                 return 1;
