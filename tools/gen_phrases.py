@@ -48,15 +48,17 @@ hashes them with phrase_hash(), which this script writes into the output: the on
 definition of the hash, used by the tables below and by the C code alike. The hash
 (the top HASH_BITS, 12, bits of a product) names a 32-bit word of the filter and
 the low 5 bits of the folded anchor itself (its first byte's) one bit of that
-word: a 128 Kbit filter (bit set = some anchor has that word and byte; about 3%
-of the bits are set, so few probes pass by chance) tested with no further
-arithmetic. Only a probe that passes looks in the bucket that the same hash
-names: words[] holds the
-distinct anchors of that bucket, each naming its run of candidates[] {row, offset,
-length, folded first and last 4 bytes and their masks}, sorted by row, so
-the scan stops at the first row no better than one already confirmed. A candidate
-must match the phrase's first and last 4 bytes (folded, spaces masked: a space
-may be a line break) before a byte-wise comparison confirms it.
+word: a 128 Kbit filter (bit set = some anchor has that word and byte; about 2% of
+the bits are set, so few probes pass by chance) tested with no further arithmetic.
+Only a probe that passes looks in the bucket that the same hash names: words[]
+holds the distinct anchors of that bucket, each naming its run of candidates[]
+{row, offset, length, folded first and last 4 bytes and their masks}, sorted by
+row, so the scan stops at the first row no better than one already confirmed (and
+the whole scan stops once row 0 is). A candidate must match the phrase's first
+and last 4 bytes (folded, spaces masked: a space may be a line break) before a
+comparison of the whole phrase confirms it, eight bytes at a time: the phrase's
+row carries, beside its text, a string with 0x20 at its letters, so that one OR
+lowers the text's letters there.
 
 Reply lines are joined by LF, which folds to '*' (0x2A): an anchor holding spaces is
 registered once more for every combination of its spaces turned into 0x2A, so a
