@@ -4,8 +4,12 @@
  * is the order in code.
  *
  * Severity and category come from the code's digits. A 2xx or 3xx is "none" from
- * its class alone; its text is never read. Otherwise the text is scanned once, and
- * the evidence decides in this order, the first that has something to say:
+ * its class alone; its text is never read. Otherwise one scan of the text finds the
+ * identifiers and phrases (two narrower reads may follow: the whole-word search for
+ * phrases under nine bytes, only when the scan found nothing specific, and rule
+ * C6's search for words that call a state temporary, only for a hard disabled
+ * mailbox), and the evidence decides in this order, the first that has something
+ * to say:
  *
  *   1. A provider's identifier (data/providers.txt, "id" rows): Gmail's ?p=
  *      anchors, Microsoft's RESOLVER codes and its 5.7.5xx-7xx details, Yahoo's
