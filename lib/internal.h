@@ -17,6 +17,15 @@
 #define SMTPREPLY__INLINE inline
 #endif
 
+/* For data shared between lib/ files: hidden, like every symbol not marked
+ * SMTPREPLY_API, and said so where it is declared, so that position-independent
+ * code reads it with one load instead of through the global offset table. */
+#if defined(__GNUC__) && __GNUC__ >= 4 && !defined(_WIN32)
+#define SMTPREPLY__HIDDEN __attribute__((visibility("hidden")))
+#else
+#define SMTPREPLY__HIDDEN
+#endif
+
 /* The eight bytes at t as one number, byte 0 lowest, on any byte order: one load
  * where the byte order allows. */
 static inline uint64_t smtpreply__load8(const unsigned char *t)

@@ -30,6 +30,12 @@ static inline int smtpreply__special(unsigned char c)
     return c < 0x0E || c >= 0x80;
 }
 
+/* 14 in each of 32 bytes: a vector kernel's bound (a byte below it as a signed
+ * byte is special), defined in lib/dispatch.c. Read from memory, one load: the
+ * compiler, which does not see the value here, cannot build it again with several
+ * instructions at each use, nor test "p[i] <= 13" with two per block. */
+extern SMTPREPLY__HIDDEN const unsigned char smtpreply__fourteens[32];
+
 /* The first special byte in p[i..n), or n: the kernels' tails, byte by byte. */
 static inline size_t smtpreply__scan_bytes(const unsigned char *p, size_t i, size_t n)
 {
@@ -63,10 +69,10 @@ struct smtpreply__isa {
 
 /* The sets this build may have; a file whose set the build or target lacks
  * defines none (lib/dispatch.c lists what exists). */
-extern const struct smtpreply__isa smtpreply__isa_scalar;
-extern const struct smtpreply__isa smtpreply__isa_sse2;
-extern const struct smtpreply__isa smtpreply__isa_avx2;
-extern const struct smtpreply__isa smtpreply__isa_neon;
+extern SMTPREPLY__HIDDEN const struct smtpreply__isa smtpreply__isa_scalar;
+extern SMTPREPLY__HIDDEN const struct smtpreply__isa smtpreply__isa_sse2;
+extern SMTPREPLY__HIDDEN const struct smtpreply__isa smtpreply__isa_avx2;
+extern SMTPREPLY__HIDDEN const struct smtpreply__isa smtpreply__isa_neon;
 
 #if !defined(SMTPREPLY_NO_SIMD) && (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
 #define SMTPREPLY_HAVE_SSE2 1
@@ -81,7 +87,7 @@ extern const struct smtpreply__isa smtpreply__isa_neon;
  * call store the same value, and relaxed atomics keep that race defined at the cost
  * of a plain load.
  */
-extern const struct smtpreply__isa *smtpreply__isa_current;
+extern SMTPREPLY__HIDDEN const struct smtpreply__isa *smtpreply__isa_current;
 
 static inline const struct smtpreply__isa *smtpreply__isa(void)
 {

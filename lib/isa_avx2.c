@@ -45,15 +45,10 @@ static inline uint64_t mask32_with(const unsigned char *p, __m256i k)
     return (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(k, v));
 }
 
-/* 14 in every byte. The empty asm hides the value from the compiler, which would
- * otherwise test "p[i] <= 13" with two instructions a block, and build the
- * constant again at every use instead of keeping it in a register. */
+/* 14 in every byte (lib/isa.h). */
 static inline __m256i fourteens(void)
 {
-    __m256i k = _mm256_set1_epi8(14);
-
-    __asm__("" : "+x"(k));
-    return k;
+    return _mm256_loadu_si256((const __m256i *)(const void *)smtpreply__fourteens);
 }
 
 static inline uint64_t isa_block(const unsigned char *p)
