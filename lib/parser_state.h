@@ -139,15 +139,16 @@ static SMTPREPLY__INLINE void smtpreply__enh_text(char out[12], uint64_t enh)
     memset(out + 8, 0, 4);
 }
 
-/* struct smtpreply_reply starts code, pad_, flags (2, 2 and 4 bytes), and has
- * encoding, line_count and lines_stored, first_line in pairs of 4 bytes (public
- * ABI, fixed): smtpreply__fill_reply() stores each group as one word. */
+/* struct smtpreply_reply starts code, pad_, flags (2, 2 and 4 bytes), has
+ * encoding right after enhanced_text, and line_count, lines_stored in a pair of
+ * 4 bytes (public ABI, fixed): smtpreply__fill_reply() stores each group as one
+ * word, and the last 4 bytes of enhanced_text with encoding. */
 typedef char smtpreply__reply_layout_[offsetof(struct smtpreply_reply, pad_) == 2
                                       && offsetof(struct smtpreply_reply, flags) == 4
-                                      && offsetof(struct smtpreply_reply, line_count)
-                                         == offsetof(struct smtpreply_reply, encoding) + 4
-                                      && offsetof(struct smtpreply_reply, first_line)
-                                         == offsetof(struct smtpreply_reply, lines_stored) + 4
+                                      && offsetof(struct smtpreply_reply, encoding)
+                                         == offsetof(struct smtpreply_reply, enhanced_text) + 12
+                                      && offsetof(struct smtpreply_reply, lines_stored)
+                                         == offsetof(struct smtpreply_reply, line_count) + 4
                                       ? 1 : -1];
 
 /*
@@ -168,12 +169,14 @@ static SMTPREPLY__INLINE void smtpreply__fill_reply(struct smtpreply_reply *r, u
     smtpreply__store8(&r->enhanced, enh);
     if (known) {
         smtpreply__store8(r->enhanced_text, etext);
-        memset(r->enhanced_text + 8, 0, 4);
+        /* its bytes 8-11, all NUL, and encoding */
+        smtpreply__store8(r->enhanced_text + 8, (uint64_t)encoding << 32);
     } else {
         smtpreply__enh_text(r->enhanced_text, enh);
+        r->encoding = encoding;
     }
-    smtpreply__store8(&r->encoding, encoding | (uint64_t)lines << 32);
-    smtpreply__store8(&r->lines_stored, stored | (uint64_t)first_line << 32);
+    smtpreply__store8(&r->line_count, lines | (uint64_t)stored << 32);
+    r->first_line = first_line;
     r->text = text;
     r->text_len = text_len;
     r->offset = offset;
