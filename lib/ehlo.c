@@ -24,18 +24,13 @@
  */
 #include "internal.h"
 
-/* A name as words lowest byte first, each as { lower case, the bits case folding
- * may change (0x20 on letters), the bytes it covers (0xFF) }: head is bytes 0-7
- * of a name longer than eight (else empty), tail the eight bytes ending the name
- * (a shorter name whole), mid bytes 8-15 of a name longer than 16 (no cover:
- * all of them). See tools/gen_ehlo_hash.py. */
+/* A name as three words, bytes 0-7, 8-15 and 16-23, lowest byte first, each as
+ * { lower case, the bits case folding may change (0x20 on letters), the bytes it
+ * covers (0xFF; none past the name's end) }. See tools/gen_ehlo_hash.py. */
 struct ehlo_slot {
-    uint64_t head[3];
-    uint64_t tail[3];
-    uint64_t mid[2];
+    uint64_t word[3][3];
     uint32_t bit;           /* 0 for an empty slot, which matches no text */
-    uint8_t len;
-    uint8_t toff;           /* where tail starts: len - 8, or 0 */
+    uint32_t len;
 };
 
 #include "ehlo_hash.h"
@@ -125,8 +120,16 @@ static SMTPREPLY__INLINE uint64_t word_at(const unsigned char *p, const unsigned
     return x;
 }
 
+/* For the searches: out of line, so that the hot loop of read_lines() keeps no
+ * register for their constants. */
+#if defined(__GNUC__)
+#define EHLO_NOINLINE __attribute__((noinline))
+#else
+#define EHLO_NOINLINE
+#endif
+
 /* The first LF of [p, end), or end. */
-static const unsigned char *find_nl(const unsigned char *p, const unsigned char *end)
+static EHLO_NOINLINE const unsigned char *find_nl(const unsigned char *p, const unsigned char *end)
 {
     for (; end - p >= 8; p += 8) {
         uint64_t x = smtpreply__load8(p) ^ ONES * '\n';
@@ -170,19 +173,28 @@ static SMTPREPLY__INLINE uint64_t load_at(const unsigned char *p, const unsigned
     return padded ? smtpreply__load8(p) : word_at(p, end);
 }
 
+/* What one word x of text differs from word k of a name in, in any case: OR its
+ * fold bits, keep the bytes the name covers, compare. */
+static SMTPREPLY__INLINE uint64_t name_diff(uint64_t x, const uint64_t k[3])
+{
+    return ((x | k[1]) & k[2]) ^ k[0];
+}
+
 /* Whether the k->len bytes at s (all before end; w the word at s) are slot k's
- * name, in any case: per word, OR its fold bits, mask to the name, compare. With
- * padded, the 24 bytes from s are readable whatever end says. */
+ * name, in any case: each word at its fixed offset from s. With padded, the 24
+ * bytes from s are readable whatever end says. */
 static SMTPREPLY__INLINE int same_name(const unsigned char *s, uint64_t w,
                                        const unsigned char *end, const struct ehlo_slot *k,
                                        int padded)
 {
-    uint64_t t = load_at(s + k->toff, end, padded);
-    uint64_t d = (((w | k->head[1]) & k->head[2]) ^ k->head[0])
-               | (((t | k->tail[1]) & k->tail[2]) ^ k->tail[0]);
+    uint64_t d = name_diff(w, k->word[0]);
 
+    if (padded)
+        d |= name_diff(smtpreply__load8(s + 8), k->word[1]);
+    else if (k->len > 8)
+        d |= name_diff(word_at(s + 8, end), k->word[1]);
     if (k->len > 16)
-        d |= (load_at(s + 8, end, padded) | k->mid[1]) ^ k->mid[0];
+        d |= name_diff(load_at(s + 16, end, padded), k->word[2]);
     return d == 0;
 }
 
@@ -407,8 +419,10 @@ int smtpreply_ehlo_next(const struct smtpreply_reply *r, size_t *pos,
     return 0;
 }
 
-/* The mechanisms named in s[0..n), SP/TAB-separated; unknown ones as OTHER. */
-static uint32_t parse_mechanisms(const char *s, size_t n)
+/* The mechanisms named in s[0..n), SP/TAB-separated; unknown ones as OTHER. The
+ * bytes up to lim (at or after s + n) are readable: a word's name is loaded a
+ * word at a time up to there, the last word of the line too. */
+static uint32_t parse_mechanisms(const char *s, size_t n, const char *lim)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + n, *w;
     uint32_t bits = 0, bit;
@@ -420,7 +434,7 @@ static uint32_t parse_mechanisms(const char *s, size_t n)
             return bits;
         w = p;
         p = find_blank(p, end);
-        bit = mechanism_bit((const char *)w, (size_t)(p - w), (const char *)end);
+        bit = mechanism_bit((const char *)w, (size_t)(p - w), lim);
         bits |= bit != 0 ? bit : (uint32_t)SMTPREPLY_AUTH_OTHER;
     }
 }
@@ -460,18 +474,19 @@ static void count_line(struct smtpreply_ehlo *out)
         out->keyword_count++;
 }
 
-/* What one capability line adds to out. */
-static void take_keyword(const struct smtpreply_ehlo_keyword *kw, struct smtpreply_ehlo *out)
+/* What one capability line adds to out; the bytes up to lim are readable. */
+static void take_keyword(const struct smtpreply_ehlo_keyword *kw, const unsigned char *lim,
+                         struct smtpreply_ehlo *out)
 {
     count_line(out);
     out->extensions |= kw->extension;
     switch (kw->extension) {
     case SMTPREPLY_EXT_AUTH_LEGACY:
         out->extensions |= SMTPREPLY_EXT_AUTH;
-        out->auth |= parse_mechanisms(kw->params, kw->params_len);
+        out->auth |= parse_mechanisms(kw->params, kw->params_len, (const char *)lim);
         break;
     case SMTPREPLY_EXT_AUTH:
-        out->auth |= parse_mechanisms(kw->params, kw->params_len);
+        out->auth |= parse_mechanisms(kw->params, kw->params_len, (const char *)lim);
         break;
     case SMTPREPLY_EXT_SIZE:
         if (out->size_max == 0)
@@ -586,7 +601,7 @@ static const unsigned char *keyword_line(const unsigned char *p, const unsigned 
     const unsigned char *nl = find_nl(q, end);
 
     set_keyword((const char *)p, (size_t)(nl - p), k->len, k->bit, &kw);
-    take_keyword(&kw, out);
+    take_keyword(&kw, end, out);
     return after(nl, end);
 }
 
@@ -598,7 +613,7 @@ static const unsigned char *other_line(const unsigned char *p, const unsigned ch
     const unsigned char *nl = find_nl(p, end);
 
     if (split_line((const char *)p, (size_t)(nl - p), &kw))
-        take_keyword(&kw, out);
+        take_keyword(&kw, end, out);
     return after(nl, end);
 }
 
@@ -621,6 +636,9 @@ static SMTPREPLY__INLINE const unsigned char *read_lines(const unsigned char *p,
                                                          struct smtpreply_ehlo *out,
                                                          struct tally *t)
 {
+    uint64_t count = 0;         /* kept here, not in *t: no store a line */
+    uint32_t ext = 0;
+
     while (p < stop) {
         uint64_t w = smtpreply__load8(p);
         const struct ehlo_slot *k = ext_slot(w);
@@ -628,8 +646,8 @@ static SMTPREPLY__INLINE const unsigned char *read_lines(const unsigned char *p,
 
         if (same_name(p, w, end, k, 1)) {
             if (*q == '\n') {
-                t->ext |= k->bit;       /* the common line: a keyword alone */
-                t->count++;
+                ext |= k->bit;          /* the common line: a keyword alone */
+                count++;
                 p = q + 1;
                 continue;
             }
@@ -642,12 +660,14 @@ static SMTPREPLY__INLINE const unsigned char *read_lines(const unsigned char *p,
             }
         }
         if (!is_space(*p) && *p != '=' && *p != '\n') {
-            t->count++;                 /* an unknown keyword */
+            count++;                    /* an unknown keyword */
             p = after(find_nl(p, end), end);
         } else {
             p = other_line(p, end, out);
         }
     }
+    t->count += count;
+    t->ext |= ext;
     return p;
 }
 
@@ -655,8 +675,8 @@ static SMTPREPLY__INLINE const unsigned char *read_lines(const unsigned char *p,
  * place while 25 bytes remain, the rest from a zero-padded copy with an LF put at
  * its end (where the last line ended at end), so every read of read_lines() stays
  * inside the text or the copy. */
-static void read_capabilities(const unsigned char *p, const unsigned char *end,
-                              struct smtpreply_ehlo *out)
+static void read_capabilities(const unsigned char *text, const unsigned char *p,
+                              const unsigned char *end, struct smtpreply_ehlo *out)
 {
     unsigned char pad[64] = { 0 };
     struct tally t = { 0, 0 };
@@ -666,9 +686,17 @@ static void read_capabilities(const unsigned char *p, const unsigned char *end,
         p = read_lines(p, end - 24, end, out, &t);
     if (p < end) {
         n = (size_t)(end - p);      /* at most 24 */
-        memcpy(pad, p, n);
-        pad[n] = '\n';
-        read_lines(pad, pad + n + 1, pad + n + 1, out, &t);
+        /* The last 24 bytes of the text in one fixed-size copy when it has them,
+         * the lines left at their end. */
+        if (end - text >= 24) {
+            memcpy(pad, end - 24, 24);
+            p = pad + 24 - n;
+        } else {
+            memcpy(pad, p, n);
+            p = pad;
+        }
+        pad[p - pad + n] = '\n';
+        read_lines(p, p + n + 1, p + n + 1, out, &t);
     }
     out->extensions |= t.ext;
     t.count += out->keyword_count;
@@ -688,7 +716,7 @@ int smtpreply_ehlo_parse(const struct smtpreply_reply *r, struct smtpreply_ehlo 
         return SMTPREPLY_E_NOT_EHLO;
     /* The pointers are never NULL on success: empty fields point into the text. */
     if ((p = read_first_line(r, out)) != NULL)
-        read_capabilities(p, trusted_end(r, p), out);
+        read_capabilities((const unsigned char *)r->text, p, trusted_end(r, p), out);
     return SMTPREPLY_OK;
 }
 

@@ -14,13 +14,13 @@ Two perfect hashes, each with its slot table:
   mechanisms  slot = (len * A + c0 * B + clast) & MASK over the length and the
               first and last bytes, each OR 0x20.
 
-A slot holds a name as 64-bit words, lowest byte first, each as three numbers:
-the bytes in lower case, per byte the bit case folding may change (0x20 on
-letters), and the bytes the name covers (0xFF): "head" is bytes 0-7 of a name
-longer than eight bytes, "tail" the eight bytes that end the name (or a shorter
-name whole, with head empty), "mid" bytes 8-15 of a name longer than 16. So a
-name compares in two or three word operations, whatever its length. Every slot
-is written; an empty one matches no text. The multipliers are the first that
+A slot holds a name as three 64-bit words, bytes 0-7, 8-15 and 16-23, lowest
+byte first, each as three numbers: the bytes in lower case, per byte the bit
+case folding may change (0x20 on letters), and the bytes the name covers (0xFF;
+none past its end). Every word sits at a fixed offset from the name's start, so
+a name of up to 16 bytes compares in two word operations with no offset to look
+up, and a longer one in three. Every slot is written; an empty one matches no
+text. The multipliers are the first that
 give no two names the same slot in the smallest table that has room; the script
 fails when none does.
 
@@ -33,7 +33,7 @@ ROW = re.compile(r'^\s*(EHLO_EXT|EHLO_MECH|EHLO_EXT_NAME|EHLO_MECH_NAME)\("([^"]
 WORDS = 3
 # An empty slot: a one-byte name whose every bit the fold sets, compared with 0, so
 # no text ever matches it and the lookup needs no test for emptiness.
-EMPTY = "{ { 0, 0, 0 }, { 0, 0xFF, 0xFF }, { 0, 0 }, 0, 1, 0 }"
+EMPTY = "{ { { 0, 0xFF, 0xFF }, { 0, 0, 0 }, { 0, 0, 0 } }, 0, 1 }"
 
 
 def read_rows(path):
@@ -96,16 +96,9 @@ def part(chunk):
 
 
 def slot_row(name, bit):
-    n = len(name)
-    empty = (0, 0, 0)
-    if n <= 8:
-        head, tail, toff = empty, part(name), 0
-    else:
-        head, tail, toff = part(name[:8]), part(name[n - 8:]), n - 8
-    mid = part(name[8:16])[:2] if n > 16 else (0, 0)
-    words = lambda t: "{ " + ", ".join("0x%016xULL" % v for v in t) + " }"
-    return "    { %s, %s, %s, %s, %d, %d }, /* %s */" % (words(head), words(tail), words(mid),
-                                                      bit, n, toff, name)
+    words = ["{ " + ", ".join("0x%016xULL" % v for v in part(name[i:i + 8])) + " }"
+             for i in range(0, 8 * WORDS, 8)]
+    return "    { { %s }, %s, %d }, /* %s */" % (", ".join(words), bit, len(name), name)
 
 
 def table(prefix, rows, key, a_range, b_range):
