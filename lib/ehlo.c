@@ -165,6 +165,26 @@ static const unsigned char *find_blank(const unsigned char *p, const unsigned ch
     return p;
 }
 
+/* The end of the word at p (p < end, lim at or after end): its first SP, TAB or
+ * CR, or end. A name of up to eight bytes ends within the word at p, found with
+ * that one load when the bytes to lim allow it; any other case is find_blank()'s. */
+static SMTPREPLY__INLINE const unsigned char *word_stop(const unsigned char *p,
+                                                        const unsigned char *end,
+                                                        const unsigned char *lim)
+{
+    if (lim - p >= 8) {
+        uint64_t x = smtpreply__load8(p);
+        uint64_t m = (x - ONES * 0x21) & ~x & HIGHS;  /* bytes below 0x21, lowest exact */
+        const unsigned char *b = p + (m ? smtpreply__lowest(m) / 8 : 8);
+
+        if (b >= end)
+            return end;         /* no byte below 0x21 before end */
+        if (m && is_space(*b))
+            return b;
+    }
+    return find_blank(p, end);
+}
+
 /* The word at p: one load when padded (eight bytes known readable), else
  * word_at(). */
 static SMTPREPLY__INLINE uint64_t load_at(const unsigned char *p, const unsigned char *end,
@@ -433,7 +453,7 @@ static uint32_t parse_mechanisms(const char *s, size_t n, const char *lim)
         if (p == end)
             return bits;
         w = p;
-        p = find_blank(p, end);
+        p = word_stop(p, end, (const unsigned char *)lim);
         bit = mechanism_bit((const char *)w, (size_t)(p - w), lim);
         bits |= bit != 0 ? bit : (uint32_t)SMTPREPLY_AUTH_OTHER;
     }
@@ -575,7 +595,10 @@ static const unsigned char *size_line(const unsigned char *d, struct smtpreply_e
     unsigned n, m = 0;
     uint64_t v = digits8(smtpreply__load8(d), &n);
 
-    if (n == 8) {
+    if (n == 8 && (unsigned)(d[8] - '0') <= 9 && d[9] == '\n') {
+        v = v * 10 + (unsigned)(d[8] - '0');        /* the common nine digits */
+        m = 1;
+    } else if (n == 8) {
         uint64_t low = digits8(smtpreply__load8(d + 8), &m);
 
         if (m == 8)
@@ -624,6 +647,34 @@ struct tally {
 };
 
 /*
+ * The lines from p, while they start before stop, that hold a known keyword
+ * alone (the 24 bytes from a line's start and the one after them readable): the
+ * common line, one lookup and no search. A loop with no call, so that its values
+ * stay in registers. Returns the first line of another kind, or where it stopped.
+ */
+static SMTPREPLY__INLINE const unsigned char *lone_keywords(const unsigned char *p,
+                                                            const unsigned char *stop,
+                                                            struct tally *t)
+{
+    uint64_t count = t->count;
+    uint32_t ext = t->ext;
+
+    while (p < stop) {
+        uint64_t w = smtpreply__load8(p);
+        const struct ehlo_slot *k = ext_slot(w);
+
+        if (!same_name(p, w, NULL, k, 1) || p[k->len] != '\n')
+            break;
+        ext |= k->bit;
+        count++;
+        p += k->len + 1;
+    }
+    t->count = count;
+    t->ext = ext;
+    return p;
+}
+
+/*
  * The capability lines that start before stop, each ending at an LF before end;
  * the 24 bytes from a line's start, and the one after them, are readable. A line
  * that starts with a known keyword's name is that keyword when an LF, whitespace
@@ -636,38 +687,23 @@ static SMTPREPLY__INLINE const unsigned char *read_lines(const unsigned char *p,
                                                          struct smtpreply_ehlo *out,
                                                          struct tally *t)
 {
-    uint64_t count = 0;         /* kept here, not in *t: no store a line */
-    uint32_t ext = 0;
-
-    while (p < stop) {
+    while ((p = lone_keywords(p, stop, t)) < stop) {
         uint64_t w = smtpreply__load8(p);
         const struct ehlo_slot *k = ext_slot(w);
         const unsigned char *q = p + k->len;
 
-        if (same_name(p, w, end, k, 1)) {
-            if (*q == '\n') {
-                ext |= k->bit;          /* the common line: a keyword alone */
-                count++;
-                p = q + 1;
-                continue;
-            }
-            if (is_space(*q) || *q == '=') {
-                const unsigned char *next = k->bit == SMTPREPLY_EXT_SIZE && *q == ' '
-                                          ? size_line(q + 1, out) : NULL;
+        if (same_name(p, w, end, k, 1) && (is_space(*q) || *q == '=')) {
+            const unsigned char *next = k->bit == SMTPREPLY_EXT_SIZE && *q == ' '
+                                      ? size_line(q + 1, out) : NULL;
 
-                p = next ? next : keyword_line(p, q, end, k, out);
-                continue;
-            }
-        }
-        if (!is_space(*p) && *p != '=' && *p != '\n') {
-            count++;                    /* an unknown keyword */
+            p = next ? next : keyword_line(p, q, end, k, out);
+        } else if (!is_space(*p) && *p != '=' && *p != '\n') {
+            t->count++;                 /* an unknown keyword */
             p = after(find_nl(p, end), end);
         } else {
             p = other_line(p, end, out);
         }
     }
-    t->count += count;
-    t->ext |= ext;
     return p;
 }
 
