@@ -650,20 +650,28 @@ struct tally {
  * The lines from p, while they start before stop, that hold a known keyword
  * alone (the 24 bytes from a line's start and the one after them readable): the
  * common line, one lookup and no search. A loop with no call, so that its values
- * stay in registers. Returns the first line of another kind, or where it stopped.
+ * stay in registers. Returns the first line of another kind, with *named the slot
+ * of the known keyword it starts with (something other than an LF after it), or
+ * NULL; or where it stopped.
  */
 static SMTPREPLY__INLINE const unsigned char *lone_keywords(const unsigned char *p,
                                                             const unsigned char *stop,
-                                                            struct tally *t)
+                                                            struct tally *t,
+                                                            const struct ehlo_slot **named)
 {
     uint64_t count = t->count;
     uint32_t ext = t->ext;
+    const struct ehlo_slot *k = NULL;
 
     while (p < stop) {
         uint64_t w = smtpreply__load8(p);
-        const struct ehlo_slot *k = ext_slot(w);
 
-        if (!same_name(p, w, NULL, k, 1) || p[k->len] != '\n')
+        k = ext_slot(w);
+        if (!same_name(p, w, NULL, k, 1)) {
+            k = NULL;
+            break;
+        }
+        if (p[k->len] != '\n')
             break;
         ext |= k->bit;
         count++;
@@ -671,6 +679,7 @@ static SMTPREPLY__INLINE const unsigned char *lone_keywords(const unsigned char 
     }
     t->count = count;
     t->ext = ext;
+    *named = k;
     return p;
 }
 
@@ -687,12 +696,12 @@ static SMTPREPLY__INLINE const unsigned char *read_lines(const unsigned char *p,
                                                          struct smtpreply_ehlo *out,
                                                          struct tally *t)
 {
-    while ((p = lone_keywords(p, stop, t)) < stop) {
-        uint64_t w = smtpreply__load8(p);
-        const struct ehlo_slot *k = ext_slot(w);
-        const unsigned char *q = p + k->len;
+    const struct ehlo_slot *k;
 
-        if (same_name(p, w, end, k, 1) && (is_space(*q) || *q == '=')) {
+    while ((p = lone_keywords(p, stop, t, &k)) < stop) {
+        const unsigned char *q = k ? p + k->len : p;
+
+        if (k && (is_space(*q) || *q == '=')) {
             const unsigned char *next = k->bit == SMTPREPLY_EXT_SIZE && *q == ' '
                                       ? size_line(q + 1, out) : NULL;
 
