@@ -24,14 +24,31 @@
  */
 #include "internal.h"
 
-/* A name as three words, bytes 0-7, 8-15 and 16-23, lowest byte first, each as
- * { lower case, the bits case folding may change (0x20 on letters), the bytes it
- * covers (0xFF; none past the name's end) }. See tools/gen_ehlo_hash.py. */
+/* Where the target has SSE2 (every x86-64), the searches for a line's end and a
+ * word's end look at 16 bytes a step; elsewhere, and with -Dsimd=false, eight
+ * at a time in a word. Both find the same byte. */
+#if defined(__SSE2__) && !defined(SMTPREPLY_NO_SIMD)
+#include <emmintrin.h>
+#define EHLO_SSE2 1
+#else
+#define EHLO_SSE2 0
+#endif
+
+/* A name's bytes 0-7 and 8-15 as words lowest byte first, each as { lower case,
+ * the bits case folding may change (0x20 on letters), the bytes it covers (0xFF;
+ * none past the name's end) }; bytes 16-23 of a longer name likewise in row
+ * long_row of ehlo_long_words. 64 bytes, so a slot's address is one shift. See
+ * tools/gen_ehlo_hash.py. */
 struct ehlo_slot {
-    uint64_t word[3][3];
+    uint64_t word[2][3];
     uint32_t bit;           /* 0 for an empty slot, which matches no text */
-    uint32_t len;
+    uint8_t len;
+    uint8_t long_row;
+    uint16_t pad_;
+    uint64_t pad2_;
 };
+
+typedef char ehlo_slot_size_[sizeof(struct ehlo_slot) == 64 ? 1 : -1];
 
 #include "ehlo_hash.h"
 
@@ -128,9 +145,35 @@ static SMTPREPLY__INLINE uint64_t word_at(const unsigned char *p, const unsigned
 #define EHLO_NOINLINE
 #endif
 
+#if EHLO_SSE2
+/* Bit i set when byte i of the 16 at p is c. */
+static SMTPREPLY__INLINE unsigned bytes_equal16(const unsigned char *p, __m128i c)
+{
+    return (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), c));
+}
+
+/* Bit i set when byte i of the 16 at p is below 0x21: the byte equals its
+ * minimum with 0x20. */
+static SMTPREPLY__INLINE unsigned bytes_low16(const unsigned char *p)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x20)), x));
+}
+#endif
+
 /* The first LF of [p, end), or end. */
 static EHLO_NOINLINE const unsigned char *find_nl(const unsigned char *p, const unsigned char *end)
 {
+#if EHLO_SSE2
+    for (; end - p >= 16; p += 16) {
+        unsigned m = bytes_equal16(p, _mm_set1_epi8('\n'));
+
+        if (m != 0)
+            return p + smtpreply__lowest(m);
+    }
+#endif
     for (; end - p >= 8; p += 8) {
         uint64_t x = smtpreply__load8(p) ^ ONES * '\n';
         uint64_t m = (x - ONES) & ~x & HIGHS;     /* the lowest flag is exact */
@@ -147,6 +190,20 @@ static EHLO_NOINLINE const unsigned char *find_nl(const unsigned char *p, const 
  * (its lowest flag exact); any other control byte there is part of the word. */
 static const unsigned char *find_blank(const unsigned char *p, const unsigned char *end)
 {
+#if EHLO_SSE2
+    while (end - p >= 16) {
+        unsigned m = bytes_low16(p);
+
+        if (m == 0) {
+            p += 16;
+            continue;
+        }
+        p += smtpreply__lowest(m);
+        if (is_space(*p))
+            return p;
+        p++;
+    }
+#endif
     while (end - p >= 8) {
         uint64_t x = smtpreply__load8(p);
         uint64_t m = (x - ONES * 0x21) & ~x & HIGHS;
@@ -214,7 +271,7 @@ static SMTPREPLY__INLINE int same_name(const unsigned char *s, uint64_t w,
     else if (k->len > 8)
         d |= name_diff(word_at(s + 8, end), k->word[1]);
     if (k->len > 16)
-        d |= name_diff(load_at(s + 16, end, padded), k->word[2]);
+        d |= name_diff(load_at(s + 16, end, padded), ehlo_long_words[k->long_row]);
     return d == 0;
 }
 
@@ -411,8 +468,8 @@ static const unsigned char *first_line_end(const struct smtpreply_reply *r)
 
     if (r->text == NULL || r->lines_stored == 0)
         return NULL;
-    nl = memchr(t, '\n', r->text_len);     /* a long line: the C library's search */
-    return nl ? nl : t + r->text_len;
+    nl = find_nl(t, t + r->text_len);
+    return nl;
 }
 
 /* documented in smtpreply.h */
@@ -665,17 +722,20 @@ static SMTPREPLY__INLINE const unsigned char *lone_keywords(const unsigned char 
 
     while (p < stop) {
         uint64_t w = smtpreply__load8(p);
+        uint32_t len, bit;
 
         k = ext_slot(w);
+        len = k->len;           /* read with the name: the slot's address dies here */
+        bit = k->bit;
         if (!same_name(p, w, NULL, k, 1)) {
             k = NULL;
             break;
         }
-        if (p[k->len] != '\n')
+        if (p[len] != '\n')
             break;
-        ext |= k->bit;
+        ext |= bit;
         count++;
-        p += k->len + 1;
+        p += len + 1;
     }
     t->count = count;
     t->ext = ext;

@@ -33,6 +33,10 @@ struct ehlo_case {
     const char *iter;          /* "kw params|kw|..." from smtpreply_ehlo_next(), NULL: not checked */
 };
 
+/* Three lines after the one a case is about, so that it is read in place. */
+#define IN_PLACE_TAIL "250-PIPELINING\r\n250-8BITMIME\r\n250 ENHANCEDSTATUSCODES\r\n"
+#define IN_PLACE_EXT (EXT(PIPELINING) | EXT(8BITMIME) | EXT(ENHANCEDSTATUSCODES))
+
 static const struct ehlo_case cases[] = {
     { .name = "postfix",
       .wire = "250-mail.example.com\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n"
@@ -148,48 +152,34 @@ static const struct ehlo_case cases[] = {
       .wire = "250-h.example\r\n250 SIZE=4096\r\n",
       .server = "h.example", .greeting = "", .ext = EXT(SIZE), .size = 4096, .count = 1,
       .iter = "SIZE 4096" },
-    /* Lines long enough to be read in place, before the last 24 bytes of the text. */
+    /* A line long enough to be read in place, before the last 24 bytes of the text,
+     * then IN_PLACE_TAIL. */
     { .name = "size-nine-digits-in-place",
-      .wire = "250-h.example\r\n250-SIZE 123456789\r\n250-PIPELINING\r\n250-8BITMIME\r\n"
-              "250 ENHANCEDSTATUSCODES\r\n",
-      .server = "h.example", .greeting = "",
-      .ext = EXT(SIZE) | EXT(PIPELINING) | EXT(8BITMIME) | EXT(ENHANCEDSTATUSCODES),
+      .wire = "250-h.example\r\n250-SIZE 123456789\r\n" IN_PLACE_TAIL,
+      .server = "h.example", .greeting = "", .ext = EXT(SIZE) | IN_PLACE_EXT,
       .size = 123456789, .count = 4 },
     { .name = "size-nine-digits-then-word",
-      .wire = "250-h.example\r\n250-SIZE 123456789 x\r\n250-PIPELINING\r\n250-8BITMIME\r\n"
-              "250 ENHANCEDSTATUSCODES\r\n",
-      .server = "h.example", .greeting = "",
-      .ext = EXT(SIZE) | EXT(PIPELINING) | EXT(8BITMIME) | EXT(ENHANCEDSTATUSCODES),
+      .wire = "250-h.example\r\n250-SIZE 123456789 x\r\n" IN_PLACE_TAIL,
+      .server = "h.example", .greeting = "", .ext = EXT(SIZE) | IN_PLACE_EXT,
       .size = 123456789, .count = 4 },
     { .name = "size-nine-digits-then-letter",
-      .wire = "250-h.example\r\n250-SIZE 123456789x\r\n250-PIPELINING\r\n250-8BITMIME\r\n"
-              "250 ENHANCEDSTATUSCODES\r\n",
-      .server = "h.example", .greeting = "",
-      .ext = EXT(SIZE) | EXT(PIPELINING) | EXT(8BITMIME) | EXT(ENHANCEDSTATUSCODES),
-      .size = 0, .count = 4 },
+      .wire = "250-h.example\r\n250-SIZE 123456789x\r\n" IN_PLACE_TAIL,
+      .server = "h.example", .greeting = "", .ext = EXT(SIZE) | IN_PLACE_EXT, .count = 4 },
     { .name = "size-eight-digits-then-letter",
-      .wire = "250-h.example\r\n250-SIZE 12345678x\r\n250-PIPELINING\r\n250-8BITMIME\r\n"
-              "250 ENHANCEDSTATUSCODES\r\n",
-      .server = "h.example", .greeting = "",
-      .ext = EXT(SIZE) | EXT(PIPELINING) | EXT(8BITMIME) | EXT(ENHANCEDSTATUSCODES),
-      .size = 0, .count = 4 },
+      .wire = "250-h.example\r\n250-SIZE 12345678x\r\n" IN_PLACE_TAIL,
+      .server = "h.example", .greeting = "", .ext = EXT(SIZE) | IN_PLACE_EXT, .count = 4 },
     { .name = "size-ten-digits-in-place",
-      .wire = "250-h.example\r\n250-SIZE 1234567890\r\n250-PIPELINING\r\n250-8BITMIME\r\n"
-              "250 ENHANCEDSTATUSCODES\r\n",
-      .server = "h.example", .greeting = "",
-      .ext = EXT(SIZE) | EXT(PIPELINING) | EXT(8BITMIME) | EXT(ENHANCEDSTATUSCODES),
+      .wire = "250-h.example\r\n250-SIZE 1234567890\r\n" IN_PLACE_TAIL,
+      .server = "h.example", .greeting = "", .ext = EXT(SIZE) | IN_PLACE_EXT,
       .size = 1234567890, .count = 4 },
     { .name = "auth-control-byte-inside-mechanism",
-      .wire = "250-h.example\r\n250-AUTH PL\x1f" "AIN LOGIN\r\n250-PIPELINING\r\n250-8BITMIME\r\n"
-              "250 ENHANCEDSTATUSCODES\r\n",
-      .server = "h.example", .greeting = "",
-      .ext = EXT(AUTH) | EXT(PIPELINING) | EXT(8BITMIME) | EXT(ENHANCEDSTATUSCODES),
+      .wire = "250-h.example\r\n250-AUTH PL\x1f" "AIN LOGIN\r\n" IN_PLACE_TAIL,
+      .server = "h.example", .greeting = "", .ext = EXT(AUTH) | IN_PLACE_EXT,
       .auth = MECH(LOGIN) | MECH(OTHER), .count = 4 },
     { .name = "auth-mechanisms-in-place",
       .wire = "250-h.example\r\n250-AUTH GSSAPI NTLM CRAM-MD5 SCRAM-SHA-256 LOGIN\r\n"
-              "250-PIPELINING\r\n250-8BITMIME\r\n250 ENHANCEDSTATUSCODES\r\n",
-      .server = "h.example", .greeting = "",
-      .ext = EXT(AUTH) | EXT(PIPELINING) | EXT(8BITMIME) | EXT(ENHANCEDSTATUSCODES),
+              IN_PLACE_TAIL,
+      .server = "h.example", .greeting = "", .ext = EXT(AUTH) | IN_PLACE_EXT,
       .auth = MECH(GSSAPI) | MECH(NTLM) | MECH(CRAM_MD5) | MECH(SCRAM_SHA_256) | MECH(LOGIN),
       .count = 4 },
     { .name = "auth-eight-byte-mechanism-at-end",
