@@ -360,6 +360,74 @@ size_t bounce_time_parse(const char *s, size_t n, struct bounce_time *t)
     return i;
 }
 
+/*
+ * An RFC 5322 date-time, as DSN fields write it (RFC 3464 section 2.2.5):
+ * "Thu, 27 Nov 2026 12:01:44 +0100", the day's name optional, seconds
+ * optional, the zone numeric or "GMT"/"UT"/"UTC"; a comment after it is
+ * ignored. 1 and *t set when valid, else 0.
+ */
+static int mail_date_parse(const char *s, size_t n, struct bounce_time *t)
+{
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    const char *end = s + n, *p = s;
+    size_t i, k;
+
+    memset(t, 0, sizeof *t);
+    if (n >= 5 && s[3] == ',')
+        p += 4;                                    /* "Thu," */
+    while (p < end && is_blank((unsigned char)*p))
+        p++;
+    for (k = 0; p + k < end && k < 3 && is_digit((unsigned char)p[k]); k++)
+        ;
+    if (k == 0 || k > 2 || end - (p + k) < 10 || p[k] != ' ')
+        return 0;
+    t->mday = digits(p, k);
+    p += k + 1;
+    for (i = 0; i < 12 && memcmp(p, months + 3 * i, 3) != 0; i++)
+        ;
+    if (i == 12 || p[3] != ' ')
+        return 0;
+    t->mon = (int)i + 1;
+    t->year = digits(p + 4, 4);
+    p += 8;
+    if (t->year < 1 || t->mday < 1 || t->mday > days_in_month(t->year, t->mon) ||
+        end - p < 6 || *p++ != ' ')
+        return 0;
+    if (end - p >= 8 && p[5] == ':') {
+        if (!clock_parse(p, (size_t)(end - p), t))
+            return 0;
+        p += 8;
+    } else {
+        t->hour = digits(p, 2);
+        t->min = digits(p + 3, 2);
+        if (p[2] != ':' || t->hour < 0 || t->hour > 23 || t->min < 0 || t->min > 59)
+            return 0;
+        p += 5;
+    }
+    if (p < end && *p == ' ') {
+        p++;
+        if (starts_ci(p, (size_t)(end - p), "GMT") || starts_ci(p, (size_t)(end - p), "UT")) {
+            t->has_zone = 1;
+            t->zone_min = 0;
+        } else if (zone_parse(p, (size_t)(end - p), t) != 5) {
+            t->has_zone = t->zone_min = 0;
+        }
+    }
+    t->set = 1;
+    return 1;
+}
+
+/* Seconds since the epoch of a time with a zone (days from the civil date). */
+static int64_t zoned_epoch(const struct bounce_time *t)
+{
+    int64_t y = t->year - (t->mon <= 2), era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400, mp = t->mon > 2 ? t->mon - 3 : t->mon + 9;
+    int64_t doy = (153 * mp + 2) / 5 + t->mday - 1, doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = era * 146097 + doe - 719468;
+
+    return days * 86400 + t->hour * 3600 + t->min * 60 + t->sec - (int64_t)t->zone_min * 60;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Queue IDs and their senders.                                              */
 
@@ -1316,9 +1384,43 @@ enum dsn_field { F_NONE, F_DIAG, F_OTHER };
 static void dsn_reset_block(struct bounce_dsn *d)
 {
     d->has_final = d->has_rcpt = d->has_action = d->has_status = d->has_diag = 0;
-    d->rcpt_len = d->diag_len = d->status_len = 0;
+    d->rcpt_len = d->diag_len = d->status_len = d->relay_len = 0;
     d->action[0] = d->status[0] = d->diag_type[0] = '\0';
+    d->attempt.set = 0;
     d->last = F_NONE;
+}
+
+/* A new DSN message: forget the last one's per-message fields. */
+static void dsn_new_message(struct bounce_dsn *d)
+{
+    d->arrival.set = 0;
+    d->queue_id_len = d->sender_len = 0;
+    d->has_sender = 0;
+}
+
+/* The DSN's own fields of the event: relay, time, delay, queue ID, sender. */
+static void dsn_fields(const struct bounce_dsn *d, struct bounce_event *e)
+{
+    if (d->relay_len > 0) {
+        e->relay = d->relay;
+        e->relay_len = d->relay_len;
+    }
+    if (d->attempt.set) {
+        e->time = d->attempt;
+        if (d->arrival.set && d->arrival.has_zone && d->attempt.has_zone &&
+            zoned_epoch(&d->attempt) >= zoned_epoch(&d->arrival)) {
+            e->has_delay = 1;
+            e->delay_ms = (uint64_t)(zoned_epoch(&d->attempt) - zoned_epoch(&d->arrival)) * 1000;
+        }
+    }
+    if (d->queue_id_len > 0) {
+        e->queue_id = d->queue_id;
+        e->queue_id_len = d->queue_id_len;
+    }
+    if (d->has_sender) {
+        e->sender = d->sender_len > 0 ? d->sender : null_sender;
+        e->sender_len = d->sender_len > 0 ? d->sender_len : 2;
+    }
 }
 
 static int addr_eq(const char *a, size_t an, const char *b)
@@ -1454,6 +1556,7 @@ static void dsn_flush(struct bounce_log *b)
         e.status = d->status[0] == '2' ? BOUNCE_SENT
                    : d->status[0] == '4' ? BOUNCE_DEFERRED : BOUNCE_BOUNCED;
     e.line = d->has_diag ? d->line_diag : d->line_status;
+    dsn_fields(d, &e);
     status_len = strcspn(d->status, " (");
     e.command = dsn_command_for(d, d->rcpt, d->rcpt_len);
     t = d->diag;
@@ -1514,10 +1617,10 @@ static int dsn_line(struct bounce_log *b, const char *s, size_t n, uint64_t line
 {
     static const struct { const char *name; int id; } names[] = {
         { "final-recipient:", 1 }, { "original-recipient:", 2 }, { "action:", 3 },
-        { "status:", 4 }, { "diagnostic-code:", 5 }, { "remote-mta:", 6 },
-        { "last-attempt-date:", 6 }, { "will-retry-until:", 6 }, { "x-postfix-sender:", 6 },
-        { "reporting-mta:", 6 }, { "received-from-mta:", 6 }, { "arrival-date:", 6 },
-        { "x-postfix-queue-id:", 6 }, { "x-actual-recipient:", 6 }, { "dsn-gateway:", 6 },
+        { "status:", 4 }, { "diagnostic-code:", 5 }, { "remote-mta:", 7 },
+        { "last-attempt-date:", 8 }, { "will-retry-until:", 6 }, { "x-postfix-sender:", 11 },
+        { "reporting-mta:", 6 }, { "received-from-mta:", 6 }, { "arrival-date:", 9 },
+        { "x-postfix-queue-id:", 10 }, { "x-actual-recipient:", 6 }, { "dsn-gateway:", 6 },
     };
     struct bounce_dsn *d = &b->d;
     const char *v = s;
@@ -1591,6 +1694,35 @@ static int dsn_line(struct bounce_log *b, const char *s, size_t n, uint64_t line
         d->last = F_DIAG;
         break;
     }
+    case 7:
+    case 11: {
+        /* "dns; mx.example.com", "rfc822; sender@example.org" */
+        char type[16];
+        const char *a;
+        size_t an;
+        split_typed(v, vn, type, sizeof type, &a, &an);
+        if (an > 1 && a[0] == '<' && a[an - 1] == '>') {
+            a++;
+            an -= 2;
+        }
+        if (id == 7) {
+            d->relay_len = copy_cut(d->relay, sizeof d->relay, a, an);
+        } else if (an < sizeof d->sender) {     /* never a cut sender */
+            d->sender_len = copy_cut(d->sender, sizeof d->sender, a, an);
+            d->has_sender = 1;
+        }
+        break;
+    }
+    case 8:
+        (void)mail_date_parse(v, vn, &d->attempt);
+        break;
+    case 9:
+        (void)mail_date_parse(v, vn, &d->arrival);
+        break;
+    case 10:
+        if (vn < sizeof d->queue_id)
+            d->queue_id_len = copy_cut(d->queue_id, sizeof d->queue_id, v, vn);
+        break;
     default:
         break;
     }
@@ -2124,6 +2256,7 @@ void bounce_log_line(struct bounce_log *b, const char *s, size_t n, uint64_t lin
     if (starts_ci(s, n, "content-type:") && find_ci(s, n, "multipart/report") != NULL) {
         d->in_message = 1;
         d->in_report = 1;           /* a new bounce message: forget the last one's commands */
+        dsn_new_message(d);
         d->para_len = 0;
         d->transcript_cmd = SMTPREPLY_CMD_UNKNOWN;
         memset(d->cmds, 0, sizeof d->cmds);

@@ -85,6 +85,17 @@ typedef void (*bounce_emit_fn)(void *ctx, const struct bounce_event *e);
 struct bounce_dsn {
     char rcpt[BOUNCE_ADDR_CAP];
     size_t rcpt_len;
+    char relay[BOUNCE_ADDR_CAP];  /* Remote-MTA's name, per recipient */
+    size_t relay_len;
+    struct bounce_time attempt;   /* Last-Attempt-Date, per recipient */
+    /* Per message, until the next message: Arrival-Date, Postfix's queue ID
+     * and envelope sender (X-Postfix-Queue-ID, X-Postfix-Sender). */
+    struct bounce_time arrival;
+    char queue_id[BOUNCE_QID_CAP];
+    size_t queue_id_len;
+    char sender[BOUNCE_ADDR_CAP];
+    size_t sender_len;
+    int has_sender;
     int has_final, has_rcpt, has_action, has_status;
     char action[16];
     char status[16];

@@ -6,7 +6,9 @@
   rule, RFC 3339 of newer syslog, journald's short-iso, Exim's own, with and
   without its zone), the queue ID, the sender (Postfix's and Sendmail's
   "from=" line of the same queue ID, Exim's "<=" line, OpenSMTPD's own field),
-  the relay and the delay; a field the log does not give is null, never made up;
+  the relay and the delay, and a DSN's own fields (Remote-MTA, Last-Attempt-Date,
+  Arrival-Date, X-Postfix-Queue-ID, X-Postfix-Sender); a field the log does not
+  give is null, never made up;
 - --csv: a header row, the JSON fields in the JSON order, RFC 4180 quoting
   (commas, quotes, line breaks), the spreadsheet-formula guard and its undoing;
 - --since / --until: inclusive and exclusive edges, dates, zones, bad values,
@@ -104,6 +106,50 @@ FIELD_CASES = [
      ["--year", "2026"], "Nov 27 09:00:08 " + PF + "4YbQ1k0Xf2z9vQA: to=<lea@example.com>, relay=mx.example.com[192.0.2.1]:25, delay=1, delays=0/0/0.5/0.5, dsn=5.7.1, status=bounced (host mx.example.com[192.0.2.1] said: 550 5.7.1 <lea@example.com>: Recipient address rejected: User lea@example.com temporary locked. Please try again later! (in reply to RCPT TO command))\n",
      [{"reason": "mailbox-disabled", "bounce": "soft", "retry": "retry"}]),
 ]
+
+# A DSN's own fields (RFC 3464): per message Arrival-Date and Postfix's queue ID
+# and sender, per recipient Remote-MTA and Last-Attempt-Date.
+def dsn(per_message, per_recipient):
+    return ("Content-Type: multipart/report; report-type=delivery-status; boundary=B\n\n"
+            "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mail.example.org\n"
+            + per_message + "\nFinal-Recipient: rfc822; ann@example.com\nAction: failed\n"
+            "Status: 5.1.1\n" + per_recipient + "Diagnostic-Code: smtp; 550 5.1.1 <ann@example.com>: "
+            "Recipient address rejected: User unknown\n\n--B--\n")
+
+
+PF_MSG = ("X-Postfix-Queue-ID: 4YbQ1k0Xf2z9vQA\nX-Postfix-Sender: rfc822; news@example.org\n"
+          "Arrival-Date: Thu, 27 Nov 2026 09:00:01 +0100 (CET)\n")
+PF_RCPT = ("Remote-MTA: dns; mx.example.com\n"
+           "Last-Attempt-Date: Thu, 27 Nov 2026 08:05:01 GMT\n")
+FIELD_CASES += [(name, [], data, want) for name, data, want in [
+    ("DSN: relay, time, delay, queue ID and sender from its own fields",
+     dsn(PF_MSG, PF_RCPT),
+     [{"recipient": "ann@example.com", "relay": "mx.example.com", "time": "2026-11-27T08:05:01+00:00",
+       "delay": 300, "queue_id": "4YbQ1k0Xf2z9vQA", "sender": "news@example.org",
+       "reason": "recipient-unknown"}]),
+    ("DSN: day name, seconds and zone are optional",
+     dsn("Arrival-Date: 27 Nov 2026 09:00 +0000\n", "Last-Attempt-Date: 27 Nov 2026 09:01 +0000\n"),
+     [{"time": "2026-11-27T09:01:00+00:00", "delay": 60}]),
+    ("DSN: an empty X-Postfix-Sender is the null sender",
+     dsn("X-Postfix-Sender: rfc822;\n", ""), [{"sender": "<>"}]),
+    ("DSN: without those fields, null",
+     dsn("", ""), [{"relay": None, "time": None, "delay": None, "queue_id": None, "sender": None}]),
+    ("DSN: a date that does not exist is no time",
+     dsn("", "Last-Attempt-Date: Mon, 31 Feb 2026 09:00:00 +0000\n"), [{"time": None}]),
+    ("DSN: a zone-less time gives no delay",
+     dsn("Arrival-Date: Thu, 27 Nov 2026 09:00:01 +0000\n", "Last-Attempt-Date: Thu, 27 Nov 2026 09:05:01\n"),
+     [{"time": "2026-11-27T09:05:01", "delay": None}]),
+    ("DSN: the next message does not inherit the last one's fields",
+     dsn(PF_MSG, PF_RCPT) + dsn("", ""),
+     [{"queue_id": "4YbQ1k0Xf2z9vQA", "relay": "mx.example.com"},
+      {"queue_id": None, "sender": None, "relay": None, "time": None}]),
+    ("DSN: a second recipient has its own relay and time",
+     dsn(PF_MSG, PF_RCPT).replace("\n\n--B--", "\n\nFinal-Recipient: rfc822; bo@example.com\n"
+                                   "Action: failed\nStatus: 5.1.1\n\n--B--"),
+     [{"relay": "mx.example.com", "queue_id": "4YbQ1k0Xf2z9vQA"},
+      {"recipient": "bo@example.com", "relay": None, "time": None, "queue_id": "4YbQ1k0Xf2z9vQA",
+       "sender": "news@example.org"}]),
+]]
 
 
 def field_cases():

@@ -92,9 +92,11 @@ static void collect(void *ctx, const struct bounce_event *e)
               || within(e->sender, e->sender_len, (const char *)seen.b->senders,
                         sizeof seen.b->senders)
               || within(e->sender, e->sender_len, seen.b->json[2], sizeof seen.b->json[2])
+              || within(e->sender, e->sender_len, seen.b->d.sender, sizeof seen.b->d.sender)
               || (e->sender_len == 2 && memcmp(e->sender, "<>", 2) == 0));
     if (e->relay != NULL)
-        CHECK(seen.line != NULL && within(e->relay, e->relay_len, seen.line, seen.line_len));
+        CHECK((seen.line != NULL && within(e->relay, e->relay_len, seen.line, seen.line_len))
+              || within(e->relay, e->relay_len, seen.b->d.relay, sizeof seen.b->d.relay));
     CHECK(!e->time.set || (e->time.mon >= 1 && e->time.mon <= 12 && e->time.mday >= 1 &&
                            e->time.mday <= 31 && e->time.hour < 24 && e->time.min < 60 &&
                            e->time.sec <= 60));
