@@ -29,6 +29,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from toolcheck import check, finish  # noqa: E402
+
 HELP_OPTION = re.compile(r"(?<![\w-])--([a-z0-9][a-z0-9-]*)")
 # In roff source: \-\-name, the name's own hyphens written \- as well.
 MAN_OPTION = re.compile(r"\\-\\-((?:[a-z0-9]|\\-)+)")
@@ -82,16 +85,6 @@ def compare(help_text, man_source):
 
 # ---- the check of one tool ----
 
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what)
 
 
 def run(tool, arg):
@@ -195,8 +188,7 @@ def main(argv):
         check_tool(*argv)
     else:
         sys.exit(__doc__)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":
