@@ -6,7 +6,8 @@
  *   smtp-probe [--json] [--auth USER[:PASS]] [--password-file FILE]
  *              [--from ADDR] [--to ADDR]... [--data] [--timeout SECS]
  *              [--max-time SECS] [--starttls|--no-starttls] [--tls]
- *              [--tls-ca FILE] [--tls-insecure] [--allow-plaintext-auth] HOST [PORT]
+ *              [--tls-ca FILE] [--tls-insecure] [--tls-name NAME] [--allow-plaintext-auth]
+ *              HOST [PORT]
  *
  * The session: greeting (after a TLS handshake with --tls or on port 465),
  * EHLO (HELO when EHLO is refused), STARTTLS when offered (required with
@@ -128,6 +129,7 @@ struct options {
     int tls_insecure;        /* do not verify the certificate */
     int allow_plaintext_auth;
     const char *tls_ca;      /* PEM file of trusted CAs instead of the system's */
+    const char *tls_name;    /* the name the certificate must hold (and SNI); NULL: HOST */
     long timeout;            /* seconds: one reply, one handshake, one connect, one write */
     long max_time;           /* seconds for the whole session; 0: no limit */
     unsigned long data_size; /* bytes of the test message; 0 = small default */
@@ -933,7 +935,8 @@ static unsigned exchange(struct session *s, const char *line, const char *shown,
  * TLS on the connected socket: implicit (--tls, port 465) or after a 220 to
  * STARTTLS (RFC 3207). The certificate chain is verified against the system's
  * CA store (or --tls-ca), and the certificate must name the host: the DNS name
- * given (also sent as SNI, RFC 6066) or the IP address given. --tls-insecure
+ * given (also sent as SNI, RFC 6066) or the IP address given, or the name of
+ * --tls-name when the host is reached by another name or an address. --tls-insecure
  * skips the check, and everything the probe prints about TLS then says so.
  * The handshake has one deadline. 0 on success; -1 after reporting why (a
  * certificate that did not verify marks the session unsafe).
@@ -961,7 +964,7 @@ static int start_tls(struct session *s)
         note_l(s, L_PROBE_NOTE_DISCARDING, args, 1);
         c->in_off = c->in_len = 0;
     }
-    snprintf(host, sizeof host, "%s", o->host);
+    snprintf(host, sizeof host, "%s", o->tls_name != NULL ? o->tls_name : o->host);
     hl = strlen(host);
     if (hl > 1 && host[hl - 1] == '.')
         host[hl - 1] = '\0';         /* "mx.example.com." names mx.example.com */
@@ -1738,6 +1741,8 @@ static void usage(FILE *f)
           "  --tls-ca FILE         trust the CA certificates in FILE (PEM) instead of the\n"
           "                        system's\n"
           "  --tls-insecure        do not verify the certificate (said on every TLS line)\n"
+          "  --tls-name NAME       the name the certificate must hold, also sent as SNI\n"
+          "                        (default HOST): for a server reached by its address\n"
           "  --lmtp                speak LMTP (RFC 2033): LHLO, and one reply per accepted\n"
           "                        recipient after the message; needs a PORT\n"
           "  --quit-after STAGE    send QUIT after STAGE: connect, ehlo (lhlo), tls, auth,\n"
@@ -1774,6 +1779,34 @@ static int clean_arg(const char *what, const char *v, size_t max)
     }
     if (n > max) {
         fail("%s: at most %lu bytes", what, (unsigned long)max);
+        return 0;
+    }
+    return 1;
+}
+
+/*
+ * --tls-name: a DNS name (letters, digits, '-', '.', '_'; at most 253 bytes;
+ * a final dot allowed) or an IP address, which the certificate must hold.
+ */
+static int tls_name_ok(const char *v)
+{
+    size_t n = strlen(v), i;
+    char shown[300];
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '.' || c == '_' || c == ':'))
+            break;
+    }
+    if (strchr(v, ':') != NULL) {
+        unsigned char addr[16];
+        if (inet_pton(AF_INET6, v, addr) != 1)
+            i = 0;                         /* only an IPv6 address holds a ':' */
+    }
+    if (n == 0 || n > 253 || i < n || v[0] == '.' || v[0] == '-') {
+        fail("--tls-name %s: a host name (mx.example.com) or an IP address",
+             term_safe(shown, sizeof shown, v));
         return 0;
     }
     return 1;
@@ -2042,6 +2075,10 @@ static int parse_args(int argc, char **argv, struct options *o, char **auth_arg)
                 o->password_file = v;
             } else if (strcmp(a, "--tls-ca") == 0) {
                 o->tls_ca = v;
+            } else if (strcmp(a, "--tls-name") == 0) {
+                if (!tls_name_ok(v))
+                    return 0;
+                o->tls_name = v;
             } else if (strcmp(a, "--from") == 0) {
                 if (!clean_arg(a, v, 400) || strpbrk(v, "<> ") != NULL)
                     return 0;
@@ -2136,17 +2173,23 @@ static int parse_args(int argc, char **argv, struct options *o, char **auth_arg)
         fail("--tls-insecure and --tls-ca: choose one");
         return 0;
     }
+    if (o->tls_name != NULL && o->starttls < 0 && !o->implicit_tls) {
+        fail("--tls-name names the certificate of a TLS session, and --no-starttls refuses TLS");
+        return 0;
+    }
     if (o->password_file != NULL && *auth_arg == NULL) {
         fail("--password-file needs --auth USER");
         return 0;
     }
 #ifndef HAVE_OPENSSL
     /* Anything that needs TLS is refused up front, never quietly done without it. */
-    if (o->implicit_tls || o->starttls > 0 || o->tls_ca != NULL || o->tls_insecure) {
+    if (o->implicit_tls || o->starttls > 0 || o->tls_ca != NULL || o->tls_insecure ||
+        o->tls_name != NULL) {
         fail("%s needs TLS, and this smtp-probe was built without OpenSSL",
              o->quit_after == STAGE_TLS ? "--quit-after tls"
              : o->starttls > 0 ? "--starttls" : o->tls_ca != NULL ? "--tls-ca"
-             : o->tls_insecure ? "--tls-insecure" : "implicit TLS (--tls or port 465)");
+             : o->tls_insecure ? "--tls-insecure" : o->tls_name != NULL ? "--tls-name"
+             : "implicit TLS (--tls or port 465)");
         return 0;
     }
     if (*auth_arg != NULL && !o->allow_plaintext_auth) {

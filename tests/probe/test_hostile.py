@@ -708,7 +708,8 @@ def part_tls():
     if "TLS: not built in" in subprocess.run([PROBE, "--version"], capture_output=True,
                                              text=True).stdout:
         # Built without OpenSSL: everything that needs TLS is refused up front.
-        for args in (["--starttls"], ["--tls"], ["--tls-insecure"], ["--auth", "u:p"]):
+        for args in (["--starttls"], ["--tls"], ["--tls-insecure"], ["--tls-name", "mx.test"],
+                     ["--auth", "u:p"]):
             rc, out, err, _, _ = run_probe(None, args, port=25)
             check("without OpenSSL %s is refused: exit 2, says so" % args[0],
                   rc == 2 and "without OpenSSL" in err, err)
@@ -795,6 +796,32 @@ def part_tls():
         d = detail(rc, out, err, elapsed, srv)
         check("certificate for another name (mx.test, not 127.0.0.1): refused, no AUTH",
               rc == 3 and no_auth(srv) and "did not verify" in err, d)
+
+        # --tls-name: the certificate names mx.test, the server is reached at 127.0.0.1.
+        sni = []
+        other_ctx.sni_callback = lambda sock, name, ctx: sni.append(name)
+        srv = Server(starttls_session(other_ctx))
+        rc, out, err, elapsed, _ = run_probe(srv, ["--json", "--tls-ca", other, "--tls-name",
+                                                   "mx.test", "--auth", "u"], env=env)
+        d = detail(rc, out, err, elapsed, srv)
+        auth = [o for o in json_lines(out) if o["command"].startswith("AUTH")]
+        check("--tls-name mx.test: the certificate verified, AUTH over TLS, exit 0",
+              rc == 0 and auth and auth[0]["code"] == 235 and auth[0].get("tls") == "verified", d)
+        check("--tls-name mx.test: sent as SNI", sni == ["mx.test"], "%r %s" % (sni, d))
+        srv = Server(starttls_session(other_ctx))
+        rc, out, err, elapsed, _ = run_probe(srv, ["--json", "--tls-ca", other, "--tls-name",
+                                                   "mx.other", "--auth", "u"], env=env)
+        d = detail(rc, out, err, elapsed, srv)
+        check("--tls-name with a name the certificate lacks: refused, no AUTH, exit 3",
+              rc == 3 and no_auth(srv) and "did not verify for mx.other" in err, d)
+        other_ctx.sni_callback = None
+        for bad in ("mx test", "", "-x", "a:b", "x" * 254):
+            rc, out, err, _, _ = run_probe(None, ["--tls-name", bad], port=25)
+            check("--tls-name %r: usage error, exit 2" % bad[:20],
+                  rc == 2 and "--tls-name" in err and "a host name" in err, err)
+        rc, out, err, _, _ = run_probe(None, ["--tls-name", "mx.test", "--no-starttls"], port=25)
+        check("--tls-name with --no-starttls: usage error, exit 2",
+              rc == 2 and "--no-starttls" in err, err)
 
         srv = Server(implicit_session(good_ctx))
         rc, out, err, elapsed, _ = run_probe(srv, ["--json", "--tls", "--tls-ca", good,
