@@ -708,7 +708,7 @@ START_TEST(c6_words_at_every_offset)
 {
     static const char *const words[] = { "temporar", "TRY AGAIN", "Temporarily", "tRy aGaIn",
                                          "tempora", "try\nagain", "try  again", "te", "tr",
-                                         "\xd4" "emporar", "t\xe5mporar", "ttemporar", "Tt" };
+                                         ("\xd4" "emporar"), "t\xe5mporar", "ttemporar", "Tt" };
     static const char *const fill = "xTtTeRt ";
     char text[96];
     size_t w, pad, tail, checked = 0;
