@@ -351,30 +351,55 @@ static unsigned candidates(const struct scan *s, size_t pos, const struct phrase
     return s->best;
 }
 
-/* The probe at text position at: per PHRASE_STRIDE bytes one 4-byte load, one
- * multiply and one bit test; the candidates only for an anchor of the tables.
- * Once an identifier is confirmed, only a stronger identifier can win, and the
- * filter of the identifiers alone lets almost nothing through. */
-static inline void probe(struct scan *s, size_t at)
+/* Do the 4 text bytes at t pass the filter, that is, might they be an anchor of
+ * the tables? One load, one multiply and one bit test: the filter's word that the
+ * hash names, the bit that the low 5 bits of the anchor name. */
+static inline int passes(const uint32_t *filter, const unsigned char *t)
 {
-    uint32_t w = load_folded(s->t + at);
-    const struct phrase_word *pw = anchor_word(s->filter, w);
+    uint32_t w = load_folded(t);
 
-    if (pw != NULL) {
-        s->best = candidates(s, at, pw);
-        if (s->best < PHRASE_ID_ROWS)
-            s->filter = phrase_filter[1];
+    return filter[phrase_hash(w)] >> (w & 31) & 1u;
+}
+
+#define NO_PROBE ((size_t)-1) /* next_probe(): no position left */
+
+/* The first of the probe positions at, at - S, at - 2S, ... (S = PHRASE_STRIDE,
+ * down to the text's start) whose bytes pass the filter, or NO_PROBE. Most
+ * probes end here, so this loop carries nothing else: four probes a round while
+ * a round stays inside the text (the loop's own work, one subtraction and one
+ * comparison, paid once per four), then one at a time. */
+static size_t next_probe(const unsigned char *t, size_t at, const uint32_t *filter)
+{
+    enum { S = PHRASE_STRIDE };
+
+    for (; at >= 4 * S; at -= 4 * S) {
+        if (passes(filter, t + at))
+            return at;
+        if (passes(filter, t + at - S))
+            return at - S;
+        if (passes(filter, t + at - 2 * S))
+            return at - 2 * S;
+        if (passes(filter, t + at - 3 * S))
+            return at - 3 * S;
+    }
+    for (;; at -= S) {
+        if (passes(filter, t + at))
+            return at;
+        if (at < S)
+            return NO_PROBE;
     }
 }
 
 /* The strongest row of phrases[] that occurs in the text and that the reply
  * allows, or NULL. One pass of probes PHRASE_STRIDE bytes apart, from the end of
- * the text to its start (large providers put their identifier last). */
+ * the text to its start (large providers put their identifier last). Once an
+ * identifier is confirmed, only a stronger identifier can win, and the filter of
+ * the identifiers alone lets almost nothing through; once row 0, the strongest
+ * there is, is confirmed, the rest of the text cannot change the result. */
 static const struct phrase *match_phrase(const char *text, size_t len, const struct context *ctx)
 {
-    enum { S = PHRASE_STRIDE };
     struct scan s;
-    size_t at, n;
+    size_t at;
 
     if (text == NULL || len < PHRASE_MIN_LEN)
         return NULL;
@@ -383,19 +408,20 @@ static const struct phrase *match_phrase(const char *text, size_t len, const str
     s.ctx = ctx;
     s.filter = phrase_filter[0];
     s.best = PHRASE_ROWS;
-    /* n probes at len - 4, len - 4 - S, ... down to the text's start, four a round
-     * while four are left: the loop's own work is paid once per four. (at wraps
-     * below zero only when no probe is left.) Row 0 is the strongest there is:
-     * once it is confirmed, the rest of the text cannot change the result. */
     at = len - PHRASE_ANCHOR;
-    for (n = at / S + 1; n >= 4 && s.best != 0; n -= 4, at -= 4 * S) {
-        probe(&s, at);
-        probe(&s, at - S);
-        probe(&s, at - 2 * S);
-        probe(&s, at - 3 * S);
+    while ((at = next_probe(s.t, at, s.filter)) != NO_PROBE) {
+        const struct phrase_word *pw = anchor_word(s.filter, load_folded(s.t + at));
+        if (pw != NULL) {
+            s.best = candidates(&s, at, pw);
+            if (s.best == 0)
+                break;
+            if (s.best < PHRASE_ID_ROWS)
+                s.filter = phrase_filter[1];
+        }
+        if (at < PHRASE_STRIDE)
+            break;
+        at -= PHRASE_STRIDE;
     }
-    for (; n > 0 && s.best != 0; n--, at -= S)
-        probe(&s, at);
     return s.best < PHRASE_ROWS ? &phrases[s.best] : NULL;
 }
 
