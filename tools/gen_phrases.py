@@ -46,10 +46,15 @@ A probe folds its 4 bytes with OR 0x20 (upper case to lower; digits, space and m
 punctuation already have that bit), reads them little-endian whatever the host and
 hashes them with phrase_hash(), which this script writes into the output: the one
 definition of the hash, used by the tables below and by the C code alike. The hash
-(the top HASH_BITS, 12, bits of a product) names a 32-bit word of the filter and
+(the top HASH_BITS, 11, bits of a product) names a 32-bit word of the filter and
 the low 5 bits of the folded anchor itself (its first byte's) one bit of that
-word: a 128 Kbit filter (bit set = some anchor has that word and byte; about 2% of
+word: a 64 Kbit filter (bit set = some anchor has that word and byte; about 4% of
 the bits are set, so few probes pass by chance) tested with no further arithmetic.
+Its size is a trade measured in wall-clock time on long refusals: at 16 KiB a
+filter, half as many probes pass by chance, yet classification runs measurably
+slower (a probe's load misses the first-level cache more often beside the text
+and the parser's data); at 4 KiB it runs about as fast as at 8, with twice the
+chance passes.
 Only a probe that passes looks in the bucket that the same hash names: words[]
 holds the distinct anchors of that bucket, each naming its run of candidates[]
 {row, offset, length, folded first and last 4 bytes and their masks}, sorted by
@@ -80,7 +85,7 @@ import sys
 ANCHOR = 4
 MIN_LEN = 9
 STRIDE = MIN_LEN - ANCHOR + 1
-HASH_BITS = 12
+HASH_BITS = 11
 FILTER_BITS = HASH_BITS + 5
 MULTIPLIER = 0x9E3779B1
 MAX_SHORT = 8
