@@ -370,7 +370,7 @@ static inline int passes(const uint32_t *filter, const unsigned char *t)
  * comparison, paid once per four), then one at a time. */
 static size_t next_probe(const unsigned char *t, size_t at, const uint32_t *filter)
 {
-    enum { S = PHRASE_STRIDE };
+    const size_t S = PHRASE_STRIDE;       /* size_t: every offset below is one */
 
     for (; at >= 4 * S; at -= 4 * S) {
         if (passes(filter, t + at))
