@@ -186,6 +186,18 @@ static int is_name_char(int c)
 }
 
 /*
+ * Does p (inside s[0..n)) come before the line's first '<' and first '"'?
+ * Addresses and quoted text start with one of them, so what comes before is
+ * the MTA's own, never words someone else chose.
+ */
+static int before_address(const char *s, size_t n, const char *p)
+{
+    const char *lt = memchr(s, '<', n), *qt = memchr(s, '"', n);
+
+    return (lt == NULL || p < lt) && (qt == NULL || p < qt);
+}
+
+/*
  * The first "name=" of a line: the name is the run of name characters just
  * before the line's first '='. Returns the value's start, or NULL. The logs
  * that write fields (Postfix, Sendmail, OpenSMTPD) write the first one before
@@ -195,9 +207,9 @@ static int is_name_char(int c)
  */
 static const char *first_field(const char *s, size_t n, const char **name, size_t *name_len)
 {
-    const char *eq = memchr(s, '=', n), *lt = memchr(s, '<', n), *qt = memchr(s, '"', n), *a;
+    const char *eq = memchr(s, '=', n), *a;
 
-    if (eq == NULL || (lt != NULL && lt < eq) || (qt != NULL && qt < eq))
+    if (eq == NULL || !before_address(s, n, eq))
         return NULL;
     for (a = eq; a > s && is_name_char((unsigned char)a[-1]); a--)
         ;
@@ -1168,21 +1180,18 @@ const char *bounce_exim_reply(const char *s, size_t n, int *command, const char 
     c = a + sizeof head - 1;
     /* The command may hold an address: "RCPT TO:<"x: 550 y"@z>: 250 ..." */
     ce = find_outside(c, end, ": ");
-    if (ce == NULL) {
-        /* An Exim bounce message ends the line there and puts the reply on
-         * the next: "... after RCPT TO:<a@b>:". */
-        for (ce = c; (ce = find_outside(ce, end, ":")) != NULL && ce != end - 1; ce++)
-            ;
-        if (ce == NULL)
-            return NULL;
-        *command = command_of(c, (size_t)(ce - c));
-        *words = c;
-        *words_len = (size_t)(ce - c);
-        return end;
-    }
+    /* An Exim bounce message ends the line with the colon and puts the reply
+     * on the next: "... after RCPT TO:<a@b>:". */
+    for (r = c; ce == NULL && (r = find_outside(r, end, ":")) != NULL; r++)
+        if (r == end - 1)
+            ce = r;
+    if (ce == NULL)
+        return NULL;
     *command = command_of(c, (size_t)(ce - c));
     *words = c;
     *words_len = (size_t)(ce - c);
+    if (ce == end - 1)
+        return end;
     r = ce + 2;
     /* Older Exim: "after RCPT TO:<a@b>: host mx [192.0.2.1]: 550 ..." */
     if (starts_ci(r, (size_t)(end - r), "host ")) {
@@ -1407,10 +1416,12 @@ static void dsn_fields(const struct bounce_dsn *d, struct bounce_event *e)
     }
     if (d->attempt.set) {
         e->time = d->attempt;
-        if (d->arrival.set && d->arrival.has_zone && d->attempt.has_zone &&
-            zoned_epoch(&d->attempt) >= zoned_epoch(&d->arrival)) {
-            e->has_delay = 1;
-            e->delay_ms = (uint64_t)(zoned_epoch(&d->attempt) - zoned_epoch(&d->arrival)) * 1000;
+        if (d->arrival.set && d->arrival.has_zone && d->attempt.has_zone) {
+            int64_t secs = zoned_epoch(&d->attempt) - zoned_epoch(&d->arrival);
+            if (secs >= 0) {
+                e->has_delay = 1;
+                e->delay_ms = (uint64_t)secs * 1000;
+            }
         }
     }
     if (d->queue_id_len > 0) {
@@ -2218,9 +2229,9 @@ void bounce_log_init(struct bounce_log *b, bounce_emit_fn emit, void *ctx)
  * reply's text, which come after one of them. */
 static int reject_by_structure(const char *s, size_t n)
 {
-    const char *r = find(s, n, ": reject: "), *lt = memchr(s, '<', n), *qt = memchr(s, '"', n);
+    const char *r = find(s, n, ": reject: ");
 
-    return r != NULL && (lt == NULL || r < lt) && (qt == NULL || r < qt);
+    return r != NULL && before_address(s, n, r);
 }
 
 /* documented in bounce_log.h */
