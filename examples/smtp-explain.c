@@ -671,16 +671,6 @@ static size_t enhanced_after_code(const char *s, size_t n)
     return k != 0 && n > 4 + k && s[4 + k] != ' ' ? 0 : k;
 }
 
-/* Note that the last `parts` kept lines came from one pasted line whose first reply line is s. */
-static void note_joined(struct paste *p, const char *s, size_t n, unsigned parts)
-{
-    size_t enh_len = enhanced_after_code(s, n);
-    char code[24];
-
-    snprintf(code, sizeof code, "%.3s%s%.*s", s, enh_len ? " " : "", (int)enh_len, s + 4);
-    add_note(p, ASSUME_JOINED, p->lines - parts + 1, 0, code, strlen(code))->count = parts;
-}
-
 /*
  * An Exim log line, "... SMTP error from remote mail server after RCPT
  * TO:<a@b>: 550-5.1.1 first\n550 5.1.1 last": keep the reply's lines, which
@@ -734,11 +724,11 @@ static void paste_line(struct paste *p, const char *s, size_t n, unsigned line)
 {
     size_t enh_len, start = 0, at;
     unsigned parts = 0;
-    const char *said;
+    const char *said = reply_line(s, n) ? NULL : postfix_said(s, n);
 
-    if (!reply_line(s, n) && postfix_said(s, n) == NULL && paste_exim(p, s, n, line))
+    if (!reply_line(s, n) && said == NULL && paste_exim(p, s, n, line))
         return;
-    if (!reply_line(s, n) && (said = postfix_said(s, n)) != NULL) {
+    if (said != NULL) {
         /* "status=bounced (host x said: 550 ... (in reply to RCPT TO command))":
          * the parentheses the prefix opened close at the end of the line. */
         size_t i, open = 0;
@@ -766,8 +756,12 @@ static void paste_line(struct paste *p, const char *s, size_t n, unsigned line)
             break;
         start = at + 1;
     }
-    if (parts > 1)
-        note_joined(p, s, n, parts);
+    if (parts > 1) {
+        char code[24];
+
+        snprintf(code, sizeof code, "%.3s%s%.*s", s, enh_len ? " " : "", (int)enh_len, s + 4);
+        add_note(p, ASSUME_JOINED, p->lines - parts + 1, 0, code, strlen(code))->count = parts;
+    }
 }
 
 /*
@@ -844,18 +838,18 @@ static int log_command(const char *s, size_t n, const char **from, size_t *len)
 
     if (n < h + t + 1 || memcmp(s + n - t, tail, t) != 0)
         return SMTPREPLY_CMD_UNKNOWN;
-    for (i = n - t; i-- > 0;)
-        if (s[i] == '(')
-            break;
-    if (s[i] != '(' || n - i < h + t + 1 || memcmp(s + i, head, h) != 0)
+    for (i = n - t; i > 0 && s[i - 1] != '('; i--)
+        ;
+    if (i == 0)
+        return SMTPREPLY_CMD_UNKNOWN;      /* no '(' before the tail */
+    i--;                                   /* at the '(' */
+    if (n - i < h + t + 1 || memcmp(s + i, head, h) != 0)
         return SMTPREPLY_CMD_UNKNOWN;
     *from = s + i + 1;
     *len = n - i - 2;
     verb = s + i + h;
     vn = n - t - i - h;
-    if (vn == 11 && memcmp(verb, "end of DATA", 11) == 0)
-        return SMTPREPLY_CMD_DATA_END;
-    return smtpreply_command_parse(verb, vn);
+    return bounce_command_of(verb, vn);    /* "end of DATA", "RCPT TO", ... as logs write them */
 }
 
 /*
